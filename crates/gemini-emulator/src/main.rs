@@ -1,0 +1,5 @@
+//! The `gemini-emulator` binary.
+
+fn main() {
+    println!("{}", gemini_emulator::CRATE_NAME);
+}

@@ -1,0 +1,1 @@
+//! StreamAccumulator: folds streamed GenerateContentResponse chunks into one response.

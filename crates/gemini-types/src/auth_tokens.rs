@@ -1,0 +1,1 @@
+//! Ephemeral auth tokens for the Live API.

@@ -1,0 +1,1 @@
+//! CachedContent (explicit context caching) and its list/update messages.

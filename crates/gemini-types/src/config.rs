@@ -1,0 +1,1 @@
+//! GenerationConfig and its parts: thinking, speech, image, modalities, media resolution.

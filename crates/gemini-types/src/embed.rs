@@ -1,0 +1,1 @@
+//! embedContent and batchEmbedContents requests and responses.

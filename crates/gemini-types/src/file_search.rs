@@ -1,0 +1,1 @@
+//! File search stores, documents and their operations.

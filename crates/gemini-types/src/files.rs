@@ -1,0 +1,1 @@
+//! The File resource, its states, and the upload envelope.

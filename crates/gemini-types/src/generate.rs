@@ -1,0 +1,1 @@
+//! generateContent / streamGenerateContent requests and responses: GenerateContentRequest, GenerateContentResponse, Candidate, FinishReason, PromptFeedback, response helpers.

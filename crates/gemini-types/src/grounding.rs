@@ -1,0 +1,1 @@
+//! Grounding, citations, URL context and logprobs metadata attached to candidates.

@@ -1,0 +1,1 @@
+//! Imagen predict and Veo predictLongRunning payloads.

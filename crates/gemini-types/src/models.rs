@@ -1,0 +1,1 @@
+//! Model resources and models.list/get.

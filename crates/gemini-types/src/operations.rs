@@ -1,0 +1,1 @@
+//! Generic long-running Operation envelopes.

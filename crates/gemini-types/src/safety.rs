@@ -1,0 +1,1 @@
+//! SafetySetting, SafetyRating, HarmCategory, HarmBlockThreshold, HarmProbability.

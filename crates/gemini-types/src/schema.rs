@@ -1,0 +1,1 @@
+//! The OpenAPI-style Schema (responseSchema, parameters) with its uppercase Type enum.

@@ -1,0 +1,1 @@
+//! The google.rpc.Status error envelope, its Code, and typed error details.

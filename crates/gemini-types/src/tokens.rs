@@ -1,0 +1,1 @@
+//! countTokens request and response.

@@ -1,0 +1,1 @@
+//! Tools of every kind, FunctionDeclaration, ToolConfig and FunctionCallingConfig.

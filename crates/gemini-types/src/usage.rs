@@ -1,0 +1,1 @@
+//! UsageMetadata and per-modality token counts.

@@ -1,0 +1,558 @@
+//! Serde adapters for the proto3 JSON conventions the Gemini API uses.
+//!
+//! Use them with `#[serde(with = "...")]` on fields:
+//!
+//! | proto type | Rust type | module | on the wire |
+//! |---|---|---|---|
+//! | `int64` / `uint64` | `Option<i64>` | [`int64`] | `"12345"` (accepts a number too) |
+//! | `bytes` | `Option<Bytes>` | [`base64_bytes`] | standard base64 with padding (accepts URL-safe, unpadded) |
+//! | `Duration` | `Option<std::time::Duration>` | [`duration`] | `"3.5s"` |
+//! | `Timestamp` | [`Timestamp`] | (the type itself) | RFC 3339, `"2026-11-25T13:09:31.123456Z"` |
+//! | `repeated T` in requests | `Vec<T>` | [`one_or_many`] | a list, or a single object (proto JSON allows it) |
+
+use std::fmt;
+use std::time::Duration;
+
+use base64::Engine as _;
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// `int64` fields: sent as JSON strings, accepted as strings or numbers.
+pub mod int64 {
+    use super::{Deserializer, Serializer, Visitor, de, fmt};
+
+    /// Serializes `Some(n)` as the string `"n"`. Use with `skip_serializing_if = "Option::is_none"`.
+    pub fn serialize<S: Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(n) => s.collect_str(n),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Accepts a JSON string of digits, a JSON integer, or null.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        d.deserialize_any(OptI64)
+    }
+
+    struct OptI64;
+
+    impl<'de> Visitor<'de> for OptI64 {
+        type Value = Option<i64>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an int64 as a JSON string or number")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            i64::try_from(v)
+                .map(Some)
+                .map_err(|_| E::custom(format_args!("int64 out of range: {v}")))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            // Proto JSON allows `1e3` and `1.0` for integer fields when the value is integral.
+            if v.fract() == 0.0 && v >= i64::MIN as f64 && v <= i64::MAX as f64 {
+                Ok(Some(v as i64))
+            } else {
+                Err(E::custom(format_args!("int64 must be an integer, got {v}")))
+            }
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            v.trim()
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| E::custom(format_args!("invalid int64 string `{v}`")))
+        }
+    }
+
+    /// The same adapter for a required (non-`Option`) `i64` field.
+    pub mod required {
+        use super::super::{Deserializer, Serializer, de};
+
+        /// Serializes `n` as the string `"n"`.
+        pub fn serialize<S: Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_str(v)
+        }
+
+        /// Accepts a JSON string of digits or a JSON integer.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+            super::deserialize(d)?.ok_or_else(|| de::Error::custom("int64 must not be null"))
+        }
+    }
+}
+
+/// `bytes` fields: base64 on the wire, [`bytes::Bytes`] in memory.
+pub mod base64_bytes {
+    use super::{Deserializer, Serializer, Visitor, de, decode_base64, fmt};
+    use base64::Engine as _;
+    use bytes::Bytes;
+
+    /// Serializes as standard base64 with padding.
+    pub fn serialize<S: Serializer>(v: &Option<Bytes>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(b) => s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(b)),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Accepts standard or URL-safe base64, padded or not, or null.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Bytes>, D::Error> {
+        d.deserialize_option(OptB64)
+    }
+
+    struct OptB64;
+
+    impl<'de> Visitor<'de> for OptB64 {
+        type Value = Option<Bytes>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a base64 string")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(B64)
+        }
+    }
+
+    struct B64;
+
+    impl Visitor<'_> for B64 {
+        type Value = Option<Bytes>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a base64 string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            decode_base64(v)
+                .map(|b| Some(Bytes::from(b)))
+                .map_err(E::custom)
+        }
+    }
+
+    /// The same adapter for a required (non-`Option`) `Bytes` field.
+    pub mod required {
+        use super::super::{Deserializer, Serializer, de};
+        use base64::Engine as _;
+        use bytes::Bytes;
+
+        /// Serializes as standard base64 with padding.
+        pub fn serialize<S: Serializer>(v: &Bytes, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(v))
+        }
+
+        /// Accepts standard or URL-safe base64, padded or not.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
+            super::deserialize(d)?.ok_or_else(|| de::Error::custom("bytes must not be null"))
+        }
+    }
+}
+
+/// Decodes base64 the way the proto JSON parser does: standard or URL-safe alphabet, with or
+/// without padding.
+pub fn decode_base64(s: &str) -> Result<Vec<u8>, base64::DecodeError> {
+    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+    use base64::engine::{DecodePaddingMode, general_purpose};
+    const STD_ANY: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    const URL_ANY: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let _ = general_purpose::STANDARD;
+    if s.bytes().any(|b| b == b'-' || b == b'_') {
+        URL_ANY.decode(s)
+    } else {
+        STD_ANY.decode(s)
+    }
+}
+
+/// Encodes bytes as standard base64 with padding, as the API sends them.
+pub fn encode_base64(b: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+/// `google.protobuf.Duration` fields: `"3.5s"` on the wire, [`Duration`] in memory.
+pub mod duration {
+    use super::{Deserializer, Duration, Serializer, Visitor, de, fmt};
+
+    /// Serializes as seconds with an `s` suffix and at most nine fractional digits (`"3.5s"`).
+    pub fn serialize<S: Serializer>(v: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(d) => s.serialize_str(&super::format_duration(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Accepts `"3.5s"`, `"300s"`, `"0.000001s"` (and null).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        d.deserialize_option(OptDur)
+    }
+
+    struct OptDur;
+
+    impl<'de> Visitor<'de> for OptDur {
+        type Value = Option<Duration>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a duration string such as \"3.5s\"")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(Dur)
+        }
+    }
+
+    struct Dur;
+
+    impl Visitor<'_> for Dur {
+        type Value = Option<Duration>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a duration string such as \"3.5s\"")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            super::parse_duration(v).map(Some).ok_or_else(|| {
+                E::custom(format_args!(
+                    "invalid duration `{v}`, expected e.g. \"3.5s\""
+                ))
+            })
+        }
+    }
+}
+
+/// Formats a duration as proto JSON does: `"3s"`, `"3.5s"`, `"0.000000001s"`.
+pub fn format_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    let nanos = d.subsec_nanos();
+    if nanos == 0 {
+        format!("{secs}s")
+    } else {
+        let frac = format!("{nanos:09}");
+        format!("{secs}.{}s", frac.trim_end_matches('0'))
+    }
+}
+
+/// Parses a proto JSON duration (`"3.5s"`); negative durations are rejected.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let body = s.strip_suffix('s')?;
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (body, ""),
+    };
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 9
+    {
+        return None;
+    }
+    let secs: u64 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let nanos: u32 = if frac.is_empty() {
+        0
+    } else {
+        let mut n: u32 = frac.parse().ok()?;
+        for _ in frac.len()..9 {
+            n *= 10;
+        }
+        n
+    };
+    Some(Duration::new(secs, nanos))
+}
+
+/// A `google.protobuf.Timestamp`: an instant in UTC, RFC 3339 on the wire.
+///
+/// Parsing accepts any RFC 3339 offset and normalizes to UTC; formatting prints `Z` and only the
+/// fractional digits needed (0, 3, 6 or 9), as proto JSON does.
+///
+/// ```
+/// use gemini_types::Timestamp;
+/// let t: Timestamp = "2026-11-25T13:09:31.123456Z".parse().unwrap();
+/// assert_eq!(t.to_string(), "2026-11-25T13:09:31.123456Z");
+/// assert_eq!(t.unix_seconds(), 1_795_612_171);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp {
+    seconds: i64,
+    nanos: u32,
+}
+
+/// The error returned when a string is not an RFC 3339 timestamp.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimestampParseError(String);
+
+impl fmt::Display for TimestampParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid RFC 3339 timestamp `{}`", self.0)
+    }
+}
+
+impl std::error::Error for TimestampParseError {}
+
+impl Timestamp {
+    /// A timestamp from seconds since the Unix epoch and nanoseconds (`0..1_000_000_000`).
+    pub fn from_unix(seconds: i64, nanos: u32) -> Option<Self> {
+        (nanos < 1_000_000_000).then_some(Self { seconds, nanos })
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn unix_seconds(&self) -> i64 {
+        self.seconds
+    }
+
+    /// The sub-second part, in nanoseconds.
+    pub fn subsec_nanos(&self) -> u32 {
+        self.nanos
+    }
+}
+
+// Days from civil, Howard Hinnant's algorithm (public domain).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+impl std::str::FromStr for Timestamp {
+    type Err = TimestampParseError;
+
+    #[allow(clippy::many_single_char_names)] // y/m/d/h/s are the RFC 3339 field names.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || TimestampParseError(s.to_owned());
+        let b = s.as_bytes();
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return Err(err());
+        }
+        let num = |r: std::ops::Range<usize>| -> Result<u32, TimestampParseError> {
+            let part = s.get(r).ok_or_else(err)?;
+            if part.bytes().all(|c| c.is_ascii_digit()) {
+                part.parse().map_err(|_| err())
+            } else {
+                Err(err())
+            }
+        };
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        if !(1..=12).contains(&month)
+            || !(1..=31).contains(&day)
+            || hour > 23
+            || minute > 59
+            || second > 60
+        {
+            return Err(err());
+        }
+        let mut i = 19;
+        let mut nanos = 0u32;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let digits = &s[start..i];
+            if digits.is_empty() || digits.len() > 9 {
+                return Err(err());
+            }
+            nanos = digits.parse().map_err(|_| err())?;
+            for _ in digits.len()..9 {
+                nanos *= 10;
+            }
+        }
+        let offset_secs: i64 = match &s[i..] {
+            "Z" | "z" => 0,
+            off if off.len() == 6
+                && (off.starts_with('+') || off.starts_with('-'))
+                && off.as_bytes()[3] == b':' =>
+            {
+                let h = i64::from(num(i + 1..i + 3)?);
+                let m = i64::from(num(i + 4..i + 6)?);
+                let sign = if off.starts_with('-') { -1 } else { 1 };
+                sign * (h * 3600 + m * 60)
+            }
+            _ => return Err(err()),
+        };
+        let days = days_from_civil(i64::from(year), month, day);
+        let seconds =
+            days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second)
+                - offset_secs;
+        Ok(Self { seconds, nanos })
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.seconds.div_euclid(86_400);
+        let secs_of_day = self.seconds.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            secs_of_day / 3600,
+            (secs_of_day % 3600) / 60,
+            secs_of_day % 60
+        )?;
+        if self.nanos != 0 {
+            if self.nanos % 1_000_000 == 0 {
+                write!(f, ".{:03}", self.nanos / 1_000_000)?;
+            } else if self.nanos % 1_000 == 0 {
+                write!(f, ".{:06}", self.nanos / 1_000)?;
+            } else {
+                write!(f, ".{:09}", self.nanos)?;
+            }
+        }
+        f.write_str("Z")
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 timestamp string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
+                v.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Timestamp {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Timestamp".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "date-time" })
+    }
+}
+
+/// Repeated fields in requests: a JSON list, or a single object where a list is expected (proto
+/// JSON allows it, and the real service accepts it). Always serializes as a list.
+pub mod one_or_many {
+    use super::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Serializes the vector as a JSON list.
+    pub fn serialize<T: Serialize, S: Serializer>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
+    }
+
+    /// Accepts a list, a single value, or null (an empty list).
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany<T> {
+            Many(Vec<T>),
+            One(T),
+            Null(()),
+        }
+        // `untagged` is acceptable here: the shapes (list, object, null) are disjoint, and this is
+        // only used on request-side repeated fields, never to pick between data variants.
+        Ok(match Option::<OneOrMany<T>>::deserialize(d)? {
+            Some(OneOrMany::Many(v)) => v,
+            Some(OneOrMany::One(t)) => vec![t],
+            Some(OneOrMany::Null(())) | None => Vec::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("3.5s"), Some(Duration::from_millis(3500)));
+        assert_eq!(parse_duration("300s"), Some(Duration::from_secs(300)));
+        assert_eq!(
+            parse_duration("0.000000001s"),
+            Some(Duration::from_nanos(1))
+        );
+        assert_eq!(parse_duration(".5s"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("-1s"), None);
+        assert_eq!(parse_duration("1"), None);
+        assert_eq!(parse_duration("s"), None);
+        assert_eq!(parse_duration("1.0000000001s"), None);
+        assert_eq!(format_duration(Duration::from_millis(3500)), "3.5s");
+        assert_eq!(format_duration(Duration::from_secs(596)), "596s");
+        assert_eq!(format_duration(Duration::from_nanos(1)), "0.000000001s");
+    }
+
+    #[test]
+    fn timestamps() {
+        for s in [
+            "2026-11-25T13:09:31.123456Z",
+            "1970-01-01T00:00:00Z",
+            "2024-02-29T23:59:59.5Z".replace(".5", ".500").as_str(),
+            "1969-12-31T23:59:59.000000001Z",
+        ] {
+            let t: Timestamp = s.parse().unwrap();
+            assert_eq!(t.to_string(), s);
+        }
+        let t: Timestamp = "2026-11-25T14:09:31+01:00".parse().unwrap();
+        assert_eq!(t.to_string(), "2026-11-25T13:09:31Z");
+        assert!("2026-13-01T00:00:00Z".parse::<Timestamp>().is_err());
+        assert!("yesterday".parse::<Timestamp>().is_err());
+        assert!("2026-11-25T13:09:31.Z".parse::<Timestamp>().is_err());
+    }
+
+    #[test]
+    fn base64_variants() {
+        assert_eq!(decode_base64("aGk=").unwrap(), b"hi");
+        assert_eq!(decode_base64("aGk").unwrap(), b"hi");
+        assert_eq!(decode_base64("-_8=").unwrap(), [0xfb, 0xff]);
+        assert!(decode_base64("!!!").is_err());
+    }
+}
