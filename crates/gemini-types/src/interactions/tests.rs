@@ -1,0 +1,170 @@
+use serde_json::json;
+
+use super::*;
+use crate::operations::testutil::{documents, real_files, round_trip};
+
+#[test]
+fn examples_round_trip() {
+    for doc in documents("examples/interactions_create_request.json") {
+        let req: CreateInteractionRequest = round_trip("create request", &doc);
+        assert!(matches!(req.input, Some(Input::Text(_))));
+        assert!(matches!(req.tools[0], Tool::Function(_)));
+        assert_eq!(
+            req.generation_config.unwrap().thinking_level,
+            Some(ThinkingLevel::Low)
+        );
+    }
+    for doc in documents("examples/interactions_function_result_request.json") {
+        let req: CreateInteractionRequest = round_trip("function result", &doc);
+        let Some(Input::Steps(steps)) = &req.input else {
+            panic!("expected steps")
+        };
+        assert!(matches!(steps[0], Step::FunctionResult(_)));
+    }
+    for doc in documents("examples/interactions_response_requires_action.json") {
+        let i: Interaction = round_trip("requires_action", &doc);
+        assert_eq!(i.status, Some(InteractionStatus::RequiresAction));
+        assert_eq!(i.function_calls().count(), 1);
+    }
+    let events = documents("examples/interactions_stream.sse");
+    for doc in &events {
+        let e: Event = round_trip("sse event", doc);
+        assert!(!e.is_unknown());
+    }
+}
+
+#[test]
+fn real_recordings_round_trip_old_and_new() {
+    for file in real_files("interactions") {
+        for (i, doc) in documents(&file).iter().enumerate() {
+            let what = format!("{file}#{i}");
+            if file.starts_with("real/streams/") {
+                let e: Event = round_trip(&what, doc);
+                assert!(!e.is_unknown(), "{what}: unknown event");
+            } else if file.starts_with("real/errors/") {
+                let e: ErrorResponse = round_trip(&what, doc);
+                assert!(e.error.code.is_some());
+            } else {
+                let it: Interaction = round_trip(&what, doc);
+                assert!(it.steps.iter().all(|s| !s.is_unknown()), "{what}");
+            }
+        }
+    }
+}
+
+#[test]
+fn old_shape_text_and_new_shape_text() {
+    let old: Interaction = serde_json::from_value(json!({
+        "id": "v1_old", "role": "model",
+        "outputs": [{"type": "thought", "signature": "c2ln"}, {"type": "text", "text": "Hi"}]
+    }))
+    .unwrap();
+    assert_eq!(old.text(), "Hi");
+    let new: Interaction = serde_json::from_value(json!({
+        "steps": [{"type": "thought", "signature": "c2ln"},
+                  {"type": "model_output", "content": [{"type": "text", "text": "Hi"}, {"type": "text", "text": "!"}]}]
+    }))
+    .unwrap();
+    assert_eq!(new.text(), "Hi!");
+}
+
+#[cfg(not(feature = "strict-unknown"))]
+#[test]
+fn unknown_kinds_and_fields_are_kept() {
+    let raw = json!({
+        "id": "x", "status": "thinking_hard", "brand_new": {"a": 1},
+        "steps": [
+            {"type": "hologram_call", "id": "h1", "payload": [1, 2]},
+            {"type": "model_output", "content": [{"type": "smell", "odor": "rose"}], "mood": "calm"}
+        ],
+        "tools": [{"type": "teleport", "range": 3}]
+    });
+    let it: Interaction = serde_json::from_value(raw.clone()).unwrap();
+    assert!(it.steps[0].is_unknown());
+    assert_eq!(it.steps[0].tag(), "hologram_call");
+    assert!(it.status.as_ref().unwrap().is_unknown());
+    assert_eq!(serde_json::to_value(&it).unwrap(), raw);
+    let ev: Event = serde_json::from_value(json!({"event_type": "step.teleport", "x": 1})).unwrap();
+    assert!(ev.is_unknown());
+    assert_eq!(ev.tag(), "step.teleport");
+}
+
+#[test]
+fn input_shapes() {
+    let text: Input = serde_json::from_value(json!("hello")).unwrap();
+    assert_eq!(text, Input::Text("hello".into()));
+    let one: Input = serde_json::from_value(json!({"type": "text", "text": "a"})).unwrap();
+    assert!(matches!(one, Input::Content(Content::Text(_))));
+    let contents: Input = serde_json::from_value(json!([
+        {"type": "text", "text": "a"},
+        {"type": "image", "uri": "files/x", "mime_type": "image/png"}
+    ]))
+    .unwrap();
+    assert!(matches!(contents, Input::Contents(ref c) if c.len() == 2));
+    let steps: Input = serde_json::from_value(json!([
+        {"type": "user_input", "content": [{"type": "text", "text": "a"}]},
+        {"type": "model_output", "content": [{"type": "text", "text": "b"}]}
+    ]))
+    .unwrap();
+    assert!(matches!(steps, Input::Steps(ref s) if s.len() == 2));
+    assert!(serde_json::from_value::<Input>(json!(3)).is_err());
+}
+
+#[test]
+fn bad_field_in_known_variant_names_the_variant() {
+    let err = serde_json::from_value::<Step>(json!({"type": "function_call", "name": 7}))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("function_call"), "{err}");
+}
+
+#[test]
+fn builder_and_helpers() {
+    let req = CreateInteractionRequest::new("gemini-3-flash-preview")
+        .with_input(vec![
+            Content::text("look"),
+            Content::image_bytes(b"png", "image/png"),
+        ])
+        .with_generation_config(
+            GenerationConfig::default()
+                .with_temperature(0.5)
+                .with_thinking_level(ThinkingLevel::High)
+                .with_tool_choice("any"),
+        )
+        .with_tool(Tool::google_search())
+        .with_tool(Tool::file_search(["fileSearchStores/s"]))
+        .with_service_tier(ServiceTier::Flex)
+        .with_background(true)
+        .with_store(false);
+    let v = serde_json::to_value(&req).unwrap();
+    assert_eq!(v["input"][1]["data"], "cG5n");
+    assert_eq!(v["generation_config"]["thinking_level"], "high");
+    assert_eq!(v["tools"][0], json!({"type": "google_search"}));
+    assert_eq!(
+        v["tools"][1]["file_search_store_names"][0],
+        "fileSearchStores/s"
+    );
+    assert_eq!(v["service_tier"], "flex");
+    let back: CreateInteractionRequest = serde_json::from_value(v).unwrap();
+    assert_eq!(back, req);
+
+    let Content::Image(m) = Content::image_bytes(b"png", "image/png") else {
+        panic!()
+    };
+    assert_eq!(m.decoded_data().unwrap().unwrap(), b"png");
+
+    let d: Event = serde_json::from_value(json!({
+        "event_type": "step.delta", "index": 1,
+        "delta": {"type": "arguments_delta", "arguments": "{\"ci"}
+    }))
+    .unwrap();
+    let Event::StepDelta(d) = d else { panic!() };
+    assert_eq!(d.delta.arguments_fragment(), Some("{\"ci"));
+    let done: Event = serde_json::from_value(json!({
+        "event_type": "interaction.completed",
+        "interaction": {"id": "v1", "status": "completed"}
+    }))
+    .unwrap();
+    assert!(done.is_terminal());
+    assert!(done.interaction().unwrap().is_finished());
+}
