@@ -1,10 +1,74 @@
-//! A local emulator of the Gemini API, for tests and demos.
+//! A local, deterministic emulator of Google's Gemini API, for tests and demos.
 //!
-//! Built in its own issue; this crate compiles so the workspace does.
+//! `gemini-emulator` sits beside the gemini-rs crates, not under them: it is the server every
+//! gemini-rs integration test talks to, the backend the CLI and demos use without an API key,
+//! and a test server for your own code (Rust or not: the official Python SDK runs against it).
+//! It speaks the real wire protocol over HTTP on `127.0.0.1`:
+//!
+//! * `POST /{v}/models/{model}:generateContent`, `:streamGenerateContent` (SSE with
+//!   `?alt=sse`, the incremental JSON array without), `:countTokens`, `:embedContent`,
+//!   `:batchEmbedContents`, and `GET /{v}/models[/{model}]`, for `v` in `v1beta`, `v1`,
+//!   `v1alpha`;
+//! * authentication with `x-goog-api-key` or `?key=` and the real error envelopes;
+//! * strict validation: an unknown field gets the real `400 INVALID_ARGUMENT` naming it;
+//! * a deterministic model (echo text, stop sequences, token limits, JSON output that validates
+//!   against the requested schema, function calls with schema-valid arguments, thinking with
+//!   verifiable thought signatures, consistent token counts) and deterministic embeddings;
+//! * scripted replies and fault injection ([`Reply`], [`Emulator::script`], [`Emulator::on`])
+//!   and request capture ([`Emulator::requests`], [`Emulator::count`]).
 //!
 //! ```
-//! assert_eq!(gemini_emulator::CRATE_NAME, "gemini-emulator");
+//! use std::io::{Read, Write};
+//! use gemini_emulator::Emulator;
+//!
+//! let emu = Emulator::start();
+//! let body = r#"{"contents":[{"role":"user","parts":[{"text":"Hello"}]}]}"#;
+//! let mut tcp = std::net::TcpStream::connect(emu.addr()).unwrap();
+//! write!(
+//!     tcp,
+//!     "POST /v1beta/models/gemini-2.5-flash:generateContent HTTP/1.1\r\nhost: x\r\n\
+//!      x-goog-api-key: any\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+//!      connection: close\r\n\r\n{body}",
+//!     body.len()
+//! )
+//! .unwrap();
+//! let mut response = String::new();
+//! tcp.read_to_string(&mut response).unwrap();
+//! assert!(response.starts_with("HTTP/1.1 200"));
+//! assert!(response.contains("You said: Hello"));
+//! assert_eq!(emu.count("generateContent"), 1);
 //! ```
+//!
+//! The binary `gemini-emulator --port 8089 [--api-key K] [--host 127.0.0.1]` serves the same
+//! thing from the command line.
+//!
+//! # Stability
+//!
+//! The wire behaviour follows the real service and may change with it. The exact wording of
+//! generated text, the token counts and the embedding values are deterministic for a given
+//! version of this crate, but not part of its semver promise.
 
-/// The crate's name, for diagnostics.
-pub const CRATE_NAME: &str = "gemini-emulator";
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod auth;
+mod body;
+mod catalogue;
+mod endpoints;
+mod errors;
+mod model;
+mod recorded;
+mod respond;
+mod routes;
+mod script;
+mod server;
+mod service;
+mod sse;
+mod state;
+mod validate;
+
+pub use catalogue::{Catalogue, ModelSpec};
+pub use model::schema_check::{SchemaError, validate_json};
+pub use model::schema_gen::generate_json;
+pub use recorded::RecordedRequest;
+pub use script::{Reply, Script, Scripted};
+pub use server::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDED, Emulator, EmulatorBuilder};

@@ -1,5 +1,55 @@
-//! The `gemini-emulator` binary.
+//! The `gemini-emulator` binary: serves the emulator until Ctrl-C.
+//!
+//! ```text
+//! gemini-emulator --port 8089 [--api-key KEY] [--host 127.0.0.1]
+//! ```
 
-fn main() {
-    println!("{}", gemini_emulator::CRATE_NAME);
+use std::net::IpAddr;
+use std::process::ExitCode;
+
+use clap::Parser;
+use gemini_emulator::Emulator;
+
+/// A local emulator of Google's Gemini API.
+#[derive(Debug, Parser)]
+#[command(name = "gemini-emulator", version, about)]
+struct Args {
+    /// Port to listen on (0 picks a free port).
+    #[arg(long, default_value_t = 8089)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Accept only this API key (default: any non-empty key).
+    #[arg(long, env = "GEMINI_EMULATOR_API_KEY", hide_env_values = true)]
+    api_key: Option<String>,
+    /// Runtime worker threads.
+    #[arg(long, default_value_t = 2)]
+    workers: usize,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut builder = Emulator::builder()
+        .host(args.host)
+        .port(args.port)
+        .worker_threads(args.workers);
+    if let Some(key) = args.api_key {
+        builder = builder.api_key(key);
+    }
+    let emu = match builder.try_start() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("gemini-emulator: cannot listen on {}:{}: {e}", args.host, args.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    // The first line of output is the base URL, for scripts that start the emulator.
+    println!("{}", emu.base_url());
+    if let Err(e) = emu.wait_for_ctrl_c() {
+        eprintln!("gemini-emulator: {e}");
+        return ExitCode::FAILURE;
+    }
+    emu.shutdown();
+    ExitCode::SUCCESS
 }

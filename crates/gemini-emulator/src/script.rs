@@ -1,0 +1,349 @@
+//! Scripted replies and fault injection: what a test tells the emulator to answer instead of
+//! (or on top of) its deterministic model.
+//!
+//! A [`Reply`] describes one whole HTTP response: status, headers, body (the model's answer,
+//! a JSON document, a list of stream chunks, an error envelope or raw bytes) and faults (a delay
+//! before the headers, a stall, a dropped connection or an error event part-way through the
+//! body). [`Emulator::script`](crate::Emulator::script) queues replies for the next matching
+//! requests; [`Emulator::on`](crate::Emulator::on) installs a handler closure.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde_json::Value;
+
+use crate::errors::{ApiError, default_message};
+use crate::recorded::RecordedRequest;
+use crate::state::State;
+
+/// A handler closure: builds the reply for one request.
+pub(crate) type Handler = Arc<dyn Fn(&RecordedRequest) -> Reply + Send + Sync>;
+
+/// One scripted HTTP response.
+///
+/// ```
+/// use std::time::Duration;
+/// use gemini_emulator::Reply;
+///
+/// // 429 with a RetryInfo delay and a Retry-After header.
+/// let quota = Reply::status(429)
+///     .with_retry_info(Duration::from_secs(2))
+///     .with_retry_after(2);
+/// // The model's normal answer, but the connection drops after the first stream chunk.
+/// let flaky = Reply::model().drop_after(1);
+/// // A 200 stream whose second event is `data: {"error": ...}`.
+/// let broken = Reply::model().error_after(1, 503);
+/// # let _ = (quota, flaky, broken);
+/// ```
+#[derive(Clone)]
+pub struct Reply {
+    pub(crate) status: Option<u16>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) delay: Duration,
+    pub(crate) chunk_interval: Option<Duration>,
+    pub(crate) body: ReplyBody,
+    pub(crate) faults: Vec<Fault>,
+}
+
+/// What a [`Reply`] sends as its body.
+#[derive(Clone, Debug)]
+pub(crate) enum ReplyBody {
+    /// Whatever the deterministic model answers.
+    Model,
+    /// One JSON document (one chunk on streaming methods).
+    Json(Value),
+    /// Stream chunks (unary methods send the first one).
+    Chunks(Vec<Value>),
+    /// An error envelope.
+    Error(ApiError),
+    /// Raw bytes with a content type.
+    Raw { content_type: String, body: Bytes },
+}
+
+/// A fault injected after `after` stream chunks (for unary bodies: `0` = before any body byte,
+/// anything else = half-way through the body).
+#[derive(Clone, Debug)]
+pub(crate) struct Fault {
+    pub(crate) after: usize,
+    pub(crate) kind: FaultKind,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum FaultKind {
+    /// Send nothing for a while (`None`: until the client goes away).
+    Stall(Option<Duration>),
+    /// Cut the connection without finishing the body.
+    Drop,
+    /// Send an error event (`data: {"error": ...}`) and end the stream.
+    ErrorEvent(ApiError),
+}
+
+impl fmt::Debug for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reply")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("delay", &self.delay)
+            .field("body", &self.body)
+            .field("faults", &self.faults)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Reply {
+    fn with_body(body: ReplyBody) -> Self {
+        Self {
+            status: None,
+            headers: Vec::new(),
+            delay: Duration::ZERO,
+            chunk_interval: None,
+            body,
+            faults: Vec::new(),
+        }
+    }
+
+    /// The deterministic model's normal answer (combine with faults and delays).
+    pub fn model() -> Self {
+        Self::with_body(ReplyBody::Model)
+    }
+
+    /// `200` with this JSON body. On `streamGenerateContent` it is sent as one chunk.
+    pub fn json(body: Value) -> Self {
+        Self::with_body(ReplyBody::Json(body))
+    }
+
+    /// `200` with these stream chunks (framed as SSE or as a JSON array, as the request asked).
+    /// Unary methods answer with the first chunk.
+    pub fn chunks(chunks: impl IntoIterator<Item = Value>) -> Self {
+        Self::with_body(ReplyBody::Chunks(chunks.into_iter().collect()))
+    }
+
+    /// An error in the real envelope, with the status name and the message the real service
+    /// uses for `code` (`503` gives `UNAVAILABLE`, "The model is overloaded. ...").
+    pub fn status(code: u16) -> Self {
+        Self::error(code, default_message(code))
+    }
+
+    /// An error in the real envelope with your own message.
+    pub fn error(code: u16, message: impl Into<String>) -> Self {
+        Self::with_body(ReplyBody::Error(ApiError::new(code, message)))
+    }
+
+    /// Raw bytes (for example an HTML `502` page from a proxy).
+    pub fn raw(code: u16, content_type: &str, body: impl Into<Bytes>) -> Self {
+        let mut r = Self::with_body(ReplyBody::Raw {
+            content_type: content_type.to_owned(),
+            body: body.into(),
+        });
+        r.status = Some(code);
+        r
+    }
+
+    /// Overrides the HTTP status (a JSON body with `500`, say).
+    #[must_use]
+    pub fn with_http_status(mut self, code: u16) -> Self {
+        self.status = Some(code);
+        self
+    }
+
+    /// Adds a `google.rpc.RetryInfo` detail (`"retryDelay": "2s"`) to an error reply.
+    #[must_use]
+    pub fn with_retry_info(mut self, delay: Duration) -> Self {
+        if let ReplyBody::Error(e) = self.body {
+            self.body = ReplyBody::Error(e.with_retry_info(delay));
+        }
+        self
+    }
+
+    /// Adds a `details[]` entry (any `google.rpc` detail with its `@type`) to an error reply.
+    #[must_use]
+    pub fn with_error_detail(mut self, detail: Value) -> Self {
+        if let ReplyBody::Error(e) = self.body {
+            self.body = ReplyBody::Error(e.with_detail(detail));
+        }
+        self
+    }
+
+    /// Adds a `Retry-After: <seconds>` header.
+    #[must_use]
+    pub fn with_retry_after(self, seconds: u64) -> Self {
+        self.with_header("retry-after", &seconds.to_string())
+    }
+
+    /// Adds a response header.
+    #[must_use]
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Waits this long before sending the response headers.
+    #[must_use]
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// Waits this long between stream chunks.
+    #[must_use]
+    pub fn chunk_interval(mut self, interval: Duration) -> Self {
+        self.chunk_interval = Some(interval);
+        self
+    }
+
+    /// After `chunks` stream chunks, sends nothing for `pause` and then carries on. The
+    /// connection stays open.
+    #[must_use]
+    pub fn stall_after(mut self, chunks: usize, pause: Duration) -> Self {
+        self.faults.push(Fault {
+            after: chunks,
+            kind: FaultKind::Stall(Some(pause)),
+        });
+        self
+    }
+
+    /// After `chunks` stream chunks, sends nothing ever again; the connection stays open until
+    /// the client gives up.
+    #[must_use]
+    pub fn stall_forever_after(mut self, chunks: usize) -> Self {
+        self.faults.push(Fault {
+            after: chunks,
+            kind: FaultKind::Stall(None),
+        });
+        self
+    }
+
+    /// After `chunks` stream chunks, cuts the connection mid-body (no final chunk terminator).
+    #[must_use]
+    pub fn drop_after(mut self, chunks: usize) -> Self {
+        self.faults.push(Fault {
+            after: chunks,
+            kind: FaultKind::Drop,
+        });
+        self
+    }
+
+    /// After `chunks` stream chunks, sends an error event with `code` (the real mid-stream
+    /// error: `data: {"error": {...}}` after a `200`) and ends the stream.
+    #[must_use]
+    pub fn error_after(mut self, chunks: usize, code: u16) -> Self {
+        self.faults.push(Fault {
+            after: chunks,
+            kind: FaultKind::ErrorEvent(ApiError::new(code, default_message(code))),
+        });
+        self
+    }
+}
+
+/// One queued scripted reply.
+pub(crate) struct Entry {
+    pub(crate) id: u64,
+    pub(crate) rpc: String,
+    /// `None`: forever.
+    pub(crate) remaining: Option<usize>,
+    pub(crate) action: Action,
+}
+
+#[derive(Clone)]
+pub(crate) enum Action {
+    Reply(Box<Reply>),
+    With(Handler),
+}
+
+/// Queues scripted replies for one method; made by [`Emulator::script`](crate::Emulator::script).
+///
+/// Method names are the RPC names: `generateContent`, `streamGenerateContent`,
+/// `countTokens`, `embedContent`, `batchEmbedContents`, `listModels`, `getModel`, or `*` for
+/// any method. Each call queues one entry that answers the next request (use
+/// [`Scripted::times`] for more); entries are used in the order they were queued, and once the
+/// queue is empty the deterministic model answers again.
+#[derive(Clone)]
+pub struct Script {
+    state: Arc<State>,
+    rpc: String,
+}
+
+impl fmt::Debug for Script {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Script").field("rpc", &self.rpc).finish()
+    }
+}
+
+impl Script {
+    pub(crate) fn new(state: Arc<State>, rpc: &str) -> Self {
+        Self {
+            state,
+            rpc: rpc.to_owned(),
+        }
+    }
+
+    fn push(&self, action: Action) -> Scripted {
+        let id = self.state.push_script(&self.rpc, action);
+        Scripted {
+            state: Arc::clone(&self.state),
+            id,
+        }
+    }
+
+    /// Answers the next request with `reply`.
+    pub fn reply(&self, reply: Reply) -> Scripted {
+        self.push(Action::Reply(Box::new(reply)))
+    }
+
+    /// Answers the next request with an error envelope for `code` (see [`Reply::status`]).
+    pub fn reply_status(&self, code: u16) -> Scripted {
+        self.reply(Reply::status(code))
+    }
+
+    /// Answers the next request with `200` and this JSON body.
+    pub fn reply_json(&self, body: Value) -> Scripted {
+        self.reply(Reply::json(body))
+    }
+
+    /// Answers the next request with these stream chunks.
+    pub fn reply_chunks(&self, chunks: impl IntoIterator<Item = Value>) -> Scripted {
+        self.reply(Reply::chunks(chunks))
+    }
+
+    /// Answers the next request with whatever `f` returns for it.
+    pub fn reply_with(
+        &self,
+        f: impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static,
+    ) -> Scripted {
+        self.push(Action::With(Arc::new(f)))
+    }
+}
+
+/// A queued scripted reply; adjust how many requests it answers.
+#[derive(Clone)]
+pub struct Scripted {
+    state: Arc<State>,
+    id: u64,
+}
+
+impl fmt::Debug for Scripted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scripted").field("id", &self.id).finish()
+    }
+}
+
+impl Scripted {
+    /// Answers the next `n` matching requests (instead of one). `0` removes the entry.
+    pub fn times(&self, n: usize) -> &Self {
+        self.state.set_script_remaining(self.id, Some(n));
+        self
+    }
+
+    /// Answers every matching request from now on (entries queued after it never run).
+    pub fn forever(&self) -> &Self {
+        self.state.set_script_remaining(self.id, None);
+        self
+    }
+
+    /// How many more requests this entry will answer (`None`: unlimited); `Some(0)` once used up.
+    pub fn remaining(&self) -> Option<usize> {
+        self.state.script_remaining(self.id)
+    }
+}

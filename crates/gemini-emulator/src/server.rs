@@ -1,0 +1,386 @@
+//! The emulator handle: a hyper server on its own tokio runtime, so it can be started from
+//! synchronous code, from any async runtime, and from tests of either kind.
+
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener as StdListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::runtime::Runtime;
+use tokio::sync::oneshot;
+
+use crate::catalogue::{Catalogue, ModelSpec};
+use crate::model::signatures::Signer;
+use crate::recorded::RecordedRequest;
+use crate::script::{Reply, Script};
+use crate::service::handle;
+use crate::state::{Config, State};
+
+/// The largest request body accepted by default (bigger bodies get `413`).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+/// How many requests are kept for [`Emulator::requests`] by default (older ones are dropped;
+/// counts are kept for all).
+pub const DEFAULT_MAX_RECORDED: usize = 10_000;
+const DEFAULT_SIGNING_KEY: u64 = 0x4745_4d49_4e49_454d; // "GEMINIEM"
+
+/// A running emulator. Dropping it (or calling [`shutdown`](Self::shutdown)) stops it.
+///
+/// ```
+/// use gemini_emulator::Emulator;
+///
+/// let emu = Emulator::start();
+/// assert!(emu.base_url().starts_with("http://127.0.0.1:"));
+/// emu.script("generateContent").reply_status(503).times(2);
+/// assert_eq!(emu.count("generateContent"), 0);
+/// emu.shutdown();
+/// ```
+#[derive(Debug)]
+pub struct Emulator {
+    state: Arc<State>,
+    addr: SocketAddr,
+    runtime: Option<Runtime>,
+    stop: Option<oneshot::Sender<()>>,
+    stopped: Option<std::sync::mpsc::Receiver<()>>,
+}
+
+/// Configures an [`Emulator`] before starting it.
+///
+/// ```
+/// use gemini_emulator::{Catalogue, Emulator, ModelSpec};
+///
+/// let emu = Emulator::builder()
+///     .api_key("test-key")
+///     .catalogue(Catalogue::realistic().with(ModelSpec::text("my-model").thinking(true)))
+///     .start();
+/// # drop(emu);
+/// ```
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    api_key: Option<String>,
+    catalogue: Catalogue,
+    host: IpAddr,
+    port: u16,
+    max_body_bytes: usize,
+    worker_threads: usize,
+    signing_key: u64,
+    chunk_interval: Duration,
+    max_recorded: usize,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            catalogue: Catalogue::realistic(),
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            worker_threads: 2,
+            signing_key: DEFAULT_SIGNING_KEY,
+            chunk_interval: Duration::ZERO,
+            max_recorded: DEFAULT_MAX_RECORDED,
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// Accepts only this API key (by default any non-empty key is accepted).
+    #[must_use]
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Serves this catalogue instead of [`Catalogue::realistic`].
+    #[must_use]
+    pub fn catalogue(mut self, catalogue: Catalogue) -> Self {
+        self.catalogue = catalogue;
+        self
+    }
+
+    /// Adds (or replaces) one model in the catalogue.
+    #[must_use]
+    pub fn model(mut self, model: ModelSpec) -> Self {
+        self.catalogue.insert(model);
+        self
+    }
+
+    /// The address to bind (default `127.0.0.1`).
+    #[must_use]
+    pub fn host(mut self, host: IpAddr) -> Self {
+        self.host = host;
+        self
+    }
+
+    /// The port to bind (default `0`: a free port).
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The largest accepted request body (default [`DEFAULT_MAX_BODY_BYTES`]).
+    #[must_use]
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Worker threads of the emulator's runtime (default 2).
+    #[must_use]
+    pub fn worker_threads(mut self, threads: usize) -> Self {
+        self.worker_threads = threads.max(1);
+        self
+    }
+
+    /// The key thought signatures are derived from (signatures made under one key are
+    /// "corrupted" under another).
+    #[must_use]
+    pub fn signing_key(mut self, key: u64) -> Self {
+        self.signing_key = key;
+        self
+    }
+
+    /// A pause between the chunks of every stream (default none).
+    #[must_use]
+    pub fn chunk_interval(mut self, interval: Duration) -> Self {
+        self.chunk_interval = interval;
+        self
+    }
+
+    /// How many requests to keep for [`Emulator::requests`] (`0`: count only).
+    #[must_use]
+    pub fn max_recorded(mut self, n: usize) -> Self {
+        self.max_recorded = n;
+        self
+    }
+
+    /// Starts the emulator.
+    ///
+    /// # Panics
+    ///
+    /// If the address cannot be bound or the runtime cannot be created; use
+    /// [`try_start`](Self::try_start) to handle that.
+    pub fn start(self) -> Emulator {
+        match self.try_start() {
+            Ok(e) => e,
+            Err(err) => panic!("gemini-emulator failed to start: {err}"),
+        }
+    }
+
+    /// Starts the emulator, reporting bind and runtime errors.
+    pub fn try_start(self) -> io::Result<Emulator> {
+        let listener = StdListener::bind(SocketAddr::new(self.host, self.port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(self.worker_threads)
+            .thread_name("gemini-emulator")
+            .enable_all()
+            .build()?;
+        let listener = {
+            let _guard = runtime.enter();
+            TcpListener::from_std(listener)?
+        };
+        let state = Arc::new(State::new(Config {
+            api_key: self.api_key,
+            catalogue: self.catalogue,
+            max_body_bytes: self.max_body_bytes,
+            signer: Signer::new(self.signing_key),
+            chunk_interval: self.chunk_interval,
+            max_recorded: self.max_recorded,
+        }));
+        let (stop_tx, stop_rx) = oneshot::channel();
+        let (stopped_tx, stopped_rx) = std::sync::mpsc::channel();
+        runtime.spawn(accept_loop(
+            listener,
+            Arc::clone(&state),
+            stop_rx,
+            stopped_tx,
+        ));
+        Ok(Emulator {
+            state,
+            addr,
+            runtime: Some(runtime),
+            stop: Some(stop_tx),
+            stopped: Some(stopped_rx),
+        })
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    state: Arc<State>,
+    mut stop: oneshot::Receiver<()>,
+    stopped: std::sync::mpsc::Sender<()>,
+) {
+    let builder = auto::Builder::new(TokioExecutor::new());
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut stop => break,
+            a = listener.accept() => a,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors and similar: back off instead of spinning.
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let state = Arc::clone(&state);
+        let builder = builder.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| handle(Arc::clone(&state), req));
+            // Connection errors (client went away, bad HTTP) only end this connection.
+            let _ = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+    drop(listener);
+    let _ = stopped.send(());
+}
+
+impl Emulator {
+    /// Starts an emulator on `127.0.0.1` and a free port, with the realistic catalogue and any
+    /// non-empty API key accepted.
+    ///
+    /// # Panics
+    ///
+    /// If no port can be bound (see [`EmulatorBuilder::try_start`]).
+    pub fn start() -> Self {
+        Self::builder().start()
+    }
+
+    /// A builder for a configured emulator.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// The base URL to give a client, e.g. `http://127.0.0.1:41234` (no trailing slash, no
+    /// version: the emulator serves `/v1beta`, `/v1` and `/v1alpha`).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Queues scripted replies for a method (`generateContent`, `streamGenerateContent`,
+    /// `countTokens`, `embedContent`, `batchEmbedContents`, `listModels`, `getModel`, or `*`).
+    ///
+    /// ```
+    /// # use gemini_emulator::{Emulator, Reply};
+    /// # use std::time::Duration;
+    /// let emu = Emulator::start();
+    /// emu.script("generateContent").reply_status(503).times(2);
+    /// emu.script("streamGenerateContent").reply(Reply::model().drop_after(1));
+    /// emu.script("*").reply(Reply::status(429).with_retry_info(Duration::from_secs(1)));
+    /// ```
+    pub fn script(&self, rpc: &str) -> Script {
+        Script::new(Arc::clone(&self.state), rpc)
+    }
+
+    /// Answers every request to `rpc` with `handler` (after queued script entries), until
+    /// [`clear_handler`](Self::clear_handler) or [`reset`](Self::reset).
+    ///
+    /// ```
+    /// # use gemini_emulator::{Emulator, Reply};
+    /// # use serde_json::json;
+    /// let emu = Emulator::start();
+    /// emu.on("countTokens", |req| {
+    ///     let n = req.body().len();
+    ///     Reply::json(json!({"totalTokens": n}))
+    /// });
+    /// ```
+    pub fn on(
+        &self,
+        rpc: &str,
+        handler: impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static,
+    ) {
+        self.state.set_handler(rpc, Some(Arc::new(handler)));
+    }
+
+    /// Removes the handler installed for `rpc`.
+    pub fn clear_handler(&self, rpc: &str) {
+        self.state.set_handler(rpc, None);
+    }
+
+    /// Removes every queued script entry and handler (captured requests are kept).
+    pub fn reset(&self) {
+        self.state.reset_scripts();
+    }
+
+    /// The captured requests, oldest first (at most [`EmulatorBuilder::max_recorded`]).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state.requests()
+    }
+
+    /// The captured requests for one method.
+    pub fn requests_for(&self, rpc: &str) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.rpc() == rpc)
+            .collect()
+    }
+
+    /// The JSON body of the most recent request to `rpc`.
+    pub fn last_body(&self, rpc: &str) -> Option<Value> {
+        self.requests_for(rpc)
+            .last()
+            .and_then(|r| r.json().cloned())
+    }
+
+    /// How many authenticated requests `rpc` received (`*`: all methods).
+    pub fn count(&self, rpc: &str) -> usize {
+        self.state.count(rpc)
+    }
+
+    /// Forgets captured requests and counts.
+    pub fn clear_requests(&self) {
+        self.state.clear_requests();
+    }
+
+    /// Blocks the calling thread until Ctrl-C (for the binary and demos).
+    pub fn wait_for_ctrl_c(&self) -> io::Result<()> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        rt.block_on(tokio::signal::ctrl_c())
+    }
+
+    /// Stops accepting connections, waits (briefly) until the listener is closed, and shuts the
+    /// runtime down. Open connections are closed.
+    pub fn shutdown(mut self) {
+        self.stop_now();
+    }
+
+    fn stop_now(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+            if let Some(stopped) = self.stopped.take() {
+                let _ = stopped.recv_timeout(Duration::from_secs(1));
+            }
+        }
+        if let Some(rt) = self.runtime.take() {
+            // `shutdown_background` is the only shutdown that is allowed from inside another
+            // runtime (a `#[tokio::test]` dropping its emulator).
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop_now();
+    }
+}

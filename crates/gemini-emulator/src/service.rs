@@ -1,0 +1,134 @@
+//! One HTTP exchange: route, authenticate, read the body, record, then answer from the script
+//! or the model.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use serde_json::Value;
+
+use crate::auth;
+use crate::body::ResponseBody;
+use crate::endpoints;
+use crate::errors::ApiError;
+use crate::recorded::{RecordedRequest, redact_query};
+use crate::respond::{Delivery, Payload, render};
+use crate::routes::{Rpc, route};
+use crate::script::{Reply, ReplyBody};
+use crate::sse::Framing;
+use crate::state::State;
+
+/// Serves one request.
+pub(crate) async fn handle(
+    state: Arc<State>,
+    req: Request<Incoming>,
+) -> Result<Response<ResponseBody>, Infallible> {
+    Ok(serve(&state, req).await)
+}
+
+fn error(e: ApiError, framing: Option<Framing>) -> Response<ResponseBody> {
+    render(Payload::Error(e), framing, Delivery::default())
+}
+
+async fn serve(state: &Arc<State>, req: Request<Incoming>) -> Response<ResponseBody> {
+    let (mut parts, body) = req.into_parts();
+    let path = percent_encoding::percent_decode_str(parts.uri.path())
+        .decode_utf8_lossy()
+        .into_owned();
+    let query = parts.uri.query().map(str::to_owned);
+    let route = match route(&parts.method, &path) {
+        Ok(r) => r,
+        Err(e) => return error(e, None),
+    };
+    let sse = query
+        .as_deref()
+        .and_then(|q| crate::recorded::query_param(q, "alt"))
+        .is_some_and(|alt| alt == "sse");
+    let framing = (route.rpc == Rpc::StreamGenerateContent).then_some(if sse {
+        Framing::Sse
+    } else {
+        Framing::JsonArray
+    });
+
+    let key = auth::extract(&parts.headers, query.as_deref());
+    if let Err(e) = auth::check(state.config.api_key.as_deref(), key.as_deref()) {
+        return error(e, framing);
+    }
+
+    let bytes: Bytes = match Limited::new(body, state.config.max_body_bytes)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            return error(
+                ApiError::new(
+                    413,
+                    format!(
+                        "Request payload size exceeds the limit: {} bytes.",
+                        state.config.max_body_bytes
+                    ),
+                ),
+                framing,
+            );
+        }
+        Err(_) => {
+            return error(
+                ApiError::invalid_argument("The request body could not be read."),
+                framing,
+            );
+        }
+    };
+
+    if let Some(v) = parts.headers.get_mut("x-goog-api-key") {
+        v.set_sensitive(true);
+    }
+    let json: Option<Value> = if bytes.is_empty() {
+        None
+    } else {
+        serde_json::from_slice(&bytes).ok()
+    };
+    let recorded = Arc::new(RecordedRequest {
+        rpc: route.rpc.name().to_owned(),
+        model: route.model.clone(),
+        api_version: route.version.to_owned(),
+        method: parts.method,
+        path,
+        query: query.as_deref().map(redact_query),
+        headers: parts.headers,
+        body: bytes,
+        json,
+        api_key: key,
+    });
+    state.record(Arc::clone(&recorded));
+
+    let reply = state
+        .scripted_reply(&recorded)
+        .unwrap_or_else(Reply::model);
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
+    let payload = match reply.body {
+        ReplyBody::Model => endpoints::answer(state, &route, &recorded),
+        ReplyBody::Json(v) => Payload::Unary(v),
+        ReplyBody::Chunks(c) => Payload::Stream(c),
+        ReplyBody::Error(e) => Payload::Error(e),
+        ReplyBody::Raw { content_type, body } => Payload::Raw { content_type, body },
+    };
+    let delivery = Delivery {
+        status: reply.status,
+        headers: reply.headers,
+        faults: reply.faults,
+        chunk_interval: reply.chunk_interval.unwrap_or(state.config.chunk_interval),
+    };
+    let mut response = render(payload, framing, delivery);
+    if route.rpc == Rpc::StreamGenerateContent && sse {
+        response
+            .headers_mut()
+            .insert("cache-control", HeaderValue::from_static("no-cache"));
+    }
+    response
+}

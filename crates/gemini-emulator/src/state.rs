@@ -1,0 +1,208 @@
+//! The emulator's shared state: configuration, scripted replies and captured requests.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::catalogue::Catalogue;
+use crate::model::signatures::Signer;
+use crate::recorded::RecordedRequest;
+use crate::script::{Action, Entry, Handler, Reply};
+
+/// Immutable settings of one emulator.
+#[derive(Debug)]
+pub(crate) struct Config {
+    /// The only accepted key, or `None` to accept any non-empty key.
+    pub(crate) api_key: Option<String>,
+    pub(crate) catalogue: Catalogue,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) signer: Signer,
+    pub(crate) chunk_interval: Duration,
+    pub(crate) max_recorded: usize,
+}
+
+#[derive(Default)]
+struct Scripts {
+    queue: Vec<Entry>,
+    handlers: HashMap<String, Handler>,
+    next_id: u64,
+}
+
+#[derive(Default)]
+struct Recorder {
+    requests: VecDeque<Arc<RecordedRequest>>,
+    counts: HashMap<String, usize>,
+}
+
+/// Everything the request handlers share.
+pub(crate) struct State {
+    pub(crate) config: Config,
+    scripts: Mutex<Scripts>,
+    /// Fast path: no script entry and no handler installed.
+    scripted: AtomicBool,
+    recorder: Mutex<Recorder>,
+    responses: AtomicU64,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Locks a mutex, ignoring poisoning (a panicking test closure must not wedge the emulator).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl State {
+    pub(crate) fn new(config: Config) -> Self {
+        Self {
+            config,
+            scripts: Mutex::new(Scripts::default()),
+            scripted: AtomicBool::new(false),
+            recorder: Mutex::new(Recorder::default()),
+            responses: AtomicU64::new(0),
+        }
+    }
+
+    /// A number unique to this response (for `responseId`).
+    pub(crate) fn next_response_number(&self) -> u64 {
+        self.responses.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn record(&self, request: Arc<RecordedRequest>) {
+        let mut r = lock(&self.recorder);
+        *r.counts.entry(request.rpc.clone()).or_insert(0) += 1;
+        if self.config.max_recorded > 0 {
+            if r.requests.len() >= self.config.max_recorded {
+                r.requests.pop_front();
+            }
+            r.requests.push_back(request);
+        }
+    }
+
+    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.recorder)
+            .requests
+            .iter()
+            .map(|r| RecordedRequest::clone(r))
+            .collect()
+    }
+
+    pub(crate) fn count(&self, rpc: &str) -> usize {
+        let r = lock(&self.recorder);
+        if rpc == "*" {
+            r.counts.values().sum()
+        } else {
+            r.counts.get(rpc).copied().unwrap_or(0)
+        }
+    }
+
+    pub(crate) fn clear_requests(&self) {
+        let mut r = lock(&self.recorder);
+        r.requests.clear();
+        r.counts.clear();
+    }
+
+    pub(crate) fn push_script(&self, rpc: &str, action: Action) -> u64 {
+        let mut s = lock(&self.scripts);
+        let id = s.next_id;
+        s.next_id += 1;
+        s.queue.push(Entry {
+            id,
+            rpc: rpc.to_owned(),
+            remaining: Some(1),
+            action,
+        });
+        self.scripted.store(true, Ordering::Release);
+        id
+    }
+
+    pub(crate) fn set_script_remaining(&self, id: u64, remaining: Option<usize>) {
+        let mut s = lock(&self.scripts);
+        if remaining == Some(0) {
+            s.queue.retain(|e| e.id != id);
+        } else if let Some(e) = s.queue.iter_mut().find(|e| e.id == id) {
+            e.remaining = remaining;
+        }
+    }
+
+    pub(crate) fn script_remaining(&self, id: u64) -> Option<usize> {
+        let s = lock(&self.scripts);
+        match s.queue.iter().find(|e| e.id == id) {
+            Some(e) => e.remaining,
+            None => Some(0),
+        }
+    }
+
+    pub(crate) fn set_handler(&self, rpc: &str, handler: Option<Handler>) {
+        let mut s = lock(&self.scripts);
+        match handler {
+            Some(h) => {
+                s.handlers.insert(rpc.to_owned(), h);
+            }
+            None => {
+                s.handlers.remove(rpc);
+            }
+        }
+        let any = !s.queue.is_empty() || !s.handlers.is_empty();
+        self.scripted.store(any, Ordering::Release);
+    }
+
+    pub(crate) fn reset_scripts(&self) {
+        let mut s = lock(&self.scripts);
+        s.queue.clear();
+        s.handlers.clear();
+        self.scripted.store(false, Ordering::Release);
+    }
+
+    /// The scripted reply for `request`, consuming one use of the first matching queue entry,
+    /// else the installed handler's reply, else `None` (the model answers).
+    pub(crate) fn scripted_reply(&self, request: &RecordedRequest) -> Option<Reply> {
+        if !self.scripted.load(Ordering::Acquire) {
+            return None;
+        }
+        let action = {
+            let mut s = lock(&self.scripts);
+            let pos = s
+                .queue
+                .iter()
+                .position(|e| e.rpc == request.rpc || e.rpc == "*");
+            match pos {
+                Some(i) => {
+                    let (action, done) = match s.queue.get_mut(i) {
+                        Some(entry) => {
+                            let done = match &mut entry.remaining {
+                                Some(n) => {
+                                    *n = n.saturating_sub(1);
+                                    *n == 0
+                                }
+                                None => false,
+                            };
+                            (Some(entry.action.clone()), done)
+                        }
+                        None => (None, false),
+                    };
+                    if done {
+                        s.queue.remove(i);
+                    }
+                    action
+                }
+                None => s
+                    .handlers
+                    .get(&request.rpc)
+                    .or_else(|| s.handlers.get("*"))
+                    .map(|h| Action::With(Arc::clone(h))),
+            }
+        };
+        // Closures run outside the lock: they may call back into the emulator.
+        action.map(|a| match a {
+            Action::Reply(r) => *r,
+            Action::With(f) => f(request),
+        })
+    }
+}
