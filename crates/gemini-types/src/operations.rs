@@ -1,4 +1,204 @@
-//! Generic long-running Operation envelopes.
+//! Generic long-running Operation envelopes (`google.longrunning.Operation`).
+//!
+//! Batches, Veo video generation, file search uploads and imports, and tuning all return an
+//! Operation: poll `GET /{v}/{name}` until `done` is true, then read `response` or `error`
+//! (../shared/spec/API.md section 13). `done` is omitted while running.
+//!
+//! [`Operation`] is generic over its `metadata` and `response` types and defaults to raw JSON;
+//! [`Operation::decode`] turns a raw operation into a typed one.
+//!
+//! ```
+//! use gemini_types::{Operation, PredictLongRunningResponse};
+//! let op: Operation = serde_json::from_str(r#"{
+//!   "name": "models/veo-3.0-generate-001/operations/abc", "done": true,
+//!   "response": {"@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
+//!                "generateVideoResponse": {"generatedSamples": [{"video": {"uri": "https://x/files/abc:download?alt=media"}}]}}
+//! }"#).unwrap();
+//! assert!(op.is_done());
+//! let typed = op.decode::<serde_json::Value, PredictLongRunningResponse>().unwrap();
+//! let uri = typed.response.unwrap().video_uris().next().map(str::to_owned);
+//! assert_eq!(uri.as_deref(), Some("https://x/files/abc:download?alt=media"));
+//! ```
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::Status;
+
+/// A long-running operation: `{name, metadata, done, error | response}`.
+///
+/// `M` and `R` are the types of `metadata` and `response`; both default to raw JSON
+/// ([`serde_json::Value`]), which keeps the `@type` member and every field.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[serde(rename_all = "camelCase")]
+#[serde(bound(
+    serialize = "M: Serialize, R: Serialize",
+    deserialize = "M: Deserialize<'de>, R: Deserialize<'de>"
+))]
+#[non_exhaustive]
+pub struct Operation<M = Value, R = Value> {
+    /// The operation name, e.g. `batches/123` or `models/veo-.../operations/abc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Progress information (for batches: the batch resource itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<M>,
+    /// Whether the operation finished; absent (false) while running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<bool>,
+    /// The failure, when done without success. Its `code` is a gRPC code number here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Status>,
+    /// The result, when done successfully.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<R>,
+}
+
+impl<M, R> Operation<M, R> {
+    /// Whether the operation finished (successfully or not).
+    pub fn is_done(&self) -> bool {
+        self.done.unwrap_or(false)
+    }
+
+    /// The operation name, or `""`.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+
+    /// The outcome once done: `Some(Ok(response))`, `Some(Err(status))`, or `None` while running
+    /// (or when a finished operation carries neither).
+    pub fn result(&self) -> Option<Result<&R, &Status>> {
+        match (&self.error, &self.response) {
+            (Some(e), _) => Some(Err(e)),
+            (None, Some(r)) => Some(Ok(r)),
+            (None, None) => None,
+        }
+    }
+}
+
+impl Operation<Value, Value> {
+    /// Decodes the raw `metadata` and `response` into typed values.
+    pub fn decode<M: DeserializeOwned, R: DeserializeOwned>(
+        self,
+    ) -> Result<Operation<M, R>, serde_json::Error> {
+        Ok(Operation {
+            name: self.name,
+            metadata: self.metadata.map(serde_json::from_value).transpose()?,
+            done: self.done,
+            error: self.error,
+            response: self.response.map(serde_json::from_value).transpose()?,
+        })
+    }
+
+    /// The `@type` of the metadata, e.g.
+    /// `type.googleapis.com/google.ai.generativelanguage.v1beta.GenerateContentBatch`.
+    pub fn metadata_type(&self) -> Option<&str> {
+        self.metadata.as_ref()?.get("@type")?.as_str()
+    }
+
+    /// The `@type` of the response.
+    pub fn response_type(&self) -> Option<&str> {
+        self.response.as_ref()?.get("@type")?.as_str()
+    }
+}
+
+/// A page of operations (`GET /{v}/batches` answers with this).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[serde(rename_all = "camelCase")]
+#[serde(bound(
+    serialize = "M: Serialize, R: Serialize",
+    deserialize = "M: Deserialize<'de>, R: Deserialize<'de>"
+))]
+#[non_exhaustive]
+pub struct ListOperationsResponse<M = Value, R = Value> {
+    /// The operations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<Operation<M, R>>,
+    /// The token of the next page; absent or empty on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+}
+
+/// Where to notify when a long-running job finishes (batches, Veo).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WebhookConfig {
+    /// Webhook URLs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uris: Vec<String>,
+    /// Metadata echoed in the notification.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "user_metadata"
+    )]
+    pub user_metadata: Option<Value>,
+}
+
+impl WebhookConfig {
+    /// A webhook calling `uri`.
+    pub fn new(uri: impl Into<String>) -> Self {
+        Self {
+            uris: vec![uri.into()],
+            user_metadata: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn running_done_and_failed() {
+        let running: Operation = serde_json::from_value(json!({"name": "batches/1"})).unwrap();
+        assert!(!running.is_done());
+        assert!(running.result().is_none());
+        assert_eq!(running.name(), "batches/1");
+
+        let failed: Operation = serde_json::from_value(json!({
+            "name": "op", "done": true,
+            "error": {"code": 3, "message": "bad", "details": []}
+        }))
+        .unwrap();
+        assert!(failed.is_done());
+        let Some(Err(status)) = failed.result() else {
+            panic!("expected an error")
+        };
+        assert_eq!(status.message(), "bad");
+
+        let ok: Operation = serde_json::from_value(json!({
+            "name": "op", "done": true, "metadata": {"@type": "t.M", "x": 1},
+            "response": {"@type": "t.R", "y": 2}
+        }))
+        .unwrap();
+        assert_eq!(ok.metadata_type(), Some("t.M"));
+        assert_eq!(ok.response_type(), Some("t.R"));
+        assert!(matches!(ok.result(), Some(Ok(_))));
+        let back = serde_json::to_value(&ok).unwrap();
+        assert_eq!(back["metadata"]["x"], 1);
+    }
+
+    #[test]
+    fn decode_reports_bad_metadata() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)] // only decoding is tested
+        struct M {
+            a: u32,
+        }
+        let op: Operation = serde_json::from_value(json!({"metadata": {"a": "x"}})).unwrap();
+        assert!(op.decode::<M, Value>().is_err());
+    }
+}
 
 #[cfg(test)]
 pub(crate) mod testutil {
