@@ -361,23 +361,19 @@ impl Decoder {
                     None => return,
                 }
             }
-            match memchr::memchr2(b'\r', b'\n', bytes) {
-                Some(end) => {
-                    let (line, ending) = bytes.split_at(end);
-                    self.segment(line);
-                    self.offset += end as u64;
-                    self.end_line();
-                    self.offset += 1;
-                    self.line_start = self.offset;
-                    self.after_cr = ending.first() == Some(&b'\r');
-                    bytes = ending.get(1..).unwrap_or_default();
-                }
-                None => {
-                    self.segment(bytes);
-                    self.offset += bytes.len() as u64;
-                    return;
-                }
-            }
+            let Some(end) = memchr::memchr2(b'\r', b'\n', bytes) else {
+                self.segment(bytes);
+                self.offset += bytes.len() as u64;
+                return;
+            };
+            let (line, ending) = bytes.split_at(end);
+            self.segment(line);
+            self.offset += end as u64;
+            self.end_line();
+            self.offset += 1;
+            self.line_start = self.offset;
+            self.after_cr = ending.first() == Some(&b'\r');
+            bytes = ending.get(1..).unwrap_or_default();
         }
     }
 

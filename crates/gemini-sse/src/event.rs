@@ -15,7 +15,8 @@ use std::time::Duration;
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Event {
-    event_type: Option<String>,
+    /// The type, when not the default `message`.
+    ty: Option<String>,
     data: String,
     id: Option<Arc<str>>,
     retry: Option<Duration>,
@@ -25,7 +26,7 @@ impl Event {
     /// An event of type `message` with the given data, no id and no retry.
     pub fn new(data: impl Into<String>) -> Self {
         Self {
-            event_type: None,
+            ty: None,
             data: data.into(),
             id: None,
             retry: None,
@@ -39,7 +40,7 @@ impl Event {
         retry: Option<Duration>,
     ) -> Self {
         Self {
-            event_type,
+            ty: event_type,
             data,
             id,
             retry,
@@ -50,7 +51,7 @@ impl Event {
     #[must_use]
     pub fn with_event_type(mut self, event_type: impl Into<String>) -> Self {
         let event_type = event_type.into();
-        self.event_type = (!event_type.is_empty()).then_some(event_type);
+        self.ty = (!event_type.is_empty()).then_some(event_type);
         self
     }
 
@@ -72,7 +73,7 @@ impl Event {
     /// The event type: the value of the last `event:` field of the event, or `message` when it
     /// had none (or an empty one).
     pub fn event_type(&self) -> &str {
-        self.event_type.as_deref().unwrap_or("message")
+        self.ty.as_deref().unwrap_or("message")
     }
 
     /// The event's data: the values of its `data:` fields joined with `\n`. Always valid UTF-8;
@@ -119,7 +120,7 @@ const DEBUG_DATA_LIMIT: usize = 512;
 impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("Event");
-        debug.field("event_type", &self.event_type());
+        debug.field("ty", &self.event_type());
         if self.data.len() <= DEBUG_DATA_LIMIT {
             debug.field("data", &self.data);
         } else {

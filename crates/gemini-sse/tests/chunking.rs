@@ -2,6 +2,9 @@
 //!
 //! Case counts are fixed and small so the whole file runs in a few seconds.
 
+// Test code: a panic is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{decode_chunks, harness};

@@ -2,6 +2,9 @@
 //! chunks in `../shared/spec/real/streams/*.jsonl` re-framed the way Gemini frames them, decode
 //! to the expected events with JSON data. Skipped, with a message, when `../shared` is absent.
 
+// Test code: a panic is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -10,7 +13,9 @@ use common::decode_chunks;
 use gemini_sse::DecoderConfig;
 
 fn spec_dir(sub: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec").join(sub);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/spec")
+        .join(sub);
     if dir.is_dir() {
         Some(dir)
     } else {

@@ -1,6 +1,8 @@
 //! `SseStream` over `http_body::Body`s: chunked bodies, pending polls, body errors, decode
 //! errors and the end of the stream.
 
+// Test code: a panic is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(feature = "stream")]
 
 use std::collections::VecDeque;
@@ -51,6 +53,8 @@ impl Body for Drip {
     }
 }
 
+/// A data frame, as the `Ok` item a body yields.
+#[allow(clippy::unnecessary_wraps)]
 fn data(bytes: &'static [u8]) -> Result<Frame<Bytes>, io::Error> {
     Ok(Frame::data(Bytes::from_static(bytes)))
 }
@@ -140,7 +144,11 @@ async fn end_of_body_finishes_the_decoder() {
     let stream = SseStream::with_decoder(body(), Decoder::with_config(config));
     let items: Vec<_> = stream.collect().await;
     let error = items[1].as_ref().unwrap_err();
-    assert!(error.as_decode().is_some_and(gemini_sse::DecodeError::is_unexpected_eof));
+    assert!(
+        error
+            .as_decode()
+            .is_some_and(gemini_sse::DecodeError::is_unexpected_eof)
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -153,7 +161,9 @@ async fn stream_body_of_many_frames() {
         let (a, rest) = bytes.split_at(3);
         let (b, c) = rest.split_at(rest.len() - 3);
         for part in [a, b, c] {
-            frames.push(Ok::<_, Infallible>(Frame::data(Bytes::copy_from_slice(part))));
+            frames.push(Ok::<_, Infallible>(Frame::data(Bytes::copy_from_slice(
+                part,
+            ))));
         }
     }
     let body = StreamBody::new(futures_util::stream::iter(frames));

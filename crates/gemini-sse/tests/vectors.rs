@@ -1,6 +1,9 @@
 //! Test vectors for every parsing rule, each fed whole, byte by byte, split at every index and
 //! (for short inputs) split at every pair of indices.
 
+// Test code: a panic is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::Duration;
