@@ -1,10 +1,92 @@
-//! HTTP transport for gemini-rs.
+//! The HTTP layer of gemini-rs: a swappable transport, configuration, layered timeouts,
+//! retries that respect the server, and typed errors.
 //!
-//! Built in its own issue; this crate compiles so the workspace does.
+//! Most users want the `gemini` crate, which builds on this one. Use `gemini-transport`
+//! directly to plug in your own HTTP stack (implement [`Transport`]), to call an endpoint the
+//! facade does not cover yet, or to test with [`MockTransport`].
+//!
+//! Layers, bottom up:
+//!
+//! * [`Transport`]: an object-safe trait, `http::Request<Bytes>` in,
+//!   `http::Response<`[`ResponseBody`]`>` out, one attempt. [`HyperTransport`] (feature `hyper`,
+//!   default) is hyper-util's pooled client over rustls with HTTP/2 by ALPN, selectable TLS
+//!   roots ([`TlsRoots`]) and proxies ([`ProxyConfig`]).
+//! * [`HttpClient`]: URL building from [`Config`] (base URL, [`ApiVersion`]), the API key in
+//!   `x-goog-api-key`, `user-agent` / `x-goog-api-client`, [`Timeouts`] (connect, response
+//!   headers, idle between chunks, total), [`RetryPolicy`] (on by default, honours
+//!   `RetryInfo` and `Retry-After`), [`ApiError`] parsing, and a `tracing` span per attempt.
 //!
 //! ```
-//! assert_eq!(gemini_transport::CRATE_NAME, "gemini-transport");
+//! # async fn demo() -> Result<(), gemini_transport::Error> {
+//! use std::sync::Arc;
+//! use gemini_transport::{Config, HttpClient, MockTransport, RequestSpec};
+//!
+//! let mock = MockTransport::new();
+//! mock.push_json(503, r#"{"error": {"code": 503, "status": "UNAVAILABLE", "message": "busy"}}"#)
+//!     .push_json(200, r#"{"totalTokens": 3}"#);
+//! let client = HttpClient::builder()
+//!     .config(Config::new().with_api_key("my-key"))
+//!     .transport(Arc::new(mock.clone()))
+//!     .retry_sleeper(Arc::new(gemini_transport::RecordingSleeper::new()))
+//!     .build()?;
+//! let spec = RequestSpec::post("models/gemini-2.5-flash:countTokens")
+//!     .json(&serde_json::json!({"contents": [{"parts": [{"text": "hi"}]}]}))?;
+//! let out: serde_json::Value = client.execute_json(spec).await?;
+//! assert_eq!(out["totalTokens"], 3);
+//! assert_eq!(mock.requests().len(), 2); // the 503 was retried
+//! # Ok(()) }
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(demo()).unwrap();
 //! ```
+//!
+//! # Features
+//!
+//! | feature | default | adds |
+//! |---|---|---|
+//! | `hyper` | yes | [`HyperTransport`], [`TokioSleeper`], and the defaults of [`HttpClient::builder`] |
+//! | `test-util` | no | [`MockTransport`], [`TestClock`], [`RecordingSleeper`] |
+//!
+//! Without `hyper`, pass a transport, a timer and a retry sleeper to the builder.
+//!
+//! TLS roots: the bundled Mozilla roots are the default because they work in minimal
+//! containers; choose [`TlsRoots::native`] behind a TLS-intercepting corporate proxy.
+//!
+//! # Stability
+//!
+//! Semver covers the public types and methods. It does not cover `Display` texts, the types in
+//! `source()` chains, the default timeout and retry values, or the exact tracing fields.
 
-/// The crate's name, for diagnostics.
-pub const CRATE_NAME: &str = "gemini-transport";
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod api_error;
+mod body;
+mod client;
+mod config;
+mod error;
+#[cfg(feature = "hyper")]
+mod hyper_transport;
+#[cfg(feature = "test-util")]
+mod mock;
+mod request;
+mod retry;
+#[cfg(feature = "test-util")]
+mod test_time;
+mod time;
+mod transport;
+
+pub use api_error::ApiError;
+pub use body::ResponseBody;
+pub use client::{HttpClient, HttpClientBuilder, decode_json};
+pub use config::{ApiKey, ApiVersion, Config, DEFAULT_BASE_URL, Timeouts, USER_AGENT};
+pub use error::{Error, TimeoutKind};
+#[cfg(feature = "hyper")]
+pub use hyper_transport::{HyperTransport, HyperTransportBuilder, ProxyConfig, TlsRoots};
+#[cfg(feature = "test-util")]
+pub use mock::{CapturedRequest, MockTransport};
+pub use request::{RequestOptions, RequestSpec};
+pub use retry::RetryPolicy;
+#[cfg(feature = "test-util")]
+pub use test_time::{RecordingSleeper, TestClock};
+#[cfg(feature = "hyper")]
+pub use time::TokioSleeper;
+pub use time::{Clock, Sleeper, SystemClock};
+pub use transport::{BoxError, BoxFuture, Transport};

@@ -1,0 +1,631 @@
+//! [`HttpClient`]: the layer every endpoint goes through (URL, headers, timeouts, retries,
+//! error parsing, tracing) on top of any [`Transport`].
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, USER_AGENT};
+use http::{HeaderMap, Request, Response};
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+
+use crate::request::Target;
+use crate::retry::RetryDecision;
+use crate::{
+    ApiError, BoxFuture, Clock, Config, Error, RequestSpec, ResponseBody, RetryPolicy, Sleeper,
+    SystemClock, TimeoutKind, Transport,
+};
+
+const X_GOOG_API_KEY: HeaderName = HeaderName::from_static("x-goog-api-key");
+const X_GOOG_API_CLIENT: HeaderName = HeaderName::from_static("x-goog-api-client");
+const X_SERVER_TIMEOUT: HeaderName = HeaderName::from_static("x-server-timeout");
+
+/// The longest excerpt of a body kept in a decode error.
+const SNIPPET_LEN: usize = 256;
+
+/// Sends API requests: builds the URL from the base URL, API version and path; adds the API key
+/// (`x-goog-api-key`, marked sensitive), `user-agent`, `x-goog-api-client` and
+/// `X-Server-Timeout`; enforces the timeouts; retries per the [`RetryPolicy`]; turns non-2xx
+/// answers into [`ApiError`]s; and opens a `tracing` span per attempt (method, path, attempt,
+/// status, latency; never the key or the query).
+///
+/// Cheap to clone (an `Arc` inside), `Send + Sync`.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), gemini_transport::Error> {
+/// use gemini_transport::{Config, HttpClient, RequestSpec};
+/// let client = HttpClient::new(Config::from_env()?)?;
+/// let models: serde_json::Value = client.execute_json(RequestSpec::get("models")).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    key_header: Option<HeaderValue>,
+    ua_header: HeaderValue,
+    base_origin: (Option<String>, Option<String>),
+    transport: Arc<dyn Transport>,
+    clock: Arc<dyn Clock>,
+    retry_sleeper: Arc<dyn Sleeper>,
+    timer: Arc<dyn Sleeper>,
+}
+
+impl fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("config", &self.inner.config)
+            .field("transport", &self.inner.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds an [`HttpClient`]: configuration, transport and time sources.
+#[derive(Debug, Default)]
+pub struct HttpClientBuilder {
+    config: Config,
+    transport: Option<Arc<dyn Transport>>,
+    clock: Option<Arc<dyn Clock>>,
+    retry_sleeper: Option<Arc<dyn Sleeper>>,
+    timer: Option<Arc<dyn Sleeper>>,
+}
+
+impl HttpClientBuilder {
+    /// Sets the configuration.
+    #[must_use]
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Sets the transport (default: a [`HyperTransport`](crate::HyperTransport) using the
+    /// configured connect timeout, with the `hyper` feature).
+    #[must_use]
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Sets the clock used for deadlines and retry budgets (default: [`SystemClock`]).
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Sets the sleeper used to wait between retries (default: tokio's timer).
+    #[must_use]
+    pub fn retry_sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.retry_sleeper = Some(sleeper);
+        self
+    }
+
+    /// Sets the timer behind the timeouts (default: tokio's timer).
+    #[must_use]
+    pub fn timer(mut self, timer: Arc<dyn Sleeper>) -> Self {
+        self.timer = Some(timer);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<HttpClient, Error> {
+        let config = self.config;
+        let transport = match self.transport {
+            Some(t) => t,
+            None => default_transport(&config)?,
+        };
+        let timer = match self.timer {
+            Some(t) => t,
+            None => default_sleeper()?,
+        };
+        let retry_sleeper = match self.retry_sleeper {
+            Some(t) => t,
+            None => default_sleeper()?,
+        };
+        let key_header = config
+            .api_key
+            .as_ref()
+            .map(crate::ApiKey::header_value)
+            .transpose()?;
+        let ua_header = HeaderValue::from_str(&config.user_agent)
+            .map_err(|_| Error::builder("the user agent is not a valid header value"))?;
+        let base: http::Uri = config
+            .base_url
+            .parse()
+            .map_err(|_| Error::builder("invalid base URL"))?;
+        let base_origin = (
+            base.scheme_str().map(str::to_owned),
+            base.authority().map(|a| a.as_str().to_ascii_lowercase()),
+        );
+        Ok(HttpClient {
+            inner: Arc::new(Inner {
+                config,
+                key_header,
+                ua_header,
+                base_origin,
+                transport,
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                retry_sleeper,
+                timer,
+            }),
+        })
+    }
+}
+
+#[cfg(feature = "hyper")]
+fn default_transport(config: &Config) -> Result<Arc<dyn Transport>, Error> {
+    Ok(Arc::new(
+        crate::HyperTransport::builder()
+            .connect_timeout(config.timeouts.connect)
+            .build()?,
+    ))
+}
+
+#[cfg(not(feature = "hyper"))]
+fn default_transport(_: &Config) -> Result<Arc<dyn Transport>, Error> {
+    Err(Error::builder(
+        "no transport configured: enable the `hyper` feature or call `.transport(..)`",
+    ))
+}
+
+#[cfg(feature = "hyper")]
+#[allow(clippy::unnecessary_wraps)] // Fallible without the feature.
+fn default_sleeper() -> Result<Arc<dyn Sleeper>, Error> {
+    Ok(Arc::new(crate::TokioSleeper))
+}
+
+#[cfg(not(feature = "hyper"))]
+fn default_sleeper() -> Result<Arc<dyn Sleeper>, Error> {
+    Err(Error::builder(
+        "no timer configured: enable the `hyper` feature or call `.timer(..)` and `.retry_sleeper(..)`",
+    ))
+}
+
+/// What an attempt produced.
+enum Outcome<T> {
+    Done(T),
+    /// A stream failed before its first byte: retryable even though the request was sent.
+    FailedBeforeFirstByte(Error),
+}
+
+impl HttpClient {
+    /// A builder.
+    pub fn builder() -> HttpClientBuilder {
+        HttpClientBuilder::default()
+    }
+
+    /// A client with the default [`HyperTransport`](crate::HyperTransport).
+    #[cfg(feature = "hyper")]
+    pub fn new(config: Config) -> Result<Self, Error> {
+        Self::builder().config(config).build()
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &Arc<dyn Transport> {
+        &self.inner.transport
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// The timer behind the timeouts (the facade uses it for its own stream timeouts).
+    pub fn timer(&self) -> &Arc<dyn Sleeper> {
+        &self.inner.timer
+    }
+
+    /// Makes a unary call and reads the whole body: retries, the total deadline (covering
+    /// retries and the body) and the other timeouts apply. A non-2xx answer is an
+    /// [`Error::api`] error.
+    pub async fn execute(&self, spec: RequestSpec) -> Result<Response<Bytes>, Error> {
+        let total = spec.options.timeout.or(self.inner.config.timeouts.total);
+        self.run(&spec, total, |this, req, remaining| {
+            Box::pin(async move {
+                let resp = this.send_attempt(req, remaining).await?;
+                let (parts, body) = resp.into_parts();
+                let bytes = body.collect().await?;
+                if !parts.status.is_success() {
+                    return Err(Error::api(this.api_error(&parts, &bytes)));
+                }
+                Ok(Outcome::Done(Response::from_parts(parts, bytes)))
+            })
+        })
+        .await
+    }
+
+    /// [`execute`](Self::execute), then decodes the JSON body into `T`. A body that does not
+    /// decode is an [`Error::is_decode`] error with a bounded snippet of it.
+    pub async fn execute_json<T: DeserializeOwned>(&self, spec: RequestSpec) -> Result<T, Error> {
+        let resp = self.execute(spec).await?;
+        decode_json_scrubbed(resp.body(), self.key())
+    }
+
+    /// Opens a streaming call and returns as soon as its first body chunk has arrived (or the
+    /// body ended). Retries apply only until then: a stream is never retried once a byte
+    /// reached the caller. The idle timeout guards every later chunk; the total deadline
+    /// applies only if [`RequestOptions::with_timeout`](crate::RequestOptions::with_timeout)
+    /// set one.
+    pub async fn execute_streaming(
+        &self,
+        spec: RequestSpec,
+    ) -> Result<Response<ResponseBody>, Error> {
+        let total = spec.options.timeout;
+        self.run(&spec, total, |this, req, remaining| {
+            Box::pin(async move {
+                let resp = this.send_attempt(req, remaining).await?;
+                let (parts, body) = resp.into_parts();
+                if !parts.status.is_success() {
+                    let bytes = body.collect().await?;
+                    return Err(Error::api(this.api_error(&parts, &bytes)));
+                }
+                let mut body = body;
+                if let Some(r) = remaining {
+                    body = body.with_deadline(r, this.inner.timer.clone());
+                }
+                match std::future::poll_fn(|cx| body.poll_data(cx)).await {
+                    Some(Ok(first)) => Ok(Outcome::Done(Response::from_parts(
+                        parts,
+                        body.with_prefix(first),
+                    ))),
+                    None => Ok(Outcome::Done(Response::from_parts(parts, body))),
+                    Some(Err(e)) if e.is_body() && !e.is_timeout() => {
+                        Ok(Outcome::FailedBeforeFirstByte(e))
+                    }
+                    Some(Err(e)) => Err(e),
+                }
+            })
+        })
+        .await
+    }
+
+    /// Builds the `http::Request` that [`execute`](Self::execute) would send for `spec` on
+    /// its first attempt (for logging, signing or a custom send loop).
+    pub fn build_request(&self, spec: &RequestSpec) -> Result<Request<Bytes>, Error> {
+        let uri = spec.uri(
+            &self.inner.config.base_url,
+            self.inner.config.api_version.as_str(),
+        )?;
+        let total = spec.options.timeout.or(self.inner.config.timeouts.total);
+        Ok(self.request_for(spec, uri, total))
+    }
+
+    fn key(&self) -> Option<&str> {
+        self.inner
+            .config
+            .api_key
+            .as_ref()
+            .map(crate::ApiKey::expose_secret)
+    }
+
+    /// The retry loop shared by unary and streaming calls.
+    async fn run<T>(
+        &self,
+        spec: &RequestSpec,
+        total: Option<Duration>,
+        attempt_fn: impl for<'a> Fn(
+            &'a Self,
+            Request<Bytes>,
+            Option<Duration>,
+        ) -> BoxFuture<'a, Result<Outcome<T>, Error>>,
+    ) -> Result<T, Error> {
+        let inner = &*self.inner;
+        let policy: &RetryPolicy = spec.options.retry.as_ref().unwrap_or(&inner.config.retry);
+        let uri = spec.uri(&inner.config.base_url, inner.config.api_version.as_str())?;
+        let start = inner.clock.now();
+        let deadline = total.map(|t| start + t);
+        let limit = match (deadline, policy.budget().map(|b| start + b)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let attempt_start = inner.clock.now();
+            let remaining = deadline.map(|d| d.saturating_duration_since(attempt_start));
+            if remaining == Some(Duration::ZERO) {
+                return Err(Error::timeout(TimeoutKind::Total, total).with_attempts(attempt));
+            }
+            let req = self.request_for(spec, uri.clone(), remaining);
+            let span = tracing::debug_span!(
+                "gemini_http",
+                method = %spec.method,
+                path = spec.log_path(),
+                attempt,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            let fut = attempt_fn(self, req, remaining);
+            let result = match remaining {
+                Some(r) => {
+                    WithTimeout::new(fut, inner.timer.sleep(r), TimeoutKind::Total, total)
+                        .instrument(span.clone())
+                        .await
+                }
+                None => fut.instrument(span.clone()).await,
+            };
+            let latency = inner.clock.now().saturating_duration_since(attempt_start);
+            span.record("latency_ms", latency.as_millis() as u64);
+            let err = match result {
+                Ok(Outcome::Done(v)) => {
+                    tracing::debug!(parent: &span, "request succeeded");
+                    return Ok(v);
+                }
+                Ok(Outcome::FailedBeforeFirstByte(e)) => {
+                    tracing::debug!(parent: &span, error = %e, "stream failed before its first byte");
+                    if attempt >= policy.max_attempts() {
+                        return Err(e.with_attempts(attempt));
+                    }
+                    self.wait_or_stop(policy, None, attempt, limit, e).await?;
+                    continue;
+                }
+                Err(e) => e,
+            };
+            if let Some(status) = err.status() {
+                span.record("status", status.as_u16());
+            }
+            tracing::debug!(parent: &span, error = %err, "request failed");
+            if attempt >= policy.max_attempts() {
+                return Err(err.with_attempts(attempt));
+            }
+            match policy.decide(&err) {
+                RetryDecision::Stop => return Err(err.with_attempts(attempt)),
+                RetryDecision::Retry(server_delay) => {
+                    self.wait_or_stop(policy, server_delay, attempt, limit, err)
+                        .await?;
+                }
+            }
+        }
+    }
+
+    /// Waits before the next attempt, or returns the error if the wait would not fit in the
+    /// budget.
+    async fn wait_or_stop(
+        &self,
+        policy: &RetryPolicy,
+        server_delay: Option<Duration>,
+        attempt: u32,
+        limit: Option<Instant>,
+        err: Error,
+    ) -> Result<(), Error> {
+        let wait = server_delay.unwrap_or_else(|| policy.wait(attempt - 1));
+        if let Some(limit) = limit {
+            if self.inner.clock.now() + wait >= limit {
+                tracing::debug!(?wait, "retry budget exhausted");
+                return Err(err.with_attempts(attempt));
+            }
+        }
+        tracing::debug!(?wait, attempt, "retrying");
+        self.inner.retry_sleeper.sleep(wait).await;
+        Ok(())
+    }
+
+    /// Sends one request with the response-headers timeout; attaches the idle timeout to the
+    /// body.
+    async fn send_attempt(
+        &self,
+        req: Request<Bytes>,
+        remaining: Option<Duration>,
+    ) -> Result<Response<ResponseBody>, Error> {
+        let inner = &*self.inner;
+        let timeouts = &inner.config.timeouts;
+        let send = inner.transport.send(req);
+        let headers_timeout = timeouts.response_headers;
+        let resp = match headers_timeout {
+            // No point arming a timer that the total deadline beats.
+            Some(t) if remaining.is_none_or(|r| t < r) => {
+                WithTimeout::new(
+                    send,
+                    inner.timer.sleep(t),
+                    TimeoutKind::ResponseHeaders,
+                    Some(t),
+                )
+                .await?
+            }
+            _ => send.await?,
+        };
+        let resp = match timeouts.idle {
+            Some(idle) => resp.map(|b| b.with_idle_timeout(idle, inner.timer.clone())),
+            None => resp,
+        };
+        Ok(resp)
+    }
+
+    fn api_error(&self, parts: &http::response::Parts, body: &Bytes) -> ApiError {
+        let body = match self.key() {
+            Some(k) => scrub(body, k),
+            None => body.clone(),
+        };
+        ApiError::from_response(
+            parts.status,
+            &parts.headers,
+            body,
+            self.inner.clock.system_now(),
+        )
+    }
+
+    fn request_for(
+        &self,
+        spec: &RequestSpec,
+        uri: http::Uri,
+        remaining: Option<Duration>,
+    ) -> Request<Bytes> {
+        let inner = &*self.inner;
+        let mut headers = inner.config.default_headers.clone();
+        headers.insert(USER_AGENT, inner.ua_header.clone());
+        headers.insert(X_GOOG_API_CLIENT, inner.ua_header.clone());
+        if let Some(key) = &inner.key_header {
+            if self.key_allowed(spec, &uri) {
+                headers.insert(X_GOOG_API_KEY, key.clone());
+            }
+        }
+        if let Some(r) = remaining {
+            // Whole seconds, rounded up, as the official SDKs send it.
+            let secs = r.as_secs() + u64::from(r.subsec_nanos() > 0);
+            headers.insert(X_SERVER_TIMEOUT, HeaderValue::from(secs.max(1)));
+        }
+        override_headers(&mut headers, &spec.headers);
+        override_headers(&mut headers, &spec.options.headers);
+        let mut req = Request::new(spec.body.clone());
+        *req.method_mut() = spec.method.clone();
+        *req.uri_mut() = uri;
+        *req.headers_mut() = headers;
+        req
+    }
+
+    /// The key goes only to the configured origin.
+    fn key_allowed(&self, spec: &RequestSpec, uri: &http::Uri) -> bool {
+        match &spec.target {
+            Target::Path { .. } => true,
+            Target::Absolute(_) => {
+                let (scheme, authority) = &self.inner.base_origin;
+                uri.scheme_str() == scheme.as_deref()
+                    && uri.authority().map(|a| a.as_str().to_ascii_lowercase()) == *authority
+            }
+        }
+    }
+}
+
+fn override_headers(headers: &mut HeaderMap, extra: &HeaderMap) {
+    if extra.is_empty() {
+        return;
+    }
+    for name in extra.keys() {
+        headers.remove(name);
+    }
+    for (name, value) in extra {
+        headers.append(name.clone(), value.clone());
+    }
+}
+
+/// Replaces every occurrence of `secret` in `body` with `***`.
+pub(crate) fn scrub(body: &Bytes, secret: &str) -> Bytes {
+    let s = secret.as_bytes();
+    if s.is_empty() || body.len() < s.len() || !body.windows(s.len()).any(|w| w == s) {
+        return body.clone();
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i..].starts_with(s) {
+            out.extend_from_slice(b"***");
+            i += s.len();
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    Bytes::from(out)
+}
+
+/// Decodes a JSON body; on failure the error keeps a bounded snippet of the body.
+///
+/// ```
+/// let v: serde_json::Value = gemini_transport::decode_json(b"{\"a\": 1}").unwrap();
+/// assert_eq!(v["a"], 1);
+/// let e = gemini_transport::decode_json::<serde_json::Value>(b"<html>oops</html>").unwrap_err();
+/// assert!(e.is_decode());
+/// assert_eq!(e.decode_snippet(), Some("<html>oops</html>"));
+/// ```
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    decode_json_scrubbed(body, None)
+}
+
+fn decode_json_scrubbed<T: DeserializeOwned>(body: &[u8], key: Option<&str>) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|e| {
+        let mut end = body.len().min(SNIPPET_LEN);
+        while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
+            end -= 1;
+        }
+        let mut snippet = String::from_utf8_lossy(&body[..end]).into_owned();
+        if let Some(k) = key.filter(|k| !k.is_empty()) {
+            snippet = snippet.replace(k, "***");
+        }
+        if end < body.len() {
+            snippet.push_str("...");
+        }
+        Error::decode(e, snippet)
+    })
+}
+
+pin_project_lite::pin_project! {
+    /// Races a future against a timer.
+    struct WithTimeout<F> {
+        #[pin]
+        fut: F,
+        sleep: BoxFuture<'static, ()>,
+        kind: TimeoutKind,
+        after: Option<Duration>,
+    }
+}
+
+impl<F> WithTimeout<F> {
+    fn new(
+        fut: F,
+        sleep: BoxFuture<'static, ()>,
+        kind: TimeoutKind,
+        after: Option<Duration>,
+    ) -> Self {
+        Self {
+            fut,
+            sleep,
+            kind,
+            after,
+        }
+    }
+}
+
+impl<F, T> Future for WithTimeout<F>
+where
+    F: Future<Output = Result<T, Error>>,
+{
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(v) = this.fut.poll(cx) {
+            return Poll::Ready(v);
+        }
+        match this.sleep.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(Error::timeout(*this.kind, *this.after))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrub_replaces_every_occurrence() {
+        let b = Bytes::from_static(b"key=SECRET and SECRET!");
+        assert_eq!(scrub(&b, "SECRET"), "key=*** and ***!");
+        assert_eq!(scrub(&b, "nope"), b);
+    }
+
+    #[test]
+    fn decode_snippet_is_bounded_and_scrubbed() {
+        let body = format!("SECRET{}", "é".repeat(500));
+        let e =
+            decode_json_scrubbed::<serde_json::Value>(body.as_bytes(), Some("SECRET")).unwrap_err();
+        let s = e.decode_snippet().unwrap();
+        assert!(s.starts_with("***"));
+        assert!(s.ends_with("..."));
+        assert!(s.len() <= SNIPPET_LEN + 3);
+        assert!(!e.to_string().contains("SECRET"));
+    }
+}

@@ -1,0 +1,337 @@
+//! The crate's one error type.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+use crate::{ApiError, BoxError};
+
+/// An error from sending a request or reading its response.
+///
+/// Opaque on purpose: ask it questions instead of matching on it.
+///
+/// | predicate | meaning | may the request have been sent? |
+/// |---|---|---|
+/// | [`is_builder`](Self::is_builder) | invalid configuration or request | no |
+/// | [`is_connect`](Self::is_connect) | DNS, TCP or proxy failure (TLS failures are also [`is_tls`](Self::is_tls)) | no |
+/// | [`is_timeout`](Self::is_timeout) | a timeout fired, see [`timeout_kind`](Self::timeout_kind) | yes, except [`TimeoutKind::Connect`] |
+/// | [`is_request`](Self::is_request) | the connection failed while sending or waiting for the head | yes |
+/// | [`is_body`](Self::is_body) | the response body failed midway | yes |
+/// | [`is_api`](Self::is_api) | the server answered with a non-2xx status, see [`api_error`](Self::api_error) | yes |
+/// | [`is_decode`](Self::is_decode) | a 2xx body was not the expected JSON | yes |
+///
+/// `Display` describes only this level; the underlying hyper, rustls or io error is the
+/// [`source`](StdError::source). Neither ever contains the API key.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: Kind,
+    source: Option<BoxError>,
+    attempts: u32,
+}
+
+enum Kind {
+    Builder(String),
+    Connect,
+    Tls,
+    Timeout(TimeoutKind, Option<Duration>),
+    Request,
+    Body,
+    Api(ApiError),
+    Decode(String),
+}
+
+/// Which timeout fired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Establishing the connection (TCP, proxy tunnel and TLS handshake). Nothing was sent.
+    Connect,
+    /// Waiting for the response status and headers after sending the request.
+    ResponseHeaders,
+    /// Waiting for the next chunk of a response body (a stalled stream).
+    Idle,
+    /// The total deadline of the call, retries included.
+    Total,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Connect => "connect",
+            Self::ResponseHeaders => "response headers",
+            Self::Idle => "idle body",
+            Self::Total => "total",
+        })
+    }
+}
+
+impl Error {
+    fn new(kind: Kind, source: Option<BoxError>) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                source,
+                attempts: 1,
+            }),
+        }
+    }
+
+    /// An invalid configuration or request; nothing was sent.
+    pub fn builder(message: impl Into<String>) -> Self {
+        Self::new(Kind::Builder(message.into()), None)
+    }
+
+    /// A failure to connect (DNS, TCP, proxy); nothing was sent.
+    pub fn connect(source: impl Into<BoxError>) -> Self {
+        Self::new(Kind::Connect, Some(source.into()))
+    }
+
+    /// A TLS failure while connecting (for example an untrusted certificate); nothing was sent.
+    pub fn tls(source: impl Into<BoxError>) -> Self {
+        Self::new(Kind::Tls, Some(source.into()))
+    }
+
+    /// A failure after the connection was up: the request may have reached the server.
+    pub fn request(source: impl Into<BoxError>) -> Self {
+        Self::new(Kind::Request, Some(source.into()))
+    }
+
+    /// A failure while reading the response body.
+    pub fn body(source: impl Into<BoxError>) -> Self {
+        Self::new(Kind::Body, Some(source.into()))
+    }
+
+    /// A timeout of the given kind, after `after` if known.
+    pub fn timeout(kind: TimeoutKind, after: Option<Duration>) -> Self {
+        Self::new(Kind::Timeout(kind, after), None)
+    }
+
+    /// A non-2xx answer from the API.
+    pub fn api(error: ApiError) -> Self {
+        Self::new(Kind::Api(error), None)
+    }
+
+    /// A response body that is not the expected JSON. `snippet` is a bounded excerpt of it.
+    pub fn decode(source: impl Into<BoxError>, snippet: impl Into<String>) -> Self {
+        Self::new(Kind::Decode(snippet.into()), Some(source.into()))
+    }
+
+    /// Sets the number of attempts made (used by the retry loop).
+    #[must_use]
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.inner.attempts = attempts;
+        self
+    }
+
+    /// Whether the configuration or the request was invalid.
+    pub fn is_builder(&self) -> bool {
+        matches!(self.inner.kind, Kind::Builder(_))
+    }
+
+    /// Whether connecting failed (including TLS and connect timeouts).
+    pub fn is_connect(&self) -> bool {
+        matches!(
+            self.inner.kind,
+            Kind::Connect | Kind::Tls | Kind::Timeout(TimeoutKind::Connect, _)
+        )
+    }
+
+    /// Whether the TLS handshake failed.
+    pub fn is_tls(&self) -> bool {
+        matches!(self.inner.kind, Kind::Tls)
+    }
+
+    /// Whether a timeout fired.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.inner.kind, Kind::Timeout(..))
+    }
+
+    /// Which timeout fired.
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
+        match self.inner.kind {
+            Kind::Timeout(k, _) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// Whether the connection failed after it was established, before a response head arrived.
+    pub fn is_request(&self) -> bool {
+        matches!(self.inner.kind, Kind::Request)
+    }
+
+    /// Whether reading the response body failed.
+    pub fn is_body(&self) -> bool {
+        matches!(
+            self.inner.kind,
+            Kind::Body | Kind::Timeout(TimeoutKind::Idle, _)
+        )
+    }
+
+    /// Whether the server answered with an error status.
+    pub fn is_api(&self) -> bool {
+        matches!(self.inner.kind, Kind::Api(_))
+    }
+
+    /// Whether a successful response could not be decoded.
+    pub fn is_decode(&self) -> bool {
+        matches!(self.inner.kind, Kind::Decode(_))
+    }
+
+    /// Whether the request may have reached the server (so retrying a non-idempotent call may
+    /// repeat it). `false` only when it certainly did not.
+    pub fn is_request_sent(&self) -> bool {
+        !matches!(
+            self.inner.kind,
+            Kind::Builder(_) | Kind::Connect | Kind::Tls | Kind::Timeout(TimeoutKind::Connect, _)
+        )
+    }
+
+    /// The API error, when the server answered with an error status.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match &self.inner.kind {
+            Kind::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Takes the API error out.
+    pub fn into_api_error(self) -> Result<ApiError, Self> {
+        match self.inner.kind {
+            Kind::Api(e) => Ok(e),
+            _ => Err(self),
+        }
+    }
+
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<http::StatusCode> {
+        self.api_error().map(ApiError::status)
+    }
+
+    /// The bounded excerpt of a body that failed to decode.
+    pub fn decode_snippet(&self) -> Option<&str> {
+        match &self.inner.kind {
+            Kind::Decode(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// How many attempts were made, retries included (at least 1).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// Whether the default policy would retry this error: retryable API statuses (408, 429,
+    /// 500, 502, 503, 504) and connection failures where nothing was sent.
+    pub fn is_retryable(&self) -> bool {
+        match &self.inner.kind {
+            Kind::Api(e) => e.is_retryable(),
+            Kind::Connect | Kind::Timeout(TimeoutKind::Connect, _) => true,
+            _ => false,
+        }
+    }
+
+    /// The delay the server asked for before a retry (`RetryInfo` or `Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api_error().and_then(ApiError::retry_after)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("gemini_transport::Error");
+        match &self.inner.kind {
+            Kind::Builder(m) => d.field("kind", &"Builder").field("message", m),
+            Kind::Connect => d.field("kind", &"Connect"),
+            Kind::Tls => d.field("kind", &"Tls"),
+            Kind::Timeout(k, after) => d
+                .field("kind", &"Timeout")
+                .field("timeout", k)
+                .field("after", after),
+            Kind::Request => d.field("kind", &"Request"),
+            Kind::Body => d.field("kind", &"Body"),
+            Kind::Api(e) => d.field("kind", &"Api").field("api", e),
+            Kind::Decode(s) => d.field("kind", &"Decode").field("snippet", s),
+        };
+        if self.inner.attempts > 1 {
+            d.field("attempts", &self.inner.attempts);
+        }
+        if let Some(s) = &self.inner.source {
+            d.field("source", s);
+        }
+        d.finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner.kind {
+            Kind::Builder(m) => write!(f, "invalid request or configuration: {m}")?,
+            Kind::Connect => f.write_str("error connecting to the server")?,
+            Kind::Tls => f.write_str("TLS handshake failed")?,
+            Kind::Timeout(k, Some(after)) => write!(f, "{k} timeout after {after:?}")?,
+            Kind::Timeout(k, None) => write!(f, "{k} timeout")?,
+            Kind::Request => f.write_str("error sending the request")?,
+            Kind::Body => f.write_str("error reading the response body")?,
+            Kind::Api(e) => fmt::Display::fmt(e, f)?,
+            Kind::Decode(s) => write!(f, "unexpected response body: `{s}`")?,
+        }
+        if self.inner.attempts > 1 {
+            write!(f, " (after {} attempts)", self.inner.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// Finds an error of type `T` in a source chain.
+pub(crate) fn find_source<'a, T: StdError + 'static>(
+    mut err: &'a (dyn StdError + 'static),
+) -> Option<&'a T> {
+    loop {
+        if let Some(t) = err.downcast_ref::<T>() {
+            return Some(t);
+        }
+        err = err.source()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predicates() {
+        let e = Error::connect("refused");
+        assert!(e.is_connect() && !e.is_request_sent() && e.is_retryable());
+        let e = Error::tls("bad cert");
+        assert!(e.is_tls() && e.is_connect() && !e.is_request_sent() && !e.is_retryable());
+        let e = Error::timeout(TimeoutKind::Idle, Some(Duration::from_secs(1)));
+        assert!(e.is_timeout() && e.is_body() && e.is_request_sent());
+        assert_eq!(e.to_string(), "idle body timeout after 1s");
+        let e = Error::timeout(TimeoutKind::Connect, None).with_attempts(3);
+        assert!(e.is_connect() && !e.is_request_sent());
+        assert_eq!(e.attempts(), 3);
+        assert_eq!(e.to_string(), "connect timeout (after 3 attempts)");
+        let e = Error::decode("eof", "{\"a\"");
+        assert!(e.is_decode());
+        assert_eq!(e.decode_snippet(), Some("{\"a\""));
+        assert!(e.source().is_some());
+    }
+
+    #[test]
+    fn error_is_send_sync() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<Error>();
+    }
+}

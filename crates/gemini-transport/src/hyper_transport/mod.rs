@@ -1,0 +1,191 @@
+//! The default transport: hyper-util's pooled client over rustls (feature `hyper`).
+
+mod connector;
+mod proxy;
+mod tls;
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+pub use proxy::ProxyConfig;
+pub use tls::TlsRoots;
+
+use crate::error::find_source;
+use crate::{BoxFuture, Error, ResponseBody, TimeoutKind, Transport};
+use connector::{ConnectTimeout, Connector, InsecureHttp, TlsError};
+
+/// hyper-util's pooled client over rustls: HTTP/2 or HTTP/1.1 by ALPN, TLS roots chosen at
+/// runtime ([`TlsRoots`]), proxies from the environment by default ([`ProxyConfig`]), the
+/// `ring` crypto provider (never the process-wide default). Plain `http://` goes only to
+/// loopback hosts unless [`allow_insecure_http`](HyperTransportBuilder::allow_insecure_http).
+///
+/// Needs a tokio runtime (with the time driver enabled). Cheap to clone; clones share the pool.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), gemini_transport::Error> {
+/// use std::time::Duration;
+/// use gemini_transport::{HyperTransport, ProxyConfig, TlsRoots};
+/// let transport = HyperTransport::builder()
+///     .tls_roots(TlsRoots::webpki())
+///     .proxy(ProxyConfig::none())
+///     .connect_timeout(Some(Duration::from_secs(5)))
+///     .build()?;
+/// # let _ = transport; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct HyperTransport {
+    client: Client<Connector, Full<Bytes>>,
+    allow_insecure_http: bool,
+}
+
+impl fmt::Debug for HyperTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperTransport").finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`HyperTransport`].
+#[derive(Clone, Debug)]
+pub struct HyperTransportBuilder {
+    roots: TlsRoots,
+    proxy: ProxyConfig,
+    allow_insecure_http: bool,
+    connect_timeout: Option<Duration>,
+    pool_idle_timeout: Option<Duration>,
+    pool_max_idle_per_host: usize,
+}
+
+impl Default for HyperTransportBuilder {
+    fn default() -> Self {
+        Self {
+            roots: TlsRoots::default(),
+            proxy: ProxyConfig::default(),
+            allow_insecure_http: false,
+            connect_timeout: Some(Duration::from_secs(10)),
+            pool_idle_timeout: Some(Duration::from_secs(90)),
+            pool_max_idle_per_host: usize::MAX,
+        }
+    }
+}
+
+impl HyperTransportBuilder {
+    /// The trusted roots (default [`TlsRoots::webpki`]).
+    #[must_use]
+    pub fn tls_roots(mut self, roots: TlsRoots) -> Self {
+        self.roots = roots;
+        self
+    }
+
+    /// The proxy (default [`ProxyConfig::from_env`]).
+    #[must_use]
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// Allows plain `http://` to hosts that are not loopback (default: refused).
+    #[must_use]
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The connect timeout, covering TCP, the proxy tunnel and the TLS handshake (default 10 s).
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long an idle pooled connection is kept (default 90 s).
+    #[must_use]
+    pub fn pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// The most idle connections kept per host (default unlimited).
+    #[must_use]
+    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
+        self.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// Builds the transport (loads the TLS roots and reads proxy variables now).
+    pub fn build(self) -> Result<HyperTransport, Error> {
+        let tls = tls::client_config(&self.roots)?;
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        let connector = Connector {
+            http,
+            tls: tokio_rustls::TlsConnector::from(tls),
+            proxy: self.proxy.matcher(),
+            allow_insecure_http: self.allow_insecure_http,
+            connect_timeout: self.connect_timeout,
+        };
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(self.pool_idle_timeout)
+            .pool_max_idle_per_host(self.pool_max_idle_per_host)
+            .pool_timer(TokioTimer::new())
+            .timer(TokioTimer::new())
+            .build(connector);
+        Ok(HyperTransport {
+            client,
+            allow_insecure_http: self.allow_insecure_http,
+        })
+    }
+}
+
+impl HyperTransport {
+    /// A builder.
+    pub fn builder() -> HyperTransportBuilder {
+        HyperTransportBuilder::default()
+    }
+
+    /// A transport with the defaults.
+    pub fn new() -> Result<Self, Error> {
+        Self::builder().build()
+    }
+}
+
+impl Transport for HyperTransport {
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'_, Result<http::Response<ResponseBody>, Error>> {
+        if let Err(e) = connector::check_scheme(request.uri(), self.allow_insecure_http) {
+            return Box::pin(std::future::ready(Err(Error::builder(e.to_string()))));
+        }
+        let fut = self.client.request(request.map(Full::new));
+        Box::pin(async move {
+            match fut.await {
+                Ok(resp) => Ok(resp.map(ResponseBody::new)),
+                Err(e) => Err(map_error(e)),
+            }
+        })
+    }
+}
+
+fn map_error(e: hyper_util::client::legacy::Error) -> Error {
+    if let Some(t) = find_source::<ConnectTimeout>(&e) {
+        return Error::timeout(TimeoutKind::Connect, Some(t.0));
+    }
+    if find_source::<InsecureHttp>(&e).is_some() {
+        return Error::builder(InsecureHttp.to_string());
+    }
+    if find_source::<TlsError>(&e).is_some() {
+        return Error::tls(e);
+    }
+    if e.is_connect() {
+        Error::connect(e)
+    } else {
+        Error::request(e)
+    }
+}
