@@ -170,6 +170,7 @@ macro_rules! __open_enum_schema {
 }
 
 #[cfg(test)]
+#[allow(unreachable_pub)] // the macro makes the test enum's items `pub`.
 mod tests {
     crate::open_enum! {
         /// Test enum.

@@ -479,8 +479,13 @@ impl schemars::JsonSchema for Timestamp {
 
 /// Repeated fields in requests: a JSON list, or a single object where a list is expected (proto
 /// JSON allows it, and the real service accepts it). Always serializes as a list.
+///
+/// Decoding streams straight into the element type (no intermediate buffering), so a list of
+/// parts carrying megabytes of inline data costs no more than a plain `Vec<T>`.
 pub mod one_or_many {
-    use super::{Deserialize, Deserializer, Serialize, Serializer};
+    use super::{Deserialize, Deserializer, Serialize, Serializer, Visitor, de, fmt};
+    use serde::de::IntoDeserializer as _;
+    use std::marker::PhantomData;
 
     /// Serializes the vector as a JSON list.
     pub fn serialize<T: Serialize, S: Serializer>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
@@ -491,20 +496,56 @@ pub mod one_or_many {
     pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Vec<T>, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum OneOrMany<T> {
-            Many(Vec<T>),
-            One(T),
-            Null(()),
+        d.deserialize_any(OneOrMany(PhantomData))
+    }
+
+    struct OneOrMany<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOrMany<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list or a single value")
         }
-        // `untagged` is acceptable here: the shapes (list, object, null) are disjoint, and this is
-        // only used on request-side repeated fields, never to pick between data variants.
-        Ok(match Option::<OneOrMany<T>>::deserialize(d)? {
-            Some(OneOrMany::Many(v)) => v,
-            Some(OneOrMany::One(t)) => vec![t],
-            Some(OneOrMany::Null(())) | None => Vec::new(),
-        })
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+            while let Some(item) = seq.next_element()? {
+                out.push(item);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| vec![t])
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Vec<T>, E> {
+            T::deserialize(de::value::BorrowedStrDeserializer::new(v)).map(|t| vec![t])
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<T>, E> {
+            T::deserialize(v.into_deserializer()).map(|t| vec![t])
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Vec<T>, E> {
+            T::deserialize(v.into_deserializer()).map(|t| vec![t])
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<T>, E> {
+            T::deserialize(v.into_deserializer()).map(|t| vec![t])
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<T>, E> {
+            T::deserialize(v.into_deserializer()).map(|t| vec![t])
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<T>, E> {
+            T::deserialize(v.into_deserializer()).map(|t| vec![t])
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<T>, E> {
+            T::deserialize(v.into_deserializer()).map(|t| vec![t])
+        }
     }
 }
 
@@ -546,6 +587,26 @@ mod tests {
         assert!("2026-13-01T00:00:00Z".parse::<Timestamp>().is_err());
         assert!("yesterday".parse::<Timestamp>().is_err());
         assert!("2026-11-25T13:09:31.Z".parse::<Timestamp>().is_err());
+    }
+
+    #[test]
+    fn one_or_many_shapes() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct W {
+            #[serde(default, with = "one_or_many")]
+            v: Vec<String>,
+            #[serde(default, with = "one_or_many")]
+            m: Vec<std::collections::BTreeMap<String, u8>>,
+        }
+        let w: W = serde_json::from_str(r#"{"v":"a","m":{"k":1}}"#).unwrap();
+        assert_eq!(w.v, ["a"]);
+        assert_eq!(w.m.len(), 1);
+        let w: W = serde_json::from_str(r#"{"v":["a","b"],"m":null}"#).unwrap();
+        assert_eq!(w.v, ["a", "b"]);
+        assert!(w.m.is_empty());
+        let w: W = serde_json::from_value(serde_json::json!({"v": "x\\u00e9"})).unwrap();
+        assert_eq!(w.v.len(), 1);
+        assert!(serde_json::from_str::<W>(r#"{"v":[1]}"#).is_err());
     }
 
     #[test]
