@@ -219,6 +219,9 @@ async fn write_steps(tx: BodySender, steps: Vec<Step>) {
                 return;
             }
             Step::Drop => {
+                // Let the connection flush what was already sent, so the client sees the
+                // chunks before the cut (hyper flushes when the body has nothing ready).
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                 let _ = tx
                     .send(Err(io::Error::new(
                         io::ErrorKind::ConnectionReset,
