@@ -127,7 +127,8 @@ impl ApiError {
         self.rpc.as_ref().map_or(&[], |s| s.details.as_slice())
     }
 
-    /// The raw response body, as received.
+    /// The raw response body, as received (with the API key masked as `***` should the server
+    /// echo it).
     pub fn body(&self) -> &Bytes {
         &self.body
     }

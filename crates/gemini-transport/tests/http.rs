@@ -1,5 +1,8 @@
 //! End-to-end tests of `HttpClient` + `HyperTransport` against real hyper servers on 127.0.0.1.
 
+// Helpers outside `#[test]` functions panic on purpose, like the tests.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::time::Duration;

@@ -1,7 +1,15 @@
 //! Loopback servers for the integration tests: plain and TLS hyper servers driven by a closure,
 //! a server that never answers, a CONNECT proxy, and client constructors with test time.
 
-#![allow(dead_code, unreachable_pub, missing_docs, clippy::missing_panics_doc)]
+// Test helpers: a panic is the desired failure, and not every test binary uses every helper.
+#![allow(
+    dead_code,
+    unreachable_pub,
+    missing_docs,
+    clippy::missing_panics_doc,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -128,7 +136,7 @@ async fn handle(
     let body = body
         .collect()
         .await
-        .map(|c| c.to_bytes())
+        .map(http_body_util::Collected::to_bytes)
         .unwrap_or_default();
     let s = Seen {
         method: parts.method,
