@@ -80,7 +80,13 @@ crate::open_enum! {
 #[non_exhaustive]
 pub struct GenerationConfig {
     /// `candidateCount`: number of candidates to generate.
-    #[serde(skip_serializing_if = "Option::is_none", alias = "candidate_count")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "candidate_count",
+        serialize_with = "wire::int32::serialize",
+        deserialize_with = "wire::int32::deserialize"
+    )]
     pub candidate_count: Option<i32>,
     /// `stopSequences`: up to 5 strings that stop generation.
     #[serde(
@@ -91,7 +97,13 @@ pub struct GenerationConfig {
     )]
     pub stop_sequences: Vec<String>,
     /// `maxOutputTokens` (on thinking models, thinking tokens also consume this budget).
-    #[serde(skip_serializing_if = "Option::is_none", alias = "max_output_tokens")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "max_output_tokens",
+        serialize_with = "wire::int32::serialize",
+        deserialize_with = "wire::int32::deserialize"
+    )]
     pub max_output_tokens: Option<i32>,
     /// `temperature`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,10 +112,21 @@ pub struct GenerationConfig {
     #[serde(skip_serializing_if = "Option::is_none", alias = "top_p")]
     pub top_p: Option<f64>,
     /// `topK`.
-    #[serde(skip_serializing_if = "Option::is_none", alias = "top_k")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "top_k",
+        serialize_with = "wire::int32::serialize",
+        deserialize_with = "wire::int32::deserialize"
+    )]
     pub top_k: Option<i32>,
     /// `seed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::int32::serialize",
+        deserialize_with = "wire::int32::deserialize"
+    )]
     pub seed: Option<i32>,
     /// `presencePenalty`.
     #[serde(skip_serializing_if = "Option::is_none", alias = "presence_penalty")]
@@ -115,7 +138,12 @@ pub struct GenerationConfig {
     #[serde(skip_serializing_if = "Option::is_none", alias = "response_logprobs")]
     pub response_logprobs: Option<bool>,
     /// `logprobs`: top-N alternatives per token (needs `responseLogprobs`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::int32::serialize",
+        deserialize_with = "wire::int32::deserialize"
+    )]
     pub logprobs: Option<i32>,
     /// `responseMimeType`: `text/plain`, `application/json` or `text/x.enum`.
     #[serde(skip_serializing_if = "Option::is_none", alias = "response_mime_type")]
@@ -367,7 +395,13 @@ pub struct ThinkingConfig {
     #[serde(skip_serializing_if = "Option::is_none", alias = "include_thoughts")]
     pub include_thoughts: Option<bool>,
     /// `thinkingBudget`: token budget (Gemini 2.5; `0` disables, `-1` dynamic).
-    #[serde(skip_serializing_if = "Option::is_none", alias = "thinking_budget")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "thinking_budget",
+        serialize_with = "wire::int32::serialize",
+        deserialize_with = "wire::int32::deserialize"
+    )]
     pub thinking_budget: Option<i32>,
     /// `thinkingLevel` (Gemini 3).
     #[serde(skip_serializing_if = "Option::is_none", alias = "thinking_level")]
@@ -582,8 +616,11 @@ pub struct ImageConfig {
     pub output_mime_type: Option<String>,
     /// `outputCompressionQuality` (Vertex AI only).
     #[serde(
+        default,
         skip_serializing_if = "Option::is_none",
-        alias = "output_compression_quality"
+        alias = "output_compression_quality",
+        serialize_with = "wire::int32::serialize",
+        deserialize_with = "wire::int32::deserialize"
     )]
     pub output_compression_quality: Option<i32>,
     /// `prominentPeople` (Vertex AI only).

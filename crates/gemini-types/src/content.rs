@@ -174,7 +174,13 @@ pub struct PartMediaResolution {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<MediaResolution>,
     /// `numTokens`: an explicit token budget for this media.
-    #[serde(skip_serializing_if = "Option::is_none", alias = "num_tokens")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "num_tokens",
+        serialize_with = "wire::int32::serialize",
+        deserialize_with = "wire::int32::deserialize"
+    )]
     pub num_tokens: Option<i32>,
 }
 

@@ -60,8 +60,11 @@ pub struct EmbedContentRequest {
     pub title: Option<String>,
     /// `outputDimensionality`: truncate the embedding (newer models).
     #[serde(
+        default,
         skip_serializing_if = "Option::is_none",
-        alias = "output_dimensionality"
+        alias = "output_dimensionality",
+        serialize_with = "wire::int32::serialize",
+        deserialize_with = "wire::int32::deserialize"
     )]
     pub output_dimensionality: Option<i32>,
     /// `mimeType` (Vertex AI only).

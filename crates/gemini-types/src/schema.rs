@@ -51,8 +51,14 @@ crate::open_enum! {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Schema {
-    /// `type`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    /// `type`. Lowercase spellings (`"string"`), which the service also accepts, are kept as
+    /// [`Type::Unknown`] so they round-trip unchanged.
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_type"
+    )]
     pub r#type: Option<Type>,
     /// `format`: e.g. `float`, `int32`, `enum`, `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,8 +102,8 @@ pub struct Schema {
     )]
     pub min_items: Option<i64>,
     /// `properties` of an OBJECT.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub properties: BTreeMap<String, Self>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub properties: Option<BTreeMap<String, Self>>,
     /// `required` property names.
     #[serde(
         default,
@@ -174,6 +180,25 @@ pub struct Schema {
     pub default: Option<Value>,
 }
 
+/// Decodes `type`, tolerating (also under `strict-unknown`) other spellings of known values.
+fn de_type<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Type>, D::Error> {
+    let Some(s) = Option::<std::borrow::Cow<'de, str>>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let t = Type::from_wire(&s);
+    if cfg!(feature = "strict-unknown")
+        && t.is_unknown()
+        && !Type::KNOWN
+            .iter()
+            .any(|k| k.as_str().eq_ignore_ascii_case(&s))
+    {
+        return Err(serde::de::Error::custom(format_args!(
+            "strict-unknown: unknown Type value `{s}`"
+        )));
+    }
+    Ok(Some(t))
+}
+
 impl Schema {
     /// A schema of the given type.
     pub fn of_type(t: Type) -> Self {
@@ -214,10 +239,11 @@ impl Schema {
     /// An OBJECT with the given properties (in that `propertyOrdering`).
     pub fn object<K: Into<String>>(properties: impl IntoIterator<Item = (K, Self)>) -> Self {
         let mut s = Self::of_type(Type::Object);
+        s.properties = Some(BTreeMap::new());
         for (k, v) in properties {
             let k = k.into();
             s.property_ordering.push(k.clone());
-            s.properties.insert(k, v);
+            s.properties.get_or_insert_with(BTreeMap::new).insert(k, v);
         }
         s
     }
@@ -273,6 +299,16 @@ mod tests {
         assert_eq!(v["maxItems"], "5");
         assert_eq!(v["items"]["maxLength"], "9");
         assert_eq!(v["anyOf"][0]["type"], "NULL");
+    }
+
+    #[test]
+    fn lowercase_types_round_trip() {
+        let v =
+            json!({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]});
+        let s: Schema = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&s).unwrap(), v);
+        #[cfg(feature = "strict-unknown")]
+        assert!(serde_json::from_value::<Schema>(json!({"type": "tuple"})).is_err());
     }
 
     #[test]

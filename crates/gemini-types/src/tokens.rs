@@ -2,8 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::GenerationConfig;
 use crate::content::Content;
 use crate::generate::GenerateContentRequest;
+use crate::tools::Tool;
 use crate::usage::ModalityTokenCount;
 use crate::wire;
 
@@ -44,6 +46,19 @@ pub struct CountTokensRequest {
         alias = "generate_content_request"
     )]
     pub generate_content_request: Option<GenerateContentRequest>,
+    /// `systemInstruction` (Vertex AI only; use `generateContentRequest` on the Gemini API).
+    #[serde(skip_serializing_if = "Option::is_none", alias = "system_instruction")]
+    pub system_instruction: Option<Content>,
+    /// `tools` (Vertex AI only; use `generateContentRequest` on the Gemini API).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "wire::one_or_many::deserialize"
+    )]
+    pub tools: Vec<Tool>,
+    /// `generationConfig` (Vertex AI only; use `generateContentRequest` on the Gemini API).
+    #[serde(skip_serializing_if = "Option::is_none", alias = "generation_config")]
+    pub generation_config: Option<GenerationConfig>,
 }
 
 impl CountTokensRequest {

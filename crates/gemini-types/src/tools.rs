@@ -372,7 +372,13 @@ pub struct FileSearch {
     )]
     pub file_search_store_names: Vec<String>,
     /// `topK`: number of chunks to retrieve.
-    #[serde(skip_serializing_if = "Option::is_none", alias = "top_k")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "top_k",
+        serialize_with = "wire::int32::serialize",
+        deserialize_with = "wire::int32::deserialize"
+    )]
     pub top_k: Option<i32>,
     /// `metadataFilter`, e.g. `author = "x"`.
     #[serde(skip_serializing_if = "Option::is_none", alias = "metadata_filter")]
@@ -410,7 +416,13 @@ pub struct FileSearchRetrievalResource {
 #[non_exhaustive]
 pub struct FileSearchRetrievalConfig {
     /// `topK`.
-    #[serde(skip_serializing_if = "Option::is_none", alias = "top_k")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "top_k",
+        serialize_with = "wire::int32::serialize",
+        deserialize_with = "wire::int32::deserialize"
+    )]
     pub top_k: Option<i32>,
     /// `metadataFilter`.
     #[serde(skip_serializing_if = "Option::is_none", alias = "metadata_filter")]

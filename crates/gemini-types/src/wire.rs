@@ -5,6 +5,7 @@
 //! | proto type | Rust type | module | on the wire |
 //! |---|---|---|---|
 //! | `int64` / `uint64` | `Option<i64>` | [`int64`] | `"12345"` (accepts a number too) |
+//! | `int32` in requests | `Option<i32>` | [`int32`] | `40` (accepts `40.0` and `"40"`) |
 //! | `bytes` | `Option<Bytes>` | [`base64_bytes`] | standard base64 with padding (accepts URL-safe, unpadded) |
 //! | `Duration` | `Option<std::time::Duration>` | [`duration`] | `"3.5s"` |
 //! | `Timestamp` | [`Timestamp`] | (the type itself) | RFC 3339, `"2026-11-25T13:09:31.123456Z"` |
@@ -86,6 +87,67 @@ pub mod int64 {
         /// Accepts a JSON string of digits or a JSON integer.
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
             super::deserialize(d)?.ok_or_else(|| de::Error::custom("int64 must not be null"))
+        }
+    }
+}
+
+/// `int32` fields in requests: sent as JSON numbers, accepted as numbers, integral floats
+/// (`40.0`, which the Python SDK sends for `topK`) or strings of digits, as the proto JSON
+/// parser does.
+pub mod int32 {
+    use super::{Deserializer, Serializer, Visitor, de, fmt};
+
+    /// Serializes `Some(n)` as the number `n`. Use with `skip_serializing_if = "Option::is_none"`.
+    pub fn serialize<S: Serializer>(v: &Option<i32>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(n) => s.serialize_i32(*n),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Accepts a JSON integer, an integral float, a string of digits, or null.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+        d.deserialize_any(OptI32)
+    }
+
+    struct OptI32;
+
+    impl<'de> Visitor<'de> for OptI32 {
+        type Value = Option<i32>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an int32 as a JSON number or string")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            i32::try_from(v)
+                .map(Some)
+                .map_err(|_| E::custom(format_args!("int32 out of range: {v}")))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            i32::try_from(v)
+                .map(Some)
+                .map_err(|_| E::custom(format_args!("int32 out of range: {v}")))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            if v.fract() == 0.0 && v >= f64::from(i32::MIN) && v <= f64::from(i32::MAX) {
+                Ok(Some(v as i32))
+            } else {
+                Err(E::custom(format_args!("int32 must be an integer, got {v}")))
+            }
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            v.trim()
+                .parse::<i32>()
+                .map(Some)
+                .map_err(|_| E::custom(format_args!("invalid int32 string `{v}`")))
         }
     }
 }
@@ -607,6 +669,36 @@ mod tests {
         let w: W = serde_json::from_value(serde_json::json!({"v": "x\\u00e9"})).unwrap();
         assert_eq!(w.v.len(), 1);
         assert!(serde_json::from_str::<W>(r#"{"v":[1]}"#).is_err());
+    }
+
+    #[test]
+    fn int32_leniency() {
+        #[derive(Deserialize, Serialize)]
+        struct W {
+            #[serde(default, skip_serializing_if = "Option::is_none", with = "int32")]
+            n: Option<i32>,
+        }
+        for (json, n) in [
+            (r#"{"n":40}"#, Some(40)),
+            (r#"{"n":40.0}"#, Some(40)),
+            (r#"{"n":"-3"}"#, Some(-3)),
+            (r#"{"n":null}"#, None),
+            ("{}", None),
+        ] {
+            assert_eq!(serde_json::from_str::<W>(json).unwrap().n, n, "{json}");
+        }
+        for bad in [
+            r#"{"n":1.5}"#,
+            r#"{"n":3000000000}"#,
+            r#"{"n":"x"}"#,
+            r#"{"n":true}"#,
+        ] {
+            assert!(serde_json::from_str::<W>(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            serde_json::to_string(&W { n: Some(7) }).unwrap(),
+            r#"{"n":7}"#
+        );
     }
 
     #[test]
