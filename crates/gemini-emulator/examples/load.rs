@@ -8,6 +8,9 @@
 //! The emulator runs in-process on its own 2-thread runtime; the load generator uses one more
 //! thread, so on a 2-core machine both compete for the same cores (a conservative setup).
 
+// A benchmark harness: failing loudly on setup errors is what we want.
+#![allow(clippy::expect_used, clippy::single_match_else)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};

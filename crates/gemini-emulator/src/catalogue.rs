@@ -217,7 +217,8 @@ impl Catalogue {
                 .version(version)
                 .thinking(true)
         };
-        let models = vec![
+        let models =
+            vec![
             g("gemini-2.5-flash", "Gemini 2.5 Flash", "001").description(
                 "Stable version of Gemini 2.5 Flash, our mid-size multimodal model that supports \
                  up to 1 million tokens, released in June of 2025.",

@@ -175,13 +175,20 @@ fn embed_one(
         if let Some(blob) = part.get("inlineData") {
             let mime = blob.get("mimeType").and_then(Value::as_str).unwrap_or("");
             let data = blob.get("data").and_then(Value::as_str).unwrap_or("");
-            let digest = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .encode(data.len().to_le_bytes());
-            text.push_str(&format!(" {mime} {digest} "));
+            let digest =
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data.len().to_le_bytes());
+            text.push(' ');
+            text.push_str(mime);
+            text.push(' ');
+            text.push_str(&digest);
+            text.push(' ');
         }
     }
     let values = embed_text(&text, dims);
-    Ok((json!({ "values": values }), tokenizer::count_content(content)))
+    Ok((
+        json!({ "values": values }),
+        tokenizer::count_content(content),
+    ))
 }
 
 fn embed_content(model: &ModelSpec, body: &Value) -> Result<Value, ApiError> {

@@ -171,7 +171,9 @@ pub(crate) fn default_message(code: u16) -> &'static str {
         409 => "The operation was aborted.",
         429 => "You exceeded your current quota, please check your plan and billing details.",
         499 => "The operation was cancelled.",
-        500 => "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+        500 => {
+            "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting"
+        }
         502 => "Bad Gateway",
         503 => "The model is overloaded. Please try again later.",
         504 => "Deadline expired before operation could complete.",
@@ -194,7 +196,10 @@ mod tests {
     fn top_level_violation_has_no_field() {
         let e = ApiError::bad_request(&[(String::new(), "x".into())]);
         let v = e.to_json();
-        assert_eq!(v["error"]["details"][0]["fieldViolations"][0], json!({"description": "x"}));
+        assert_eq!(
+            v["error"]["details"][0]["fieldViolations"][0],
+            json!({"description": "x"})
+        );
         assert_eq!(v["error"]["status"], "INVALID_ARGUMENT");
     }
 }

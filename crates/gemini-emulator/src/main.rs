@@ -40,7 +40,10 @@ fn main() -> ExitCode {
     let emu = match builder.try_start() {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("gemini-emulator: cannot listen on {}:{}: {e}", args.host, args.port);
+            eprintln!(
+                "gemini-emulator: cannot listen on {}:{}: {e}",
+                args.host, args.port
+            );
             return ExitCode::FAILURE;
         }
     };

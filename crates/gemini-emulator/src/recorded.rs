@@ -140,7 +140,10 @@ mod tests {
 
     #[test]
     fn query_helpers() {
-        assert_eq!(query_param("alt=sse&key=abc", "alt").as_deref(), Some("sse"));
+        assert_eq!(
+            query_param("alt=sse&key=abc", "alt").as_deref(),
+            Some("sse")
+        );
         assert_eq!(query_param("a=b%20c", "a").as_deref(), Some("b c"));
         assert_eq!(query_param("a", "a").as_deref(), Some(""));
         assert_eq!(query_param("a=1", "b"), None);

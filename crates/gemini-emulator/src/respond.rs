@@ -84,13 +84,14 @@ pub(crate) fn render(
                 unary_steps(unary_body(&v), &delivery.faults),
             ),
         },
-        Payload::Stream(chunks) => match framing {
-            Some(f) => (
-                200,
-                f.content_type().to_owned(),
-                stream_steps(f, &chunks, &delivery.faults, delivery.chunk_interval),
-            ),
-            None => {
+        Payload::Stream(chunks) => {
+            if let Some(f) = framing {
+                (
+                    200,
+                    f.content_type().to_owned(),
+                    stream_steps(f, &chunks, &delivery.faults, delivery.chunk_interval),
+                )
+            } else {
                 let first = chunks.into_iter().next().unwrap_or(Value::Null);
                 (
                     200,
@@ -98,7 +99,7 @@ pub(crate) fn render(
                     unary_steps(unary_body(&first), &delivery.faults),
                 )
             }
-        },
+        }
     };
     let status = delivery.status.unwrap_or(status);
     let body = into_body(steps);
@@ -109,7 +110,10 @@ pub(crate) fn render(
     if let Ok(v) = HeaderValue::from_str(&content_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    h.insert(header::VARY, HeaderValue::from_static("Origin, X-Origin, Referer"));
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Origin, X-Origin, Referer"),
+    );
     h.insert(
         HeaderName::from_static("x-content-type-options"),
         HeaderValue::from_static("nosniff"),
@@ -221,7 +225,7 @@ async fn write_steps(tx: BodySender, steps: Vec<Step>) {
             Step::Drop => {
                 // Let the connection flush what was already sent, so the client sees the
                 // chunks before the cut (hyper flushes when the body has nothing ready).
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                tokio::time::sleep(Duration::from_millis(20)).await;
                 let _ = tx
                     .send(Err(io::Error::new(
                         io::ErrorKind::ConnectionReset,

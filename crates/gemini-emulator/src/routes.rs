@@ -115,7 +115,11 @@ mod tests {
 
     #[test]
     fn routes() {
-        let r = route(&Method::POST, "/v1beta/models/gemini-2.5-flash:generateContent").unwrap();
+        let r = route(
+            &Method::POST,
+            "/v1beta/models/gemini-2.5-flash:generateContent",
+        )
+        .unwrap();
         assert_eq!(r.rpc, Rpc::GenerateContent);
         assert_eq!(r.model.as_deref(), Some("gemini-2.5-flash"));
         assert_eq!(r.version, "v1beta");

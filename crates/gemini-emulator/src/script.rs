@@ -267,7 +267,9 @@ pub struct Script {
 
 impl fmt::Debug for Script {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Script").field("rpc", &self.rpc).finish()
+        f.debug_struct("Script")
+            .field("rpc", &self.rpc)
+            .finish_non_exhaustive()
     }
 }
 
@@ -325,7 +327,9 @@ pub struct Scripted {
 
 impl fmt::Debug for Scripted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Scripted").field("id", &self.id).finish()
+        f.debug_struct("Scripted")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 

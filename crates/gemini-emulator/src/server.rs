@@ -225,13 +225,10 @@ async fn accept_loop(
             _ = &mut stop => break,
             a = listener.accept() => a,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
-            Err(_) => {
-                // Out of file descriptors and similar: back off instead of spinning.
-                tokio::time::sleep(Duration::from_millis(5)).await;
-                continue;
-            }
+        let Ok((stream, _)) = accepted else {
+            // Out of file descriptors and similar: back off instead of spinning.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            continue;
         };
         let _ = stream.set_nodelay(true);
         let state = Arc::clone(&state);

@@ -105,9 +105,7 @@ async fn serve(state: &Arc<State>, req: Request<Incoming>) -> Response<ResponseB
     });
     state.record(Arc::clone(&recorded));
 
-    let reply = state
-        .scripted_reply(&recorded)
-        .unwrap_or_else(Reply::model);
+    let reply = state.scripted_reply(&recorded).unwrap_or_else(Reply::model);
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }

@@ -29,12 +29,10 @@ pub(crate) fn parse_strict<T: DeserializeOwned + Serialize>(
     input: &Value,
     extras: impl FnOnce(&T, &mut Vec<Unknown>),
 ) -> Result<(T, Value), ApiError> {
-    let parsed = T::deserialize(input).map_err(|e| {
-        ApiError::invalid_argument(format!("Invalid JSON payload received. {e}"))
-    })?;
-    let canonical = serde_json::to_value(&parsed).map_err(|e| {
-        ApiError::invalid_argument(format!("Invalid JSON payload received. {e}"))
-    })?;
+    let parsed = T::deserialize(input)
+        .map_err(|e| ApiError::invalid_argument(format!("Invalid JSON payload received. {e}")))?;
+    let canonical = serde_json::to_value(&parsed)
+        .map_err(|e| ApiError::invalid_argument(format!("Invalid JSON payload received. {e}")))?;
     let mut unknown = Vec::new();
     diff(input, &canonical, None, &mut String::new(), &mut unknown);
     extras(&parsed, &mut unknown);
@@ -87,9 +85,19 @@ fn is_struct_payload(parent: Option<&str>, key: &str) -> bool {
     match key {
         "args" => matches!(parent, Some("functionCall" | "toolCall")),
         "response" => matches!(parent, Some("functionResponse" | "toolResponse")),
-        "responseJsonSchema" | "_responseJsonSchema" | "parametersJsonSchema" | "partMetadata"
-        | "default" | "example" | "labels" | "metadata" | "mediaProcessing"
-        | "documentMetadata" | "spreadsheetMetadata" | "audioMetadata" | "speechMetadata" => true,
+        "responseJsonSchema"
+        | "_responseJsonSchema"
+        | "parametersJsonSchema"
+        | "partMetadata"
+        | "default"
+        | "example"
+        | "labels"
+        | "metadata"
+        | "mediaProcessing"
+        | "documentMetadata"
+        | "spreadsheetMetadata"
+        | "audioMetadata"
+        | "speechMetadata" => true,
         _ => false,
     }
 }
@@ -271,7 +279,11 @@ mod tests {
     #[derive(Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Req {
-        #[serde(default, alias = "generation_config", skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            alias = "generation_config",
+            skip_serializing_if = "Option::is_none"
+        )]
         generation_config: Option<Cfg>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         items: Vec<Cfg>,
@@ -279,6 +291,7 @@ mod tests {
         function_call: Option<Value>,
     }
 
+    #[allow(clippy::needless_pass_by_value)] // Call sites read better with `json!` inline.
     fn unknowns(v: Value) -> Vec<Unknown> {
         let out = serde_json::to_value(Req::deserialize(&v).unwrap()).unwrap();
         let mut u = Vec::new();

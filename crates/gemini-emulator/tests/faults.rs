@@ -1,5 +1,8 @@
 //! Every scripted fault, the script queue, handlers and request capture.
 
+// Test helpers outside #[test] functions may panic too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::time::Duration;
@@ -28,7 +31,10 @@ async fn status_with_retry_info_then_the_model_resumes() {
         assert_eq!(r.header("retry-after"), Some("2"));
         let e = r.json();
         assert_eq!(e["error"]["status"], "RESOURCE_EXHAUSTED");
-        assert_eq!(e["error"]["details"][0]["@type"], "type.googleapis.com/google.rpc.RetryInfo");
+        assert_eq!(
+            e["error"]["details"][0]["@type"],
+            "type.googleapis.com/google.rpc.RetryInfo"
+        );
         assert_eq!(e["error"]["details"][0]["retryDelay"], "1.5s");
     }
     assert_eq!(post(&emu, GEN, &prompt("hi")).await.status, 200);
@@ -41,17 +47,26 @@ async fn reply_status_uses_the_real_status_names() {
     let scripted = emu.script("*").reply_status(503);
     scripted.times(1);
     assert_eq!(scripted.remaining(), Some(1));
-    let r = post(&emu, "/v1beta/models/gemini-2.5-flash:countTokens", &prompt("x")).await;
+    let r = post(
+        &emu,
+        "/v1beta/models/gemini-2.5-flash:countTokens",
+        &prompt("x"),
+    )
+    .await;
     assert_eq!(r.status, 503);
     assert_eq!(r.json()["error"]["status"], "UNAVAILABLE");
-    assert_eq!(r.json()["error"]["message"], "The model is overloaded. Please try again later.");
+    assert_eq!(
+        r.json()["error"]["message"],
+        "The model is overloaded. Please try again later."
+    );
     assert_eq!(scripted.remaining(), Some(0));
 }
 
 #[tokio::test]
 async fn delay_before_headers() {
     let emu = Emulator::start();
-    emu.script("generateContent").reply(Reply::model().delay(Duration::from_millis(300)));
+    emu.script("generateContent")
+        .reply(Reply::model().delay(Duration::from_millis(300)));
     let t = now();
     let r = post(&emu, GEN, &prompt("hi")).await;
     assert_eq!(r.status, 200);
@@ -63,28 +78,63 @@ async fn stall_mid_stream_then_resume() {
     let emu = Emulator::start();
     emu.script("streamGenerateContent")
         .reply(Reply::model().stall_after(1, Duration::from_millis(400)));
-    let resp = open(&emu, "POST", SSE, &KEY, prompt("a b c d e f g h i j k l m n").to_string()).await;
+    let resp = open(
+        &emu,
+        "POST",
+        SSE,
+        &KEY,
+        prompt("a b c d e f g h i j k l m n").to_string(),
+    )
+    .await;
     assert_eq!(resp.status(), 200);
     let mut body = resp.into_body();
-    assert!(next_frame(&mut body, Duration::from_secs(5)).await.unwrap().is_some());
+    assert!(
+        next_frame(&mut body, Duration::from_secs(5))
+            .await
+            .unwrap()
+            .is_some()
+    );
     // Nothing arrives during the stall...
-    assert_eq!(next_frame(&mut body, Duration::from_millis(150)).await, Err("timeout".into()));
+    assert_eq!(
+        next_frame(&mut body, Duration::from_millis(150)).await,
+        Err("timeout".into())
+    );
     // ...then the rest of the stream does, and it ends cleanly.
-    let mut rest = 0;
-    while let Some(_) = next_frame(&mut body, Duration::from_secs(5)).await.unwrap() {
-        rest += 1;
+    let mut remaining_chunks = 0;
+    while next_frame(&mut body, Duration::from_secs(5))
+        .await
+        .unwrap()
+        .is_some()
+    {
+        remaining_chunks += 1;
     }
-    assert!(rest >= 1);
+    assert!(remaining_chunks >= 1);
 }
 
 #[tokio::test]
 async fn stall_forever_keeps_the_connection_open() {
     let emu = Emulator::start();
-    emu.script("streamGenerateContent").reply(Reply::model().stall_forever_after(1));
-    let resp = open(&emu, "POST", SSE, &KEY, prompt("one two three four").to_string()).await;
+    emu.script("streamGenerateContent")
+        .reply(Reply::model().stall_forever_after(1));
+    let resp = open(
+        &emu,
+        "POST",
+        SSE,
+        &KEY,
+        prompt("one two three four").to_string(),
+    )
+    .await;
     let mut body = resp.into_body();
-    assert!(next_frame(&mut body, Duration::from_secs(5)).await.unwrap().is_some());
-    assert_eq!(next_frame(&mut body, Duration::from_millis(300)).await, Err("timeout".into()));
+    assert!(
+        next_frame(&mut body, Duration::from_secs(5))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        next_frame(&mut body, Duration::from_millis(300)).await,
+        Err("timeout".into())
+    );
     drop(body);
     // The emulator still serves other requests.
     assert_eq!(post(&emu, GEN, &prompt("hi")).await.status, 200);
@@ -93,16 +143,30 @@ async fn stall_forever_keeps_the_connection_open() {
 #[tokio::test]
 async fn dropped_connection_mid_stream() {
     let emu = Emulator::start();
-    emu.script("streamGenerateContent").reply(Reply::model().drop_after(1));
-    let resp = open(&emu, "POST", SSE, &KEY, prompt("one two three four").to_string()).await;
+    emu.script("streamGenerateContent")
+        .reply(Reply::model().drop_after(1));
+    let resp = open(
+        &emu,
+        "POST",
+        SSE,
+        &KEY,
+        prompt("one two three four").to_string(),
+    )
+    .await;
     assert_eq!(resp.status(), 200);
     let mut body = resp.into_body();
-    assert!(next_frame(&mut body, Duration::from_secs(5)).await.unwrap().is_some());
+    assert!(
+        next_frame(&mut body, Duration::from_secs(5))
+            .await
+            .unwrap()
+            .is_some()
+    );
     let end = next_frame(&mut body, Duration::from_secs(5)).await;
     assert!(matches!(&end, Err(e) if e.starts_with("broken")), "{end:?}");
 
     // A unary body can be cut too.
-    emu.script("generateContent").reply(Reply::model().drop_after(1));
+    emu.script("generateContent")
+        .reply(Reply::model().drop_after(1));
     let resp = open(&emu, "POST", GEN, &KEY, prompt("x").to_string()).await;
     let mut body = resp.into_body();
     let mut broke = false;
@@ -122,7 +186,8 @@ async fn dropped_connection_mid_stream() {
 #[tokio::test]
 async fn error_event_after_a_200() {
     let emu = Emulator::start();
-    emu.script("streamGenerateContent").reply(Reply::model().error_after(1, 503));
+    emu.script("streamGenerateContent")
+        .reply(Reply::model().error_after(1, 503));
     let r = post(&emu, SSE, &prompt("one two three four")).await;
     assert_eq!(r.status, 200);
     let events = support::sse_events(&r.body);
@@ -133,21 +198,29 @@ async fn error_event_after_a_200() {
         json!({"error": {"code": 503, "message": "The model is overloaded. Please try again later.", "status": "UNAVAILABLE"}})
     );
     // The same fault in the JSON-array framing.
-    emu.script("streamGenerateContent").reply(Reply::model().error_after(1, 500));
-    let r = post(&emu, "/v1beta/models/gemini-2.5-flash:streamGenerateContent", &prompt("a b c")).await;
+    emu.script("streamGenerateContent")
+        .reply(Reply::model().error_after(1, 500));
+    let r = post(
+        &emu,
+        "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+        &prompt("a b c"),
+    )
+    .await;
     assert_eq!(r.json()[1]["error"]["code"], 500);
 }
 
 #[tokio::test]
 async fn raw_bodies_and_status_overrides() {
     let emu = Emulator::start();
-    emu.script("generateContent").reply(Reply::raw(502, "text/html", "<html>Bad Gateway</html>"));
+    emu.script("generateContent")
+        .reply(Reply::raw(502, "text/html", "<html>Bad Gateway</html>"));
     let r = post(&emu, GEN, &prompt("x")).await;
     assert_eq!(r.status, 502);
     assert_eq!(r.header("content-type"), Some("text/html"));
     assert_eq!(r.text(), "<html>Bad Gateway</html>");
 
-    emu.script("generateContent").reply(Reply::json(json!({"odd": true})).with_http_status(500));
+    emu.script("generateContent")
+        .reply(Reply::json(json!({"odd": true})).with_http_status(500));
     let r = post(&emu, GEN, &prompt("x")).await;
     assert_eq!(r.status, 500);
     assert_eq!(r.json(), json!({"odd": true}));
@@ -157,16 +230,29 @@ async fn raw_bodies_and_status_overrides() {
 async fn handlers_queues_and_capture() {
     let emu = Emulator::start();
     emu.on("countTokens", |req| {
-        let text = req.json().unwrap()["contents"][0]["parts"][0]["text"].as_str().unwrap().len();
+        let text = req.json().unwrap()["contents"][0]["parts"][0]["text"]
+            .as_str()
+            .unwrap()
+            .len();
         Reply::json(json!({"totalTokens": text}))
     });
     // Queued entries run before the handler.
-    emu.script("countTokens").reply_json(json!({"totalTokens": -1}));
+    emu.script("countTokens")
+        .reply_json(json!({"totalTokens": -1}));
     let url = "/v1beta/models/gemini-2.5-flash:countTokens";
-    assert_eq!(post(&emu, url, &prompt("abc")).await.json()["totalTokens"], -1);
-    assert_eq!(post(&emu, url, &prompt("abcd")).await.json()["totalTokens"], 4);
+    assert_eq!(
+        post(&emu, url, &prompt("abc")).await.json()["totalTokens"],
+        -1
+    );
+    assert_eq!(
+        post(&emu, url, &prompt("abcd")).await.json()["totalTokens"],
+        4
+    );
     emu.clear_handler("countTokens");
-    assert_eq!(post(&emu, url, &prompt("abcd")).await.json()["totalTokens"], 1);
+    assert_eq!(
+        post(&emu, url, &prompt("abcd")).await.json()["totalTokens"],
+        1
+    );
 
     emu.script("generateContent").reply_with(|req| {
         Reply::json(json!({"path": req.path(), "sdk": req.header("x-goog-api-client")}))
@@ -175,7 +261,10 @@ async fn handlers_queues_and_capture() {
         &emu,
         "POST",
         GEN,
-        &[("x-goog-api-key", "k"), ("x-goog-api-client", "genai-rust/0.1.0")],
+        &[
+            ("x-goog-api-key", "k"),
+            ("x-goog-api-client", "genai-rust/0.1.0"),
+        ],
         prompt("x").to_string(),
     )
     .await;

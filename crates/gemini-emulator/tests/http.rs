@@ -1,5 +1,8 @@
 //! Routing, authentication, strict validation and the non-streaming endpoints.
 
+// Test helpers outside #[test] functions may panic too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use gemini_emulator::{Catalogue, Emulator, ModelSpec};
@@ -17,15 +20,36 @@ async fn missing_key_is_403_and_wrong_key_is_the_real_400() {
     assert_eq!(r.status, 403);
     assert_eq!(r.json()["error"]["status"], "PERMISSION_DENIED");
 
-    let r = send(&emu, "POST", GEN, &[("x-goog-api-key", "wrong")], body.clone()).await;
+    let r = send(
+        &emu,
+        "POST",
+        GEN,
+        &[("x-goog-api-key", "wrong")],
+        body.clone(),
+    )
+    .await;
     assert_eq!(r.status, 400);
     let e = r.json();
-    assert_eq!(e["error"]["message"], "API key not valid. Please pass a valid API key.");
+    assert_eq!(
+        e["error"]["message"],
+        "API key not valid. Please pass a valid API key."
+    );
     assert_eq!(e["error"]["status"], "INVALID_ARGUMENT");
     assert_eq!(e["error"]["details"][0]["reason"], "API_KEY_INVALID");
-    assert!(r.header("content-type").unwrap().starts_with("application/json"));
+    assert!(
+        r.header("content-type")
+            .unwrap()
+            .starts_with("application/json")
+    );
 
-    let r = send(&emu, "POST", GEN, &[("x-goog-api-key", "right")], body.clone()).await;
+    let r = send(
+        &emu,
+        "POST",
+        GEN,
+        &[("x-goog-api-key", "right")],
+        body.clone(),
+    )
+    .await;
     assert_eq!(r.status, 200);
     let r = send(&emu, "POST", &format!("{GEN}?key=right"), &[], body).await;
     assert_eq!(r.status, 200);
@@ -41,7 +65,12 @@ async fn missing_key_is_403_and_wrong_key_is_the_real_400() {
 async fn any_key_by_default_on_every_version() {
     let emu = Emulator::start();
     for v in ["v1beta", "v1", "v1alpha"] {
-        let r = post(&emu, &format!("/{v}/models/gemini-2.5-flash:generateContent"), &prompt("hi")).await;
+        let r = post(
+            &emu,
+            &format!("/{v}/models/gemini-2.5-flash:generateContent"),
+            &prompt("hi"),
+        )
+        .await;
         assert_eq!(r.status, 200, "{v}: {}", r.text());
     }
 }
@@ -84,7 +113,10 @@ async fn unknown_fields_are_named_with_proto_paths() {
         assert_eq!(e["error"]["message"], message);
         assert_eq!(e["error"]["status"], "INVALID_ARGUMENT");
         let violation = &e["error"]["details"][0]["fieldViolations"][0];
-        assert_eq!(e["error"]["details"][0]["@type"], "type.googleapis.com/google.rpc.BadRequest");
+        assert_eq!(
+            e["error"]["details"][0]["@type"],
+            "type.googleapis.com/google.rpc.BadRequest"
+        );
         assert_eq!(violation["description"], message);
         assert_eq!(violation.get("field").and_then(Value::as_str), field);
     }
@@ -115,25 +147,32 @@ async fn proto_json_leniency_is_accepted() {
 
 #[tokio::test]
 async fn every_real_recorded_request_is_accepted() {
-    let Some(dir) = support::real_dir() else { return };
+    let Some(dir) = support::real_dir() else {
+        return;
+    };
     let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
     let emu = Emulator::start();
     let mut checked = 0;
     let mut rejected = Vec::new();
     for line in manifest.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
-        let (Some(file), Some(surface), Some(vertex)) = (cols.first(), cols.get(1), cols.get(6)) else {
+        let (Some(file), Some(surface), Some(vertex)) = (cols.first(), cols.get(1), cols.get(6))
+        else {
             continue;
         };
         let method = match *surface {
-            "generateContent" | "streamGenerateContent" | "countTokens" | "embedContent"
+            "generateContent"
+            | "streamGenerateContent"
+            | "countTokens"
+            | "embedContent"
             | "batchEmbedContents" => *surface,
             _ => continue,
         };
         if !file.starts_with("requests/") || *vertex == "yes" {
             continue;
         }
-        let body: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
+        let body: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
         let model = match method {
             "embedContent" | "batchEmbedContents" => "gemini-embedding-001",
             _ => "gemini-2.5-flash",
@@ -153,7 +192,11 @@ async fn every_real_recorded_request_is_accepted() {
         }
     }
     assert!(checked > 20, "only {checked} real requests found");
-    assert!(rejected.is_empty(), "real requests rejected:\n{}", rejected.join("\n"));
+    assert!(
+        rejected.is_empty(),
+        "real requests rejected:\n{}",
+        rejected.join("\n")
+    );
 }
 
 #[tokio::test]
@@ -169,13 +212,29 @@ async fn unknown_model_malformed_json_and_unknown_paths() {
     );
     assert_eq!(r.json()["error"]["status"], "NOT_FOUND");
     // An embedding model does not generate.
-    let r = post(&emu, "/v1/models/gemini-embedding-001:generateContent", &prompt("hi")).await;
+    let r = post(
+        &emu,
+        "/v1/models/gemini-embedding-001:generateContent",
+        &prompt("hi"),
+    )
+    .await;
     assert_eq!(r.status, 404);
     assert!(r.message().contains("API version v1,"));
 
-    let r = send(&emu, "POST", GEN, &[("x-goog-api-key", "k")], "{\"contents\": [").await;
+    let r = send(
+        &emu,
+        "POST",
+        GEN,
+        &[("x-goog-api-key", "k")],
+        "{\"contents\": [",
+    )
+    .await;
     assert_eq!(r.status, 400);
-    assert!(r.message().starts_with("Invalid JSON payload received."), "{}", r.message());
+    assert!(
+        r.message().starts_with("Invalid JSON payload received."),
+        "{}",
+        r.message()
+    );
 
     let r = get(&emu, "/v1beta/nothing").await;
     assert_eq!(r.status, 404);
@@ -212,8 +271,14 @@ async fn generate_reflects_the_request() {
             .filter_map(|p| p["text"].as_str())
             .collect::<String>()
     };
-    assert_eq!(text(0), "[Speak like a pirate] You said: Tell me a story about a ");
-    assert_eq!(text(1), "(candidate 2) [Speak like a pirate] You said: Tell me a story about a ");
+    assert_eq!(
+        text(0),
+        "[Speak like a pirate] You said: Tell me a story about a "
+    );
+    assert_eq!(
+        text(1),
+        "(candidate 2) [Speak like a pirate] You said: Tell me a story about a "
+    );
     assert_eq!(v["candidates"][0]["finishReason"], "STOP");
     assert_eq!(v["candidates"][1]["index"], 1);
     assert_eq!(v["modelVersion"], "gemini-2.5-flash");
@@ -266,7 +331,10 @@ async fn count_tokens_matches_usage_metadata() {
 fn cosine(a: &Value, b: &Value) -> f64 {
     let a = a.as_array().unwrap();
     let b = b.as_array().unwrap();
-    a.iter().zip(b).map(|(x, y)| x.as_f64().unwrap() * y.as_f64().unwrap()).sum()
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.as_f64().unwrap() * y.as_f64().unwrap())
+        .sum()
 }
 
 #[tokio::test]
@@ -280,11 +348,15 @@ async fn embeddings_are_deterministic_normalised_and_sized() {
         b
     };
     let url = "/v1beta/models/gemini-embedding-001:embedContent";
-    let a = post(&emu, url, &one("The cat sat on the mat", None)).await.json();
+    let a = post(&emu, url, &one("The cat sat on the mat", None))
+        .await
+        .json();
     let values = &a["embedding"]["values"];
     assert_eq!(values.as_array().unwrap().len(), 3072);
     assert!((cosine(values, values) - 1.0).abs() < 1e-3);
-    let small = post(&emu, url, &one("The cat sat on the mat", Some(768))).await.json();
+    let small = post(&emu, url, &one("The cat sat on the mat", Some(768)))
+        .await
+        .json();
     assert_eq!(small["embedding"]["values"].as_array().unwrap().len(), 768);
     let r = post(&emu, url, &one("x", Some(5000))).await;
     assert_eq!(r.status, 400);
@@ -294,7 +366,13 @@ async fn embeddings_are_deterministic_normalised_and_sized() {
         {"model": "models/gemini-embedding-001", "content": {"parts": [{"text": "A cat sat on a mat"}]}, "outputDimensionality": 256},
         {"model": "models/gemini-embedding-001", "content": {"parts": [{"text": "Quarterly revenue grew"}]}, "outputDimensionality": 256}
     ]});
-    let r = post(&emu, "/v1beta/models/gemini-embedding-001:batchEmbedContents", &batch).await.json();
+    let r = post(
+        &emu,
+        "/v1beta/models/gemini-embedding-001:batchEmbedContents",
+        &batch,
+    )
+    .await
+    .json();
     let e = r["embeddings"].as_array().unwrap();
     assert_eq!(e.len(), 3);
     let near = cosine(&e[0]["values"], &e[1]["values"]);
@@ -302,14 +380,30 @@ async fn embeddings_are_deterministic_normalised_and_sized() {
     assert!(near > far + 0.3, "near {near}, far {far}");
 
     let mut missing = batch.clone();
-    missing["requests"][1].as_object_mut().unwrap().remove("model");
-    let r = post(&emu, "/v1beta/models/gemini-embedding-001:batchEmbedContents", &missing).await;
+    missing["requests"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("model");
+    let r = post(
+        &emu,
+        "/v1beta/models/gemini-embedding-001:batchEmbedContents",
+        &missing,
+    )
+    .await;
     assert_eq!(r.status, 400);
     assert!(r.message().contains("requests[1].model"));
 
     let too_many = json!({"requests": vec![batch["requests"][0].clone(); 101]});
-    let r = post(&emu, "/v1beta/models/gemini-embedding-001:batchEmbedContents", &too_many).await;
-    assert_eq!(r.message(), "* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch\n");
+    let r = post(
+        &emu,
+        "/v1beta/models/gemini-embedding-001:batchEmbedContents",
+        &too_many,
+    )
+    .await;
+    assert_eq!(
+        r.message(),
+        "* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch\n"
+    );
 }
 
 #[tokio::test]
@@ -327,7 +421,11 @@ async fn models_list_paginates_and_get_works() {
         let page = get(&emu, &path).await.json();
         let models = page["models"].as_array().unwrap();
         assert!(models.len() <= 4);
-        names.extend(models.iter().map(|m| m["name"].as_str().unwrap().to_owned()));
+        names.extend(
+            models
+                .iter()
+                .map(|m| m["name"].as_str().unwrap().to_owned()),
+        );
         match page["nextPageToken"].as_str() {
             Some(t) => token = Some(t.to_owned()),
             None => break,

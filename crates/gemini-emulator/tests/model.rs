@@ -1,5 +1,8 @@
 //! The deterministic model: schema-valid JSON output and function calling with signatures.
 
+// Test helpers outside #[test] functions may panic too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use gemini_emulator::{Emulator, validate_json};
@@ -53,13 +56,21 @@ async fn json_output_validates_against_json_schema_and_openapi_schema() {
             "propertyOrdering": ["recipe_name", "ingredients", "difficulty"]
         }
     });
-    for (key, schema) in [("responseJsonSchema", &json_schema), ("responseSchema", &openapi)] {
+    for (key, schema) in [
+        ("responseJsonSchema", &json_schema),
+        ("responseSchema", &openapi),
+    ] {
         for prompt in ["List two", "Something else entirely"] {
             let body = json!({
                 "contents": [{"role": "user", "parts": [{"text": prompt}]}],
                 "generationConfig": {"responseMimeType": "application/json", key: schema}
             });
-            let r = post(&emu, "/v1beta/models/gemini-2.5-flash:generateContent", &body).await;
+            let r = post(
+                &emu,
+                "/v1beta/models/gemini-2.5-flash:generateContent",
+                &body,
+            )
+            .await;
             assert_eq!(r.status, 200, "{}", r.text());
             let text = reply_text(&r.json());
             let value: Value = serde_json::from_str(&text).unwrap();
@@ -74,8 +85,16 @@ async fn json_output_validates_against_json_schema_and_openapi_schema() {
         "tools": [{"functionDeclarations": [{"name": "f"}]}],
         "generationConfig": {"responseMimeType": "application/json"}
     });
-    let r = post(&emu, "/v1beta/models/gemini-2.5-flash:generateContent", &body).await;
-    assert_eq!(r.message(), "Function calling with a response mime type: 'application/json' is unsupported");
+    let r = post(
+        &emu,
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        &body,
+    )
+    .await;
+    assert_eq!(
+        r.message(),
+        "Function calling with a response mime type: 'application/json' is unsupported"
+    );
 }
 
 fn tools() -> Value {
@@ -119,8 +138,14 @@ async fn function_calling_round_trip_with_signatures() {
     assert_eq!(second.status, 200, "{}", second.text());
     let second = second.json();
     let text = reply_text(&second);
-    assert!(text.contains(r#"get_weather returned {"temp_c":21}"#), "{text}");
-    assert!(text.contains(r#"get_time returned {"time":"12:00"}"#), "{text}");
+    assert!(
+        text.contains(r#"get_weather returned {"temp_c":21}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"get_time returned {"time":"12:00"}"#),
+        "{text}"
+    );
     assert!(second["candidates"][0]["content"]["parts"][0]["thoughtSignature"].is_string());
 
     // Dropping the signature from the function-call turn is rejected like the real service.
@@ -149,9 +174,15 @@ async fn function_calling_round_trip_with_signatures() {
 
     // The documented bypass value is accepted; older models do not require signatures.
     let mut bypass = dropped.clone();
-    bypass["contents"][1]["parts"][0]["thoughtSignature"] = json!("c2tpcF90aG91Z2h0X3NpZ25hdHVyZV92YWxpZGF0b3I=");
+    bypass["contents"][1]["parts"][0]["thoughtSignature"] =
+        json!("c2tpcF90aG91Z2h0X3NpZ25hdHVyZV92YWxpZGF0b3I=");
     assert_eq!(post(&emu, G3, &bypass).await.status, 200);
-    let r = post(&emu, "/v1beta/models/gemini-2.5-flash:generateContent", &dropped).await;
+    let r = post(
+        &emu,
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        &dropped,
+    )
+    .await;
     assert_eq!(r.status, 200);
 }
 
@@ -160,7 +191,13 @@ async fn function_calling_config_modes() {
     let emu = Emulator::start();
     let url = "/v1beta/models/gemini-2.5-flash:generateContent";
     // No mention: text.
-    let v = post(&emu, url, &json!({"contents": [{"parts": [{"text": "hello"}]}], "tools": tools()})).await.json();
+    let v = post(
+        &emu,
+        url,
+        &json!({"contents": [{"parts": [{"text": "hello"}]}], "tools": tools()}),
+    )
+    .await
+    .json();
     assert!(v["candidates"][0]["content"]["parts"][0]["text"].is_string());
     // ANY forces a call, restricted to the allowed names.
     let body = json!({
@@ -168,7 +205,10 @@ async fn function_calling_config_modes() {
         "toolConfig": {"functionCallingConfig": {"mode": "ANY", "allowedFunctionNames": ["get_time"]}}
     });
     let v = post(&emu, url, &body).await.json();
-    assert_eq!(v["candidates"][0]["content"]["parts"][0]["functionCall"]["name"], "get_time");
+    assert_eq!(
+        v["candidates"][0]["content"]["parts"][0]["functionCall"]["name"],
+        "get_time"
+    );
     // NONE never calls.
     let body = json!({
         "contents": [{"parts": [{"text": "call get_weather"}]}], "tools": tools(),

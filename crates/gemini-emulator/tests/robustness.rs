@@ -1,5 +1,8 @@
 //! Bad input never crashes or wedges the emulator.
 
+// Test helpers outside #[test] functions may panic too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::io::{Read, Write};
@@ -92,7 +95,11 @@ fn random_requests_never_break_the_emulator() {
     });
 
     // Garbage that is not even HTTP.
-    for garbage in [&b"\x00\x01\x02 not http\r\n\r\n"[..], b"GET /v1beta/models HTTP/1.1\r\nx: \xff\xfe\r\n\r\n", b"POST / HTTP/1.1\r\ncontent-length: 99999999999999999999\r\n\r\n"] {
+    for garbage in [
+        &b"\x00\x01\x02 not http\r\n\r\n"[..],
+        b"GET /v1beta/models HTTP/1.1\r\nx: \xff\xfe\r\n\r\n",
+        b"POST / HTTP/1.1\r\ncontent-length: 99999999999999999999\r\n\r\n",
+    ] {
         let mut tcp = std::net::TcpStream::connect(emu.addr()).unwrap();
         tcp.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
         let _ = tcp.write_all(garbage);

@@ -1,5 +1,8 @@
 //! Stream framing, byte for byte: SSE with `alt=sse`, the JSON array without.
 
+// Test helpers outside #[test] functions may panic too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use gemini_emulator::{Emulator, Reply};
@@ -13,7 +16,8 @@ async fn scripted_sse_is_framed_exactly() {
     let emu = Emulator::start();
     let a = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "Hel"}]}, "index": 0}]});
     let b = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "lo"}]}, "finishReason": "STOP", "index": 0}]});
-    emu.script("streamGenerateContent").reply_chunks([a.clone(), b.clone()]);
+    emu.script("streamGenerateContent")
+        .reply_chunks([a.clone(), b.clone()]);
     let r = post(&emu, &format!("{STREAM}?alt=sse"), &prompt("hi")).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("text/event-stream"));
@@ -27,9 +31,13 @@ async fn scripted_json_array_uses_the_real_separators() {
     let emu = Emulator::start();
     let a = json!({"candidates": [{"index": 0}]});
     let b = json!({"usageMetadata": {"promptTokenCount": 1}});
-    emu.script("streamGenerateContent").reply_chunks([a.clone(), b.clone()]);
+    emu.script("streamGenerateContent")
+        .reply_chunks([a.clone(), b.clone()]);
     let r = post(&emu, STREAM, &prompt("hi")).await;
-    assert_eq!(r.header("content-type"), Some("application/json; charset=UTF-8"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/json; charset=UTF-8")
+    );
     let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap();
     assert_eq!(r.text(), format!("[{}\n,\r\n{}\n]", pretty(&a), pretty(&b)));
     assert_eq!(r.json(), json!([a, b]));
@@ -38,21 +46,42 @@ async fn scripted_json_array_uses_the_real_separators() {
 #[tokio::test]
 async fn model_stream_has_several_chunks_and_a_signed_final_chunk() {
     let emu = Emulator::start();
-    let req = prompt("Write a long enough sentence so that the stream needs several chunks to carry it");
-    let unary = post(&emu, "/v1beta/models/gemini-2.5-flash:generateContent", &req).await.json();
+    let req =
+        prompt("Write a long enough sentence so that the stream needs several chunks to carry it");
+    let unary = post(
+        &emu,
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        &req,
+    )
+    .await
+    .json();
     let r = post(&emu, &format!("{STREAM}?alt=sse"), &req).await;
     let events = sse_events(&r.body);
     assert!(events.len() >= 3, "{} events", events.len());
     let text: String = events
         .iter()
-        .flat_map(|e| e["candidates"][0]["content"]["parts"].as_array().cloned().unwrap_or_default())
+        .flat_map(|e| {
+            e["candidates"][0]["content"]["parts"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
         .filter_map(|p| p["text"].as_str().map(str::to_owned))
         .collect();
-    assert_eq!(text, unary["candidates"][0]["content"]["parts"][0]["text"].as_str().unwrap());
+    assert_eq!(
+        text,
+        unary["candidates"][0]["content"]["parts"][0]["text"]
+            .as_str()
+            .unwrap()
+    );
     let last = events.last().unwrap();
     let part = &last["candidates"][0]["content"]["parts"][0];
     assert_eq!(part["text"], "");
-    assert!(part["thoughtSignature"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(
+        part["thoughtSignature"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
     assert_eq!(last["candidates"][0]["finishReason"], "STOP");
     assert_eq!(last["usageMetadata"], unary["usageMetadata"]);
     for e in &events {
@@ -80,16 +109,31 @@ async fn include_thoughts_streams_thoughts_first() {
     assert_eq!(first["thought"], true);
     assert!(first["text"].as_str().unwrap().contains("Planning"));
     let last = events.last().unwrap();
-    assert!(last["usageMetadata"]["thoughtsTokenCount"].as_u64().unwrap() > 0);
+    assert!(
+        last["usageMetadata"]["thoughtsTokenCount"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
 }
 
 #[tokio::test]
 async fn errors_before_the_stream_are_plain_or_array_wrapped() {
     let emu = Emulator::start();
-    let r = post(&emu, "/v1beta/models/nope:streamGenerateContent?alt=sse", &prompt("x")).await;
+    let r = post(
+        &emu,
+        "/v1beta/models/nope:streamGenerateContent?alt=sse",
+        &prompt("x"),
+    )
+    .await;
     assert_eq!(r.status, 404);
     assert_eq!(r.json()["error"]["code"], 404);
-    let r = post(&emu, "/v1beta/models/nope:streamGenerateContent", &prompt("x")).await;
+    let r = post(
+        &emu,
+        "/v1beta/models/nope:streamGenerateContent",
+        &prompt("x"),
+    )
+    .await;
     assert_eq!(r.status, 404);
     assert_eq!(r.json()[0]["error"]["code"], 404);
 }
@@ -97,7 +141,8 @@ async fn errors_before_the_stream_are_plain_or_array_wrapped() {
 #[tokio::test]
 async fn json_reply_on_a_stream_is_one_chunk() {
     let emu = Emulator::start();
-    emu.script("streamGenerateContent").reply(Reply::json(json!({"candidates": []})));
+    emu.script("streamGenerateContent")
+        .reply(Reply::json(json!({"candidates": []})));
     let r = post(&emu, &format!("{STREAM}?alt=sse"), &prompt("x")).await;
     assert_eq!(r.text(), "data: {\"candidates\":[]}\r\n\r\n");
 }

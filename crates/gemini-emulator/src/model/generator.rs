@@ -89,7 +89,9 @@ fn is_empty_list(v: &Value) -> bool {
 }
 
 fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 fn text_of(content: &Value) -> String {
@@ -110,9 +112,12 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
         ));
     }
     if ctx.model.signatures_required() {
-        check_signatures(contents, &ctx.signer)?;
+        check_signatures(contents, ctx.signer)?;
     }
-    let config = req.get("generationConfig").cloned().unwrap_or(json!({}));
+    let config = req
+        .get("generationConfig")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
     let n = config
         .get("candidateCount")
         .and_then(Value::as_i64)
@@ -136,7 +141,10 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
     let prompt = prompt_tokens(req);
     let last = contents.last().unwrap_or(&Value::Null);
     let user_text = last_user_text(contents);
-    let system = req.get("systemInstruction").map(text_of).unwrap_or_default();
+    let system = req
+        .get("systemInstruction")
+        .map(text_of)
+        .unwrap_or_default();
     let seed = hash64(0x5345_4544, user_text.as_bytes()) ^ hash64(1, system.as_bytes());
 
     let responses = function_responses(last);
@@ -147,9 +155,14 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
     };
 
     let thinking = ctx.model.is_thinking()
-        && config.pointer("/thinkingConfig/thinkingBudget").and_then(Value::as_i64) != Some(0);
+        && config
+            .pointer("/thinkingConfig/thinkingBudget")
+            .and_then(Value::as_i64)
+            != Some(0);
     let include_thoughts = thinking
-        && config.pointer("/thinkingConfig/includeThoughts").and_then(Value::as_bool)
+        && config
+            .pointer("/thinkingConfig/includeThoughts")
+            .and_then(Value::as_bool)
             == Some(true);
     let max_tokens = config
         .get("maxOutputTokens")
@@ -172,7 +185,11 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
         "**Planning the reply**\n\nThe request has {} prompt tokens. I will {plan}.",
         prompt.total()
     );
-    let thoughts_tokens = if thinking { count_text(&thought_text) } else { 0 };
+    let thoughts_tokens = if thinking {
+        count_text(&thought_text)
+    } else {
+        0
+    };
 
     let mut candidates = Vec::new();
     for i in 0..n as usize {
@@ -236,7 +253,7 @@ fn declared_functions(req: &Value) -> Vec<(String, Value)> {
                 .get("parametersJsonSchema")
                 .or_else(|| decl.get("parameters"))
                 .cloned()
-                .unwrap_or(json!({"type": "object"}));
+                .unwrap_or_else(|| json!({"type": "object"}));
             out.push((name.to_owned(), schema));
         }
     }
@@ -274,8 +291,7 @@ fn choose_calls(
         return Vec::new();
     }
     let allowed: Vec<&str> = fc_config
-        .map(|c| list(c, "allowedFunctionNames"))
-        .unwrap_or(&[])
+        .map_or(&[][..], |c| list(c, "allowedFunctionNames"))
         .iter()
         .filter_map(Value::as_str)
         .collect();
@@ -335,10 +351,14 @@ fn candidate_text(
     }
     let mut text = String::new();
     if index > 0 {
-        text.push_str(&format!("(candidate {}) ", index + 1));
+        text.push_str("(candidate ");
+        text.push_str(&(index + 1).to_string());
+        text.push_str(") ");
     }
     if !system.is_empty() {
-        text.push_str(&format!("[{system}] "));
+        text.push('[');
+        text.push_str(system);
+        text.push_str("] ");
     }
     if responses.is_empty() {
         text.push_str("You said: ");
@@ -348,7 +368,7 @@ fn candidate_text(
             .iter()
             .map(|r| {
                 let name = r.get("name").and_then(Value::as_str).unwrap_or("function");
-                let body = r.get("response").cloned().unwrap_or(json!({}));
+                let body = r.get("response").cloned().unwrap_or_else(|| json!({}));
                 format!("{name} returned {body}")
             })
             .collect();
@@ -375,7 +395,7 @@ fn limit(text: &str, stops: &[&str], max_tokens: Option<u64>) -> (String, &'stat
 
 /// Rejects a history whose current-turn function calls lost (or altered) their signatures,
 /// with the real service's messages.
-fn check_signatures(contents: &[Value], signer: &Signer) -> Result<(), ApiError> {
+fn check_signatures(contents: &[Value], signer: Signer) -> Result<(), ApiError> {
     // The current turn starts after the last user content that carries text.
     let start = contents
         .iter()
@@ -459,6 +479,7 @@ impl Generation {
         Value::Object(u)
     }
 
+    #[allow(clippy::needless_pass_by_value)] // `json!` consumes its inputs.
     fn envelope(&self, candidates: Vec<Value>, usage: Value) -> Value {
         json!({
             "candidates": candidates,
@@ -520,7 +541,7 @@ impl Generation {
             chunks.push(self.envelope(cands, self.usage(0, false)));
         }
         let signed = self.candidates.iter().any(|c| c.signature.is_some());
-        let pieces: Vec<Vec<Value>> = self.candidates.iter().map(|c| body_pieces(c)).collect();
+        let pieces: Vec<Vec<Value>> = self.candidates.iter().map(body_pieces).collect();
         let rounds = pieces.iter().map(Vec::len).max().unwrap_or(0);
         let mut emitted = vec![0u32; self.candidates.len()];
         for round in 0..rounds {
@@ -570,12 +591,16 @@ impl Generation {
 }
 
 fn parts_tokens(parts: &Value) -> u32 {
-    parts
-        .as_array()
-        .map_or(0, |a| a.iter().map(|p| match p.get("text").and_then(Value::as_str) {
-            Some(t) => count_text(t),
-            None => p.get("functionCall").map_or(0, |fc| count_text(&fc.to_string())),
-        }).sum())
+    parts.as_array().map_or(0, |a| {
+        a.iter()
+            .map(|p| match p.get("text").and_then(Value::as_str) {
+                Some(t) => count_text(t),
+                None => p
+                    .get("functionCall")
+                    .map_or(0, |fc| count_text(&fc.to_string())),
+            })
+            .sum()
+    })
 }
 
 /// The parts of each chunk for one candidate: text split every [`CHUNK_TOKENS`] tokens (at
@@ -584,7 +609,8 @@ fn parts_tokens(parts: &Value) -> u32 {
 fn body_pieces(c: &Candidate) -> Vec<Value> {
     match &c.body {
         Body::Calls(calls) => {
-            let mut parts: Vec<Value> = calls.iter().map(|fc| json!({"functionCall": fc})).collect();
+            let mut parts: Vec<Value> =
+                calls.iter().map(|fc| json!({"functionCall": fc})).collect();
             if let (Some(sig), Some(Value::Object(first))) = (&c.signature, parts.first_mut()) {
                 first.insert("thoughtSignature".into(), json!(b64(sig)));
             }
@@ -644,13 +670,19 @@ mod tests {
     fn echoes_and_limits() {
         let g = run("gemini-2.0-flash", &user("Hello there, emulator")).unwrap();
         let r = g.to_response();
-        assert_eq!(r["candidates"][0]["content"]["parts"][0]["text"], "You said: Hello there, emulator");
+        assert_eq!(
+            r["candidates"][0]["content"]["parts"][0]["text"],
+            "You said: Hello there, emulator"
+        );
         assert_eq!(r["candidates"][0]["finishReason"], "STOP");
 
         let mut req = user("one two three four five");
         req["generationConfig"] = json!({"maxOutputTokens": 4, "stopSequences": ["five"]});
         let r = run("gemini-2.0-flash", &req).unwrap().to_response();
-        assert_eq!(r["candidates"][0]["content"]["parts"][0]["text"], "You said: one");
+        assert_eq!(
+            r["candidates"][0]["content"]["parts"][0]["text"],
+            "You said: one"
+        );
         assert_eq!(r["candidates"][0]["finishReason"], "MAX_TOKENS");
         assert_eq!(r["usageMetadata"]["candidatesTokenCount"], 4);
     }
@@ -674,7 +706,12 @@ mod tests {
 
     #[test]
     fn splitting_keeps_every_byte() {
-        for t in ["x", "two words", "a b c d e f g h i j k l m n o p q r s", "¿Qué tal? 你好"] {
+        for t in [
+            "x",
+            "two words",
+            "a b c d e f g h i j k l m n o p q r s",
+            "¿Qué tal? 你好",
+        ] {
             let pieces = split_text(t);
             assert_eq!(pieces.concat(), t);
             if count_text(t) >= 2 {

@@ -34,7 +34,11 @@ impl SchemaError {
 
 impl fmt::Display for SchemaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "/" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
         write!(f, "at {path}: {}", self.reason)
     }
 }
@@ -258,13 +262,19 @@ mod tests {
                        "required": ["a"], "additionalProperties": false});
         assert!(validate_json(&s, &json!({"a": 2})).is_ok());
         assert_eq!(validate_json(&s, &json!({})).unwrap_err().path(), "");
-        assert_eq!(validate_json(&s, &json!({"a": 4})).unwrap_err().path(), "/a");
+        assert_eq!(
+            validate_json(&s, &json!({"a": 4})).unwrap_err().path(),
+            "/a"
+        );
         assert!(validate_json(&s, &json!({"a": 1.5})).is_err());
         assert!(validate_json(&s, &json!({"a": 1, "b": 2})).is_err());
         assert!(validate_json(&json!({"type": "STRING", "enum": ["x"]}), &json!("y")).is_err());
         assert!(validate_json(&json!({"type": "STRING", "nullable": true}), &json!(null)).is_ok());
         assert!(validate_json(&json!({"type": "ARRAY", "minItems": "2"}), &json!([1])).is_err());
-        let e = validate_json(&json!({"type": "array", "items": {"type": "string"}}), &json!(["a", 1]));
+        let e = validate_json(
+            &json!({"type": "array", "items": {"type": "string"}}),
+            &json!(["a", 1]),
+        );
         assert_eq!(e.unwrap_err().to_string(), "at /1: 1 is not of type string");
     }
 }

@@ -7,7 +7,9 @@ use serde_json::{Map, Number, Value, json};
 
 use super::hash::Rng;
 use super::schema_check::check;
-use super::schema_util::{MAX_DEPTH, count, list, main_type, num, property_order, required, resolve};
+use super::schema_util::{
+    MAX_DEPTH, count, list, main_type, num, property_order, required, resolve,
+};
 
 /// Beyond this depth, optional properties are left out and arrays get their minimum length.
 const SHALLOW: usize = 4;
@@ -161,7 +163,7 @@ impl Generator<'_> {
         let n = wanted.clamp(min, max).min(min.max(64));
         let prefix = list(schema, "prefixItems");
         let unique = schema.get("uniqueItems").and_then(Value::as_bool) == Some(true);
-        let item_schema = schema.get("items").cloned().unwrap_or(json!({}));
+        let item_schema = schema.get("items").cloned().unwrap_or_else(|| json!({}));
         let mut out: Vec<Value> = Vec::with_capacity(n);
         for i in 0..n {
             let sub = prefix.get(i).unwrap_or(&item_schema);
@@ -218,12 +220,7 @@ fn json_f64(v: f64) -> Value {
 /// default range when a side is open.
 fn bounds(schema: &Value, dlo: f64, dhi: f64, integral: bool) -> (f64, f64) {
     let eps = if integral { 1.0 } else { 0.01 };
-    let lo = num(schema, "minimum")
-        .or_else(|| num(schema, "exclusiveMinimum").map(|m| m + eps))
-        .or_else(|| {
-            // OpenAPI 3.0 style boolean exclusiveMinimum is not used by the API; ignore it.
-            None
-        });
+    let lo = num(schema, "minimum").or_else(|| num(schema, "exclusiveMinimum").map(|m| m + eps));
     let hi = num(schema, "maximum").or_else(|| num(schema, "exclusiveMaximum").map(|m| m - eps));
     match (lo, hi) {
         (Some(l), Some(h)) => (l, h.max(l)),
@@ -261,7 +258,13 @@ fn string(schema: &Value, rng: &mut Rng, name: &str) -> Value {
 
 fn slug(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 
@@ -318,12 +321,16 @@ mod tests {
             }, "required": ["value"]}},
             "$ref": "#/$defs/node"
         }));
-        ok(&json!({"anyOf": [{"type": "null"}, {"type": "integer", "multipleOf": 5, "minimum": 1}]}));
+        ok(
+            &json!({"anyOf": [{"type": "null"}, {"type": "integer", "multipleOf": 5, "minimum": 1}]}),
+        );
         ok(&json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}));
         ok(&json!({"allOf": [
             {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
             {"properties": {"b": {"type": "integer"}}, "required": ["b"]}
         ]}));
-        ok(&json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "boolean"}], "minItems": 2}));
+        ok(
+            &json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "boolean"}], "minItems": 2}),
+        );
     }
 }

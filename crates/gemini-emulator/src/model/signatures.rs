@@ -41,12 +41,12 @@ impl Signer {
     }
 
     /// The signature of a `functionCall` object (`{"name", "args", "id"?}`).
-    pub(crate) fn sign_function_call(&self, call: &Value) -> Vec<u8> {
+    pub(crate) fn sign_function_call(self, call: &Value) -> Vec<u8> {
         self.sign(b"fc", &function_call_bytes(call))
     }
 
     /// The signature of a text turn.
-    pub(crate) fn sign_text(&self, model: &str, text: &str) -> Vec<u8> {
+    pub(crate) fn sign_text(self, model: &str, text: &str) -> Vec<u8> {
         let mut bytes = model.as_bytes().to_vec();
         bytes.push(0);
         bytes.extend_from_slice(text.as_bytes());
@@ -54,7 +54,7 @@ impl Signer {
     }
 
     /// Checks the signature a client sent back on a `functionCall` part.
-    pub(crate) fn check_function_call(&self, call: &Value, signature: &[u8]) -> Check {
+    pub(crate) fn check_function_call(self, call: &Value, signature: &[u8]) -> Check {
         if BYPASS.contains(&signature) || self.sign_function_call(call) == signature {
             Check::Valid
         } else {
@@ -62,7 +62,7 @@ impl Signer {
         }
     }
 
-    fn sign(&self, domain: &[u8], bytes: &[u8]) -> Vec<u8> {
+    fn sign(self, domain: &[u8], bytes: &[u8]) -> Vec<u8> {
         let mut input = domain.to_vec();
         input.push(0);
         input.extend_from_slice(bytes);

@@ -180,7 +180,12 @@ fn count_part(part: &Value) -> ModalityCounts {
             c.add(ModalityCounts::media(mime));
         }
     }
-    for key in ["functionCall", "functionResponse", "toolCall", "toolResponse"] {
+    for key in [
+        "functionCall",
+        "functionResponse",
+        "toolCall",
+        "toolResponse",
+    ] {
         if let Some(v) = part.get(key) {
             c.text += count_text(&v.to_string());
         }

@@ -1,6 +1,7 @@
 //! A tiny HTTP/1.1 client over plain TCP for the emulator's tests.
 
-#![allow(dead_code, unreachable_pub)]
+// Each test crate uses a different subset; helpers may panic (they are test code).
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 
@@ -39,7 +40,10 @@ impl Resp {
 
     /// The `error.message` of an error envelope.
     pub fn message(&self) -> String {
-        self.json()["error"]["message"].as_str().unwrap_or("").to_owned()
+        self.json()["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
     }
 }
 
@@ -104,7 +108,10 @@ pub async fn post(emu: &Emulator, path: &str, body: &Value) -> Resp {
         emu,
         "POST",
         path,
-        &[("x-goog-api-key", "test-key"), ("content-type", "application/json")],
+        &[
+            ("x-goog-api-key", "test-key"),
+            ("content-type", "application/json"),
+        ],
         body.to_string(),
     )
     .await
@@ -112,7 +119,14 @@ pub async fn post(emu: &Emulator, path: &str, body: &Value) -> Resp {
 
 /// `GET` with an API key.
 pub async fn get(emu: &Emulator, path: &str) -> Resp {
-    send(emu, "GET", path, &[("x-goog-api-key", "test-key")], Bytes::new()).await
+    send(
+        emu,
+        "GET",
+        path,
+        &[("x-goog-api-key", "test-key")],
+        Bytes::new(),
+    )
+    .await
 }
 
 /// The body frames of a streaming response as they arrive, ending with `Err` when the
@@ -144,7 +158,10 @@ pub fn sse_events(body: &[u8]) -> Vec<Value> {
     text.split_terminator("\r\n\r\n")
         .map(|event| {
             let data = event.strip_prefix("data: ").expect("data: prefix");
-            assert!(!data.contains('\n') && !data.contains('\r'), "one line per event");
+            assert!(
+                !data.contains('\n') && !data.contains('\r'),
+                "one line per event"
+            );
             serde_json::from_str(data).expect("event JSON")
         })
         .collect()
