@@ -15,7 +15,10 @@ use std::mem;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use crate::config::{DecoderConfig, UnfinishedEvent};
+use crate::data::DataBuffer;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::event::Event;
 use crate::utf8::Utf8Validator;
@@ -101,7 +104,7 @@ pub struct Decoder {
 
     // The current event.
     /// "data buffer".
-    data: String,
+    data: DataBuffer,
     /// Bytes given to `data` in this event, counted as they arrive (for the size limit).
     data_len: usize,
     /// "event type buffer".
@@ -118,6 +121,9 @@ pub struct Decoder {
     last_event_id: Option<Arc<str>>,
     /// The event stream's reconnection time.
     reconnection_time: Option<Duration>,
+
+    /// The chunk being decoded, during [`Decoder::feed`].
+    source: Option<Bytes>,
 
     /// Dispatched events and errors, in order, waiting for `next_event`.
     queue: VecDeque<Result<Event, DecodeError>>,
@@ -225,7 +231,7 @@ impl Decoder {
             name: FieldName::default(),
             utf8: Utf8Validator::default(),
             value: String::new(),
-            data: String::new(),
+            data: DataBuffer::default(),
             data_len: 0,
             event_type: String::new(),
             event_retry: None,
@@ -233,6 +239,7 @@ impl Decoder {
             id_buffer: None,
             last_event_id: None,
             reconnection_time: None,
+            source: None,
             queue: VecDeque::new(),
         }
     }
@@ -245,11 +252,23 @@ impl Decoder {
     /// Decodes the next chunk of the stream. Chunks may be split anywhere, even inside a line
     /// ending or a UTF-8 character. Events completed by this chunk (and errors) are queued for
     /// [`next_event`](Self::next_event).
+    ///
+    /// This copies what it keeps; [`feed`](Self::feed) can keep large pieces of a [`Bytes`]
+    /// chunk without copying them.
     pub fn push(&mut self, mut bytes: &[u8]) {
         if let Bom::Matching(matched) = self.bom {
             bytes = self.skip_bom(matched, bytes);
         }
         self.process(bytes);
+    }
+
+    /// Like [`push`](Self::push), but takes a shared chunk: the data of a large event is then
+    /// kept as slices of its chunks and copied only once, into the event's `String`, when the
+    /// event is complete.
+    pub fn feed(&mut self, chunk: Bytes) {
+        self.source = Some(chunk.clone());
+        self.push(&chunk);
+        self.source = None;
     }
 
     /// The next decoded event or error, in stream order, or `None` when everything pushed so far
@@ -452,9 +471,17 @@ impl Decoder {
                 let (within, over) = bytes.split_at(room.min(bytes.len()));
                 self.data_len += within.len();
                 let data = &mut self.data;
-                // One more byte for the line feed that follows the value.
-                data.reserve(within.len() + 1);
-                self.utf8.feed(within, |s| data.push_str(s))?;
+                if DataBuffer::is_large(within.len()) {
+                    let chunk = self
+                        .source
+                        .as_ref()
+                        .filter(|chunk| DataBuffer::may_share(within.len(), chunk));
+                    self.utf8.feed(within, |s| data.push_large(s, chunk))?;
+                } else {
+                    // One more byte for the line feed that follows the value.
+                    data.reserve(within.len() + 1);
+                    self.utf8.feed(within, |s| data.push_str(s))?;
+                }
                 if !over.is_empty() {
                     return Err(DecodeErrorKind::EventTooLarge);
                 }
@@ -514,7 +541,7 @@ impl Decoder {
                     return Err(DecodeErrorKind::EventTooLarge);
                 }
                 self.data_len += 1;
-                self.data.push('\n');
+                self.data.push_str("\n");
             }
             Field::Event => {
                 // "Set the event type buffer to the field value."
@@ -558,10 +585,17 @@ impl Decoder {
         // "3. If the data buffer's last character is a U+000A LINE FEED (LF) character, then
         // remove the last character from the data buffer."
         let capacity = self.data.len().min(64 * 1024);
-        let mut data = mem::replace(&mut self.data, String::with_capacity(capacity));
-        if data.ends_with('\n') {
-            data.pop();
-        }
+        let Some(data) = self.data.take(capacity) else {
+            // Every piece was validated on the way in, so this cannot happen; report rather
+            // than panic if it ever did.
+            self.event_type.clear();
+            self.queue.push_back(Err(DecodeError::new(
+                DecodeErrorKind::InvalidUtf8,
+                self.line_start,
+                None,
+            )));
+            return;
+        };
         // "5. Initialize event's type attribute to "message" [...] If the event type buffer has
         // a value other than the empty string, change the type of the newly created event to
         // equal the value of the event type buffer." Then "set the data buffer and the event
@@ -591,7 +625,7 @@ impl Decoder {
     /// Forgets the current event and the current line.
     fn discard_event(&mut self) {
         // Release the memory of a large event rather than keeping it for the next one.
-        self.data = String::new();
+        self.data.clear();
         self.data_len = 0;
         self.event_type.clear();
         self.event_retry = None;
@@ -673,7 +707,23 @@ mod tests {
         d.push(b"\n\n");
         let event = d.next_event().and_then(Result::ok).map(Event::into_data);
         assert_eq!(event.map(|s| s.len()), Some(1 << 20));
-        assert!(d.data.capacity() <= 64 * 1024);
+        assert!(d.data.text_capacity() <= 64 * 1024);
+    }
+
+    #[test]
+    fn feed_shares_large_pieces_of_its_chunks() {
+        let mut input = b"data: ".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 100_000));
+        input.extend_from_slice(b"\r\n");
+        let input = Bytes::from(input);
+        let mut d = Decoder::new();
+        for start in (0..input.len()).step_by(16 * 1024) {
+            d.feed(input.slice(start..(start + 16 * 1024).min(input.len())));
+        }
+        assert!(d.data.shared_pieces() >= 5, "{}", d.data.shared_pieces());
+        d.push(b"\r\n");
+        let event = d.next_event().and_then(Result::ok).map(Event::into_data);
+        assert_eq!(event, Some("x".repeat(100_000)));
     }
 
     #[test]

@@ -47,6 +47,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod config;
+mod data;
 mod decoder;
 mod error;
 mod event;

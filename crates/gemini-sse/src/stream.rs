@@ -99,12 +99,9 @@ impl<B: Body> Stream for SseStream<B> {
             match ready!(this.body.as_mut().poll_frame(cx)) {
                 Some(Ok(frame)) => {
                     if let Ok(mut data) = frame.into_data() {
-                        while data.has_remaining() {
-                            let chunk = data.chunk();
-                            let len = chunk.len();
-                            this.decoder.push(chunk);
-                            data.advance(len);
-                        }
+                        // Without a copy when the body's data is `Bytes` (as hyper's is).
+                        let len = data.remaining();
+                        this.decoder.feed(data.copy_to_bytes(len));
                     }
                 }
                 Some(Err(error)) => {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{decode_chunks, harness};
+use common::{decode_chunks, feed_chunks, harness};
 use gemini_sse::{DecoderConfig, Event};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -194,6 +194,45 @@ proptest! {
     fn arbitrary_bytes_never_panic(input in vec(any::<u8>(), 0..512), chunk in 1usize..64) {
         let output = decode_chunks(&DecoderConfig::default(), input.chunks(chunk));
         prop_assert!(output.items.len() <= input.len());
+    }
+}
+
+/// Large data lines (tens of KiB, with multibyte characters) so that `Decoder::feed` shares
+/// pieces of its chunks instead of copying them.
+fn large_stream() -> impl Strategy<Value = Vec<u8>> {
+    vec((1usize..40_000, 0usize..3, any::<bool>()), 1..4).prop_map(|events| {
+        let mut out = Vec::new();
+        for (len, lines, crlf) in events {
+            let ending: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+            for line in 0..=lines {
+                out.extend_from_slice(b"data: ");
+                let unit = ["ab", "é", "€", "𝄞"][line % 4];
+                out.extend_from_slice(unit.repeat(len / unit.len()).as_bytes());
+                out.extend_from_slice(ending);
+            }
+            out.extend_from_slice(ending);
+        }
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// `feed` (which shares large pieces of its chunks) and `push` (which copies) agree,
+    /// whatever the chunk sizes.
+    #[test]
+    fn feed_and_push_agree_on_large_events(
+        input in large_stream(),
+        points in vec(any::<usize>(), 0..8),
+        max_event in 1usize..120_000,
+    ) {
+        let chunks = split_at_points(&input, &points);
+        for config in [DecoderConfig::default(), DecoderConfig::default().with_max_event_size(max_event)] {
+            let pushed = decode_chunks(&config, [&input[..]]);
+            prop_assert_eq!(&feed_chunks(&config, chunks.iter().copied()), &pushed);
+            prop_assert_eq!(&feed_chunks(&config, input.chunks(16 * 1024)), &pushed);
+        }
     }
 }
 

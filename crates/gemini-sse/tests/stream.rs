@@ -187,3 +187,13 @@ fn parts_and_debug() {
     let error: StreamError<io::Error> = StreamError::Decode(d.next_event().unwrap().unwrap_err());
     assert!(error.into_body().is_none());
 }
+
+#[test]
+fn types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Decoder>();
+    send_sync::<Event>();
+    send_sync::<gemini_sse::DecodeError>();
+    send_sync::<StreamError<io::Error>>();
+    send_sync::<SseStream<Full<Bytes>>>();
+}

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Output, decode_chunks};
+use common::{Output, decode_chunks, feed_chunks};
 use gemini_sse::{DecodeErrorKind, DecoderConfig, Event, UnfinishedEvent};
 
 /// One expected item.
@@ -409,6 +409,8 @@ fn vectors_split_at_every_index() {
             let (a, b) = vector.input.split_at(i);
             let output = decode_chunks(&vector.config, [a, b]);
             check(&vector, &format!("split at {i}"), &output);
+            let output = feed_chunks(&vector.config, [a, b]);
+            check(&vector, &format!("fed, split at {i}"), &output);
         }
     }
 }

@@ -73,7 +73,7 @@ fn drain<S: Stream>(stream: S, mut each: impl FnMut(S::Item)) {
     }
 }
 
-/// Our sans-IO decoder. Returns (events, data bytes).
+/// Our sans-IO decoder, fed the shared chunks. Returns (events, data bytes).
 pub fn run_decoder(chunks: &[Bytes]) -> (usize, usize) {
     let mut decoder = gemini_sse::Decoder::new();
     let (mut events, mut bytes) = (0, 0);
@@ -85,7 +85,7 @@ pub fn run_decoder(chunks: &[Bytes]) -> (usize, usize) {
         }
     };
     for chunk in chunks {
-        decoder.push(chunk);
+        decoder.feed(chunk.clone());
         take(&mut decoder);
     }
     decoder.finish();

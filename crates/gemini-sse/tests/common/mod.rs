@@ -15,15 +15,33 @@ pub struct Output {
     pub reconnection_time: Option<std::time::Duration>,
 }
 
-/// Decodes `chunks` as one stream and finishes it.
+/// Decodes `chunks` as one stream with [`Decoder::push`] and finishes it.
 pub fn decode_chunks<'a>(
     config: &DecoderConfig,
     chunks: impl IntoIterator<Item = &'a [u8]>,
 ) -> Output {
+    decode_with(config, chunks, Decoder::push)
+}
+
+/// Decodes `chunks` as one stream with [`Decoder::feed`] and finishes it.
+pub fn feed_chunks<'a>(
+    config: &DecoderConfig,
+    chunks: impl IntoIterator<Item = &'a [u8]>,
+) -> Output {
+    decode_with(config, chunks, |decoder, chunk| {
+        decoder.feed(bytes::Bytes::copy_from_slice(chunk));
+    })
+}
+
+fn decode_with<'a>(
+    config: &DecoderConfig,
+    chunks: impl IntoIterator<Item = &'a [u8]>,
+    mut input: impl FnMut(&mut Decoder, &'a [u8]),
+) -> Output {
     let mut decoder = Decoder::with_config(config.clone());
     let mut items = Vec::new();
     for chunk in chunks {
-        decoder.push(chunk);
+        input(&mut decoder, chunk);
         items.extend(std::iter::from_fn(|| decoder.next_event()));
     }
     decoder.finish();
