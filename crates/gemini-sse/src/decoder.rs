@@ -266,8 +266,11 @@ impl Decoder {
     /// kept as slices of its chunks and copied only once, into the event's `String`, when the
     /// event is complete.
     pub fn feed(&mut self, chunk: Bytes) {
-        self.source = Some(chunk.clone());
-        self.push(&chunk);
+        // `source` lets the data buffer slice the chunk; `bytes` is what is decoded (a second
+        // handle on the same memory, since `push` borrows `self` mutably).
+        let bytes = chunk.clone();
+        self.source = Some(chunk);
+        self.push(&bytes);
         self.source = None;
     }
 
