@@ -1,10 +1,112 @@
-//! gemini-rs: the Rust SDK for Google's Gemini API.
+//! The Rust SDK for Google's Gemini API.
 //!
-//! The client is being built in its own issue; this crate compiles so the workspace does.
+//! `gemini` is the crate most users want: a [`Client`] with resource handles named after the
+//! REST tree ([`client.models()`](Client::models), [`client.chats()`](Client::chats),
+//! [`client.raw()`](Client::raw)), typed requests and responses from [`gemini-types`](types),
+//! streams, chats that keep thought signatures, automatic function calling, typed structured
+//! output, automatic continuation, and errors you can act on. It sits on top of
+//! `gemini-transport` (HTTP, retries, timeouts), `gemini-sse` (event streams) and
+//! `gemini-types` (the data model).
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! #[tokio::main]
+//! async fn main() -> Result<(), gemini::Error> {
+//!     // Reads GEMINI_API_KEY (or GOOGLE_API_KEY).
+//!     let client = gemini::Client::from_env()?;
+//!     let answer = client
+//!         .models()
+//!         .generate_content("gemini-3.5-flash", "Explain how AI works in a few words")
+//!         .await?
+//!         .text();
+//!     println!("{}", answer.unwrap_or_default());
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The same code runs against the local emulator (no key, no network) by pointing the client
+//! at it; this is how the examples and tests run:
 //!
 //! ```
-//! assert_eq!(gemini::CRATE_NAME, "gemini");
+//! # #[tokio::main] async fn main() -> Result<(), gemini::Error> {
+//! let emulator = gemini_emulator::Emulator::start();
+//! let client = gemini::Client::builder()
+//!     .api_key("any-key")
+//!     .base_url(emulator.base_url())
+//!     .build()?;
+//! let answer = client
+//!     .models()
+//!     .generate_content("gemini-3.5-flash", "Explain how AI works in a few words")
+//!     .await?
+//!     .text();
+//! assert!(answer.unwrap().contains("Explain how AI works"));
+//! # Ok(()) }
 //! ```
+//!
+//! The [`guide`] has how-tos for streaming, chats and thought signatures, function calling,
+//! structured output, retries and timeouts, custom transports and testing with the emulator.
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `hyper` | yes | the default transport (hyper 1 + rustls), [`Client::new`] and [`Client::from_env`]. Without it, give [`ClientBuilder::transport`] and [`ClientBuilder::sleeper`]. |
+//! | `schemars` | yes | [`Tools::function`], [`Models::generate_json`] and [`schema_for`]: JSON schemas derived from your Rust types |
+//!
+//! # Stability
+//!
+//! Semver covers the public types and methods. It does not cover: the `Display` text of
+//! errors, the concrete types behind [`source()`](std::error::Error::source), the default
+//! values of retries and timeouts (documented on [`ClientBuilder`]), and the `Debug` output.
+//! Match on [`Error`] variants and use the accessors instead of parsing messages.
 
-/// The crate's name, for diagnostics.
-pub const CRATE_NAME: &str = "gemini";
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod call;
+mod chats;
+mod client;
+mod error;
+mod fold;
+mod generate;
+pub mod guide;
+mod model_name;
+mod models;
+mod options;
+mod pager;
+mod raw;
+mod stream;
+mod structured;
+mod tools;
+
+pub use chats::{Chat, ChatConfig, ChatHistory, ChatStream, Chats};
+pub use client::{Client, ClientBuilder};
+pub use error::{
+    ApiError, BuildError, DecodeError, Error, StreamError, TimeoutError, TimeoutKind,
+    TransportError,
+};
+pub use model_name::ModelName;
+pub use models::Models;
+pub use options::{Continuation, RequestOptions};
+pub use pager::Pager;
+pub use raw::{Raw, RawStream};
+pub use stream::GenerateContentStream;
+#[cfg(feature = "schemars")]
+pub use structured::schema_for;
+pub use tools::{DEFAULT_MAX_ROUNDS, Tools};
+
+#[cfg(feature = "hyper")]
+pub use gemini_transport::HyperTransport;
+pub use gemini_transport::{ApiKey, ApiVersion, RetryPolicy, Timeouts};
+
+/// The data model (`gemini-types`): every request and response of the API.
+pub use gemini_types as types;
+
+/// The HTTP layer (`gemini-transport`), for custom transports: the [`Transport`](transport::Transport)
+/// trait, [`ResponseBody`](transport::ResponseBody), clocks and sleepers.
+pub use gemini_transport as transport;
+
+pub use gemini_types::{
+    Content, FunctionCall, FunctionDeclaration, FunctionResponse, GenerateContentRequest,
+    GenerateContentResponse, GenerationConfig, Part, Role, Tool,
+};

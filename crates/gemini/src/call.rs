@@ -1,0 +1,185 @@
+//! Plumbing shared by every resource: encoding bodies, building request specs, unary calls and
+//! event streams.
+
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use bytes::Bytes;
+use futures_core::Stream;
+use gemini_sse::SseStream;
+use gemini_transport::{RequestSpec, ResponseBody};
+use http::{HeaderValue, Method, StatusCode, header::CONTENT_TYPE};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::options::merge_json;
+use crate::{ApiError, Client, Error, RequestOptions};
+
+/// Serializes a request body, deep-merging the caller's `extra_body` when there is one.
+pub(crate) fn encode<T: Serialize + ?Sized>(
+    body: &T,
+    options: Option<&RequestOptions>,
+) -> Result<Bytes, Error> {
+    let bytes = match options.and_then(|o| o.extra_body.as_ref()) {
+        None => serde_json::to_vec(body),
+        Some(extra) => serde_json::to_value(body).and_then(|mut v| {
+            merge_json(&mut v, extra);
+            serde_json::to_vec(&v)
+        }),
+    };
+    bytes
+        .map(Bytes::from)
+        .map_err(|e| Error::build_with("could not serialize the request body", e))
+}
+
+/// A request spec with the caller's options.
+pub(crate) fn spec(
+    method: Method,
+    path: String,
+    body: Option<Bytes>,
+    options: Option<&RequestOptions>,
+) -> RequestSpec {
+    let mut spec = RequestSpec::new(method, path);
+    if let Some(body) = body {
+        spec = spec
+            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+            .body(body);
+    }
+    if let Some(o) = options {
+        spec = spec.options(o.transport.clone());
+    }
+    spec
+}
+
+/// Makes a unary call and decodes its JSON answer.
+pub(crate) async fn unary<T: DeserializeOwned>(
+    client: &Client,
+    spec: RequestSpec,
+) -> Result<T, Error> {
+    Ok(client.http().execute_json(spec).await?)
+}
+
+/// Opens a streaming call (`alt=sse`) and decodes its events.
+pub(crate) async fn open_events(client: &Client, spec: RequestSpec) -> Result<Events, Error> {
+    let response = client
+        .http()
+        .execute_streaming(spec.query("alt", "sse"))
+        .await?;
+    Ok(Events {
+        sse: SseStream::new(response.into_body()),
+        done: false,
+    })
+}
+
+/// The `data` of each server-sent event, in order; ends after the first error.
+pub(crate) struct Events {
+    sse: SseStream<ResponseBody>,
+    done: bool,
+}
+
+impl std::fmt::Debug for Events {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Events")
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Events {
+    /// Whether the stream ended.
+    pub(crate) fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Polls the next event's payload decoded as `T`; an `{"error": ...}` payload is an
+    /// [`Error::Api`] and ends the stream.
+    pub(crate) fn poll_decoded<T: DeserializeOwned>(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<T, Error>>> {
+        loop {
+            if self.done {
+                return Poll::Ready(None);
+            }
+            let item = ready!(Pin::new(&mut self.sse).poll_next(cx));
+            let result = match item {
+                None => {
+                    self.done = true;
+                    return Poll::Ready(None);
+                }
+                Some(Ok(event)) => {
+                    let data = event.data();
+                    // Keep-alive or empty events carry no response.
+                    if data.trim().is_empty() {
+                        continue;
+                    }
+                    decode_event(data)
+                }
+                Some(Err(gemini_sse::StreamError::Body(e))) => Err(Error::stream_body(e)),
+                Some(Err(gemini_sse::StreamError::Decode(e))) => Err(Error::stream_event(e)),
+                Some(Err(_)) => Err(Error::build("unknown event stream error")),
+            };
+            if result.is_err() {
+                self.done = true;
+            }
+            return Poll::Ready(Some(result));
+        }
+    }
+}
+
+/// Decodes one event payload: an error envelope becomes [`Error::Api`]
+/// (../shared/spec/API.md §6, errors mid-stream).
+pub(crate) fn decode_event<T: DeserializeOwned>(data: &str) -> Result<T, Error> {
+    // Only payloads that mention "error" can be an envelope; the others decode directly.
+    if data.contains("\"error\"") {
+        let v: Value =
+            serde_json::from_str(data).map_err(|e| Error::decode_json(e, data.as_bytes()))?;
+        if v.get("error").is_some_and(Value::is_object) {
+            return Err(Error::Api(ApiError::from_body(
+                StatusCode::OK,
+                Bytes::copy_from_slice(data.as_bytes()),
+            )));
+        }
+        return serde_json::from_value(v).map_err(|e| Error::decode_json(e, data.as_bytes()));
+    }
+    serde_json::from_str(data).map_err(|e| Error::decode_json(e, data.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gemini_types::GenerateContentResponse;
+
+    #[test]
+    fn error_events_become_api_errors() {
+        let e = decode_event::<GenerateContentResponse>(
+            r#"{"error": {"code": 503, "message": "The model is overloaded.", "status": "UNAVAILABLE"}}"#,
+        )
+        .unwrap_err();
+        let api = e.api_error().unwrap();
+        assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(api.message(), "The model is overloaded.");
+        assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn text_mentioning_error_still_decodes() {
+        let r = decode_event::<GenerateContentResponse>(
+            r#"{"candidates": [{"content": {"parts": [{"text": "\"error\" is a word"}]}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(r.text().as_deref(), Some("\"error\" is a word"));
+        let e = decode_event::<GenerateContentResponse>("{not json").unwrap_err();
+        assert!(matches!(e, Error::Decode(_)));
+    }
+
+    #[test]
+    fn extra_body_is_merged() {
+        let o = RequestOptions::new().with_extra_body(serde_json::json!({"generationConfig": {"x": 1}}));
+        let b = encode(&serde_json::json!({"contents": [], "generationConfig": {"seed": 2}}), Some(&o)).unwrap();
+        let v: Value = serde_json::from_slice(&b).unwrap();
+        assert_eq!(v["generationConfig"], serde_json::json!({"seed": 2, "x": 1}));
+    }
+}

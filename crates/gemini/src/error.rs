@@ -1,0 +1,579 @@
+//! The facade's one error type, organised by the phase that failed.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use gemini_types::{Code, ErrorDetail, ErrorInfo, QuotaViolation, Status};
+use http::StatusCode;
+
+pub use gemini_transport::TimeoutKind;
+
+type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// Everything that can go wrong in a call, by phase.
+///
+/// | variant | phase | may the request have reached the server? |
+/// |---|---|---|
+/// | [`Build`](Self::Build) | building the client or the request (bad model name, bad header, no key) | no |
+/// | [`Transport`](Self::Transport) | connecting, TLS, sending, reading a unary body | see [`TransportError::is_request_sent`] |
+/// | [`Timeout`](Self::Timeout) | a timeout fired (connect, response headers, idle stream, total) | see [`TimeoutError::kind`] |
+/// | [`Api`](Self::Api) | the service answered with an error, before or in the middle of a stream | yes |
+/// | [`Decode`](Self::Decode) | a successful answer was not the expected JSON (also structured output that does not parse) | yes |
+/// | [`Stream`](Self::Stream) | a stream broke after it started (connection cut, malformed event) | yes |
+///
+/// Every payload is an opaque struct with accessors. `Display` describes only its own level;
+/// the cause is the [`source`](StdError::source). Print the whole chain with
+/// [`Error::report`]. Neither ever contains the API key.
+///
+/// ```
+/// # async fn demo(client: gemini::Client) {
+/// match client.models().generate_content("gemini-2.5-flash", "Hi").await {
+///     Ok(response) => println!("{}", response.text().unwrap_or_default()),
+///     Err(gemini::Error::Api(e)) if e.status() == 429 => eprintln!("quota: {}", e.message()),
+///     Err(e) if e.is_retryable() => eprintln!("transient, try again: {}", e.report()),
+///     Err(e) => eprintln!("failed: {}", e.report()),
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client or the request could not be built; nothing was sent.
+    Build(BuildError),
+    /// The HTTP exchange failed (connect, TLS, send, unary body).
+    Transport(TransportError),
+    /// A timeout fired.
+    Timeout(TimeoutError),
+    /// The service returned an error (`google.rpc.Status`), as an HTTP error or a mid-stream
+    /// `{"error": ...}` event.
+    Api(ApiError),
+    /// A successful response was not the expected JSON.
+    Decode(DecodeError),
+    /// A stream broke after it started.
+    Stream(StreamError),
+}
+
+impl Error {
+    /// Whether retrying the same call may succeed: a retryable API status (408, 429, 500, 502,
+    /// 503, 504), a connection that failed before the request was sent, or a timeout.
+    ///
+    /// ```
+    /// let e = gemini::Error::from(gemini::ApiError::from_body(http::StatusCode::SERVICE_UNAVAILABLE, "".into()));
+    /// assert!(e.is_retryable());
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(e) => e.is_retryable(),
+            Self::Transport(e) => e.inner.is_retryable(),
+            Self::Timeout(_) => true,
+            Self::Stream(e) => e.is_body(),
+            Self::Build(_) | Self::Decode(_) => false,
+        }
+    }
+
+    /// How long the server asked us to wait (`RetryInfo.retryDelay` or `Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Api(e) => e.retry_after(),
+            _ => None,
+        }
+    }
+
+    /// The API error, if this is one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.api_error().map(ApiError::status)
+    }
+
+    /// Whether a timeout fired.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout(_))
+    }
+
+    /// The whole chain of causes on one line: `outer: cause: root cause`.
+    ///
+    /// ```
+    /// let e = gemini::ModelName::new("../etc").unwrap_err();
+    /// assert!(e.report().starts_with("invalid model name"));
+    /// ```
+    pub fn report(&self) -> String {
+        let mut out = self.to_string();
+        let mut cur: Option<&(dyn StdError + 'static)> = self.source();
+        while let Some(e) = cur {
+            let s = e.to_string();
+            if !s.is_empty() && !out.ends_with(&s) {
+                out.push_str(": ");
+                out.push_str(&s);
+            }
+            cur = e.source();
+        }
+        out
+    }
+
+    pub(crate) fn build(message: impl Into<String>) -> Self {
+        Self::Build(BuildError {
+            message: message.into(),
+            source: None,
+        })
+    }
+
+    pub(crate) fn build_with(message: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Self::Build(BuildError {
+            message: message.into(),
+            source: Some(source.into()),
+        })
+    }
+
+    /// A stream failure from the body (connection cut).
+    pub(crate) fn stream_body(source: gemini_transport::Error) -> Self {
+        if source.is_timeout() {
+            return Self::from(source);
+        }
+        Self::Stream(StreamError {
+            kind: StreamKind::Body,
+            source: Box::new(source),
+        })
+    }
+
+    /// A malformed event (invalid UTF-8, too large).
+    pub(crate) fn stream_event(source: gemini_sse::DecodeError) -> Self {
+        Self::Stream(StreamError {
+            kind: StreamKind::Event,
+            source: Box::new(source),
+        })
+    }
+
+    pub(crate) fn decode_json(source: serde_json::Error, body: &[u8]) -> Self {
+        Self::Decode(DecodeError {
+            snippet: snippet(body),
+            raw_text: None,
+            source: Box::new(source),
+        })
+    }
+
+    pub(crate) fn structured(source: gemini_types::ParseError) -> Self {
+        let raw = source.raw_text().to_owned();
+        Self::Decode(DecodeError {
+            snippet: snippet(raw.as_bytes()),
+            raw_text: Some(raw),
+            source: Box::new(source),
+        })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Build(e) => fmt::Display::fmt(e, f),
+            Self::Transport(e) => fmt::Display::fmt(e, f),
+            Self::Timeout(e) => fmt::Display::fmt(e, f),
+            Self::Api(e) => fmt::Display::fmt(e, f),
+            Self::Decode(e) => fmt::Display::fmt(e, f),
+            Self::Stream(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Self::Build(e) => e.source(),
+            Self::Transport(e) => e.source(),
+            Self::Timeout(e) => e.source(),
+            Self::Api(e) => e.source(),
+            Self::Decode(e) => e.source(),
+            Self::Stream(e) => e.source(),
+        }
+    }
+}
+
+impl From<gemini_transport::Error> for Error {
+    fn from(e: gemini_transport::Error) -> Self {
+        if e.is_api() {
+            return match e.into_api_error() {
+                Ok(api) => Self::Api(api.into()),
+                Err(e) => Self::Transport(TransportError { inner: e }),
+            };
+        }
+        if e.is_builder() {
+            return Self::Build(BuildError {
+                message: "invalid request or configuration".to_owned(),
+                source: Some(Box::new(e)),
+            });
+        }
+        if let Some(kind) = e.timeout_kind() {
+            return Self::Timeout(TimeoutError { kind, inner: e });
+        }
+        if e.is_decode() {
+            return Self::Decode(DecodeError {
+                snippet: e.decode_snippet().unwrap_or_default().to_owned(),
+                raw_text: None,
+                source: Box::new(e),
+            });
+        }
+        Self::Transport(TransportError { inner: e })
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Self::Api(e)
+    }
+}
+
+/// The service answered with an error: a non-2xx status with a `google.rpc.Status` envelope,
+/// or an `{"error": ...}` event in the middle of a stream.
+///
+/// ```
+/// let body = r#"{"error": {"code": 429, "message": "Quota exceeded.", "status": "RESOURCE_EXHAUSTED",
+///   "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "2s"}]}}"#;
+/// let e = gemini::ApiError::from_body(http::StatusCode::TOO_MANY_REQUESTS, body.into());
+/// assert_eq!(e.message(), "Quota exceeded.");
+/// assert_eq!(e.retry_after(), Some(std::time::Duration::from_secs(2)));
+/// assert!(e.is_retryable());
+/// ```
+#[derive(Clone)]
+pub struct ApiError(Box<gemini_transport::ApiError>);
+
+impl ApiError {
+    /// Builds an error from a status and a raw body (for a 2xx status, as in a mid-stream
+    /// error event, the envelope's `code` is the status).
+    pub fn from_body(status: StatusCode, body: Bytes) -> Self {
+        Self(Box::new(gemini_transport::ApiError::from_body(status, body)))
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    /// The `google.rpc.Code` (the envelope's `status`, or derived from the HTTP status).
+    pub fn code(&self) -> &Code {
+        self.0.code()
+    }
+
+    /// The `status` string exactly as sent, if any.
+    pub fn status_name(&self) -> Option<&str> {
+        self.0.status_name()
+    }
+
+    /// The error message.
+    pub fn message(&self) -> &str {
+        self.0.message()
+    }
+
+    /// The decoded envelope, if the body was one.
+    pub fn rpc_status(&self) -> Option<&Status> {
+        self.0.rpc_status()
+    }
+
+    /// The typed `google.rpc` details (RetryInfo, QuotaFailure, ErrorInfo, BadRequest, Help...).
+    pub fn details(&self) -> &[ErrorDetail] {
+        self.0.details()
+    }
+
+    /// The raw body as received (the API key masked should the server echo it).
+    pub fn body(&self) -> &Bytes {
+        self.0.body()
+    }
+
+    /// Whether the status is retryable (408, 429, 500, 502, 503, 504).
+    pub fn is_retryable(&self) -> bool {
+        self.0.is_retryable()
+    }
+
+    /// The delay the server asked for (`RetryInfo.retryDelay` or `Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after()
+    }
+
+    /// Every quota violation of the `QuotaFailure` details.
+    pub fn quota_violations(&self) -> impl Iterator<Item = &QuotaViolation> {
+        self.0.quota_violations()
+    }
+
+    /// The `ErrorInfo` detail, if any.
+    pub fn error_info(&self) -> Option<&ErrorInfo> {
+        self.0.error_info()
+    }
+
+    /// The machine-readable reason (`API_KEY_INVALID`, ...).
+    pub fn reason(&self) -> Option<&str> {
+        self.0.reason()
+    }
+}
+
+impl From<gemini_transport::ApiError> for ApiError {
+    fn from(e: gemini_transport::ApiError) -> Self {
+        Self(Box::new(e))
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl StdError for ApiError {}
+
+/// The client or a request could not be built: an invalid model name, header, base URL or
+/// request body, or no API key. Nothing was sent.
+#[derive(Debug)]
+pub struct BuildError {
+    message: String,
+    source: Option<BoxError>,
+}
+
+impl BuildError {
+    /// What was wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for BuildError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// The HTTP exchange failed: DNS, connect, TLS, sending, or reading a unary body.
+#[derive(Debug)]
+pub struct TransportError {
+    inner: gemini_transport::Error,
+}
+
+impl TransportError {
+    /// Whether connecting failed (DNS, TCP, proxy, TLS). Nothing was sent.
+    pub fn is_connect(&self) -> bool {
+        self.inner.is_connect()
+    }
+
+    /// Whether the TLS handshake failed.
+    pub fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+
+    /// Whether the request may have reached the server (so a retry may repeat its effect).
+    pub fn is_request_sent(&self) -> bool {
+        self.inner.is_request_sent()
+    }
+
+    /// How many attempts were made (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HTTP transport error")
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.inner)
+    }
+}
+
+/// A timeout fired.
+#[derive(Debug)]
+pub struct TimeoutError {
+    kind: TimeoutKind,
+    inner: gemini_transport::Error,
+}
+
+impl TimeoutError {
+    /// Which timeout: connect, response headers, idle (a stalled stream) or total.
+    pub fn kind(&self) -> TimeoutKind {
+        self.kind
+    }
+
+    /// Whether it was the idle timeout between stream chunks (a stalled stream).
+    pub fn is_idle(&self) -> bool {
+        self.kind == TimeoutKind::Idle
+    }
+
+    /// How many attempts were made (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts()
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} timeout", self.kind)
+    }
+}
+
+impl StdError for TimeoutError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.inner)
+    }
+}
+
+/// A successful response was not the expected JSON, or structured output did not parse into
+/// the requested type.
+#[derive(Debug)]
+pub struct DecodeError {
+    snippet: String,
+    raw_text: Option<String>,
+    source: BoxError,
+}
+
+impl DecodeError {
+    /// The beginning of the body or text that failed to decode (at most 256 bytes).
+    pub fn snippet(&self) -> &str {
+        &self.snippet
+    }
+
+    /// For structured output ([`Models::generate_json`](crate::Models::generate_json)): the
+    /// model's whole text that did not parse (empty when the response had no text).
+    pub fn raw_text(&self) -> Option<&str> {
+        self.raw_text.as_deref()
+    }
+
+    /// Whether this is structured output that did not parse into the requested type.
+    pub fn is_structured_output(&self) -> bool {
+        self.raw_text.is_some()
+    }
+
+    /// The serde error, when the text was there but was not the expected JSON.
+    pub fn json_error(&self) -> Option<&serde_json::Error> {
+        if let Some(e) = self.source.downcast_ref::<serde_json::Error>() {
+            return Some(e);
+        }
+        self.source
+            .downcast_ref::<gemini_types::ParseError>()
+            .and_then(gemini_types::ParseError::json_error)
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.raw_text.is_some() {
+            f.write_str("structured output did not match the requested type")
+        } else {
+            f.write_str("the response is not the expected JSON")
+        }
+    }
+}
+
+impl StdError for DecodeError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.source as &(dyn StdError + 'static))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StreamKind {
+    Body,
+    Event,
+}
+
+/// A stream broke after it started: the connection was cut, or an event could not be decoded
+/// (invalid UTF-8, larger than the limit). The stream ends after this error.
+#[derive(Debug)]
+pub struct StreamError {
+    kind: StreamKind,
+    source: BoxError,
+}
+
+impl StreamError {
+    /// Whether reading the body failed (the connection was cut).
+    pub fn is_body(&self) -> bool {
+        self.kind == StreamKind::Body
+    }
+
+    /// Whether an event could not be decoded as SSE.
+    pub fn is_event(&self) -> bool {
+        self.kind == StreamKind::Event
+    }
+}
+
+impl fmt::Display for StreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.kind {
+            StreamKind::Body => "the response stream broke",
+            StreamKind::Event => "a stream event could not be decoded",
+        })
+    }
+}
+
+impl StdError for StreamError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.source as &(dyn StdError + 'static))
+    }
+}
+
+const SNIPPET_LEN: usize = 256;
+
+fn snippet(body: &[u8]) -> String {
+    let mut end = body.len().min(SNIPPET_LEN);
+    while end > 0 && end < body.len() && (body[end] & 0xC0) == 0x80 {
+        end -= 1;
+    }
+    let mut s = String::from_utf8_lossy(&body[..end]).into_owned();
+    if end < body.len() {
+        s.push_str("...");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_is_bounded_on_char_boundary() {
+        let body = "é".repeat(300);
+        let s = snippet(body.as_bytes());
+        assert!(s.ends_with("..."));
+        assert!(s.len() <= SNIPPET_LEN + 3);
+        assert!(!s.contains('\u{FFFD}'));
+    }
+
+    #[test]
+    fn transport_errors_map_by_phase() {
+        let e = Error::from(gemini_transport::Error::timeout(TimeoutKind::Idle, None));
+        assert!(matches!(&e, Error::Timeout(t) if t.is_idle()));
+        assert!(e.is_retryable());
+        let e = Error::from(gemini_transport::Error::connect("refused"));
+        assert!(matches!(&e, Error::Transport(t) if t.is_connect() && !t.is_request_sent()));
+        let e = Error::from(gemini_transport::Error::decode("eof", "{\"a\""));
+        assert!(matches!(&e, Error::Decode(d) if d.snippet() == "{\"a\""));
+        let api = gemini_transport::ApiError::from_body(StatusCode::NOT_FOUND, "{}".into());
+        let e = Error::from(gemini_transport::Error::api(api));
+        assert_eq!(e.status(), Some(StatusCode::NOT_FOUND));
+        assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn error_is_send_sync() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<Error>();
+    }
+}

@@ -1,0 +1,99 @@
+//! The unary generation engine: one call, automatic continuation, automatic function calling.
+
+use gemini_types::{Content, FinishReason, GenerateContentRequest, GenerateContentResponse, Role};
+use http::Method;
+
+use crate::fold::{Usage, fold};
+use crate::{Error, Models, call};
+
+/// The continuation token of `response` when it asks to be continued.
+pub(crate) fn continuation_token(response: &GenerateContentResponse) -> Option<bytes::Bytes> {
+    let c = response.candidate()?;
+    match (&c.finish_reason, &c.continuation_token) {
+        (Some(FinishReason::Continuation), Some(t)) if !t.is_empty() => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// The model's turn of `response` as it goes back into the conversation: the first
+/// candidate's content exactly as received (role set to `model` if the server left it out).
+pub(crate) fn model_turn(response: &GenerateContentResponse) -> Option<Content> {
+    let mut content = response.content()?.clone();
+    if content.role.is_none() {
+        content.role = Some(Role::Model);
+    }
+    Some(content)
+}
+
+impl Models {
+    /// One `generateContent` request.
+    pub(crate) async fn send_once(
+        &self,
+        path: &str,
+        request: &GenerateContentRequest,
+    ) -> Result<GenerateContentResponse, Error> {
+        let options = self.options.as_deref();
+        let body = call::encode(request, options)?;
+        let spec = call::spec(Method::POST, format!("{path}:generateContent"), Some(body), options);
+        call::unary(&self.client, spec).await
+    }
+
+    /// One logical answer: the request, then its continuation hops, merged.
+    pub(crate) async fn send_continued(
+        &self,
+        path: &str,
+        request: &mut GenerateContentRequest,
+    ) -> Result<GenerateContentResponse, Error> {
+        let mut response = self.send_once(path, request).await?;
+        let max = self.continuation().max_hops();
+        let mut hops = 0;
+        while hops < max {
+            let Some(token) = continuation_token(&response) else {
+                break;
+            };
+            hops += 1;
+            tracing::debug!(hop = hops, "following a continuation token");
+            request.continuation_token = Some(token);
+            let next = self.send_once(path, request).await;
+            request.continuation_token = None;
+            fold(&mut response, next?, Usage::Sum);
+        }
+        Ok(response)
+    }
+
+    /// The whole call: continuation and automatic function calling. Every turn added to the
+    /// conversation (model turns, function responses, and the final model turn) is pushed to
+    /// `turns`.
+    pub(crate) async fn run(
+        &self,
+        path: &str,
+        mut request: GenerateContentRequest,
+        turns: &mut Vec<Content>,
+    ) -> Result<GenerateContentResponse, Error> {
+        if let Some(tools) = &self.tools {
+            tools.declare(&mut request);
+        }
+        let mut rounds = 0;
+        loop {
+            let response = self.send_continued(path, &mut request).await?;
+            let turn = model_turn(&response);
+            let tools = match &self.tools {
+                Some(t) if rounds < t.max_rounds() && t.should_answer(turn.as_ref()) => t,
+                _ => {
+                    turns.extend(turn);
+                    return Ok(response);
+                }
+            };
+            let Some(turn) = turn else {
+                return Ok(response);
+            };
+            rounds += 1;
+            tracing::debug!(round = rounds, "running function calls");
+            let answers = tools.respond(turn.function_calls()).await;
+            request.contents.push(turn.clone());
+            request.contents.push(answers.clone());
+            turns.push(turn);
+            turns.push(answers);
+        }
+    }
+}
