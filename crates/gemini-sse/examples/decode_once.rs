@@ -6,7 +6,8 @@
 //! valgrind --tool=callgrind target/release/examples/decode_once decoder big
 //! ```
 //!
-//! Decoders: `decoder`, `stream`, `eventsource`; inputs: `gemini`, `big`.
+//! Decoders: `decoder`, `stream`, `eventsource`, and `none` (input generation only, the
+//! baseline to subtract); inputs: `gemini`, `big`.
 
 #[path = "../benches/support/input.rs"]
 mod input;
@@ -26,6 +27,8 @@ fn main() {
     let (events, bytes) = match which {
         "stream" => input::run_stream(&chunks),
         "eventsource" => input::run_eventsource(&chunks),
+        // The baseline: building the input alone, to subtract from the others' counts.
+        "none" => (0, 0),
         _ => input::run_decoder(&chunks),
     };
     println!(
