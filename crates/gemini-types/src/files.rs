@@ -298,6 +298,34 @@ mod tests {
     }
 
     #[test]
+    fn upload_transcript_bodies() {
+        let Some(http) =
+            crate::operations::testutil::read_spec("examples/upload_resumable_transcript.http")
+        else {
+            return;
+        };
+        let bodies: Vec<serde_json::Value> = http
+            .lines()
+            .filter(|l| l.starts_with('{'))
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(bodies.len(), 3);
+        let start: CreateFileRequest = round_trip("start", &bodies[0]);
+        assert_eq!(
+            start.file.unwrap().display_name.as_deref(),
+            Some("clip.mp4")
+        );
+        let done: CreateFileResponse = round_trip("finalize", &bodies[1]);
+        assert!(done.file.unwrap().is_processing());
+        let polled: File = round_trip("poll", &bodies[2]);
+        assert!(polled.is_active());
+        assert_eq!(
+            polled.video_metadata.unwrap().video_duration,
+            Some(Duration::from_millis(12_500))
+        );
+    }
+
+    #[test]
     fn failed_file_and_snake_case_request() {
         let f: File = serde_json::from_value(json!({
             "name": "files/x", "state": "FAILED", "sizeBytes": 12,
