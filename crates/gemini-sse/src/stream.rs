@@ -16,9 +16,11 @@ use crate::event::Event;
 pin_project! {
     /// A [`Stream`] of [`Event`]s decoded from an [`http_body::Body`].
     ///
-    /// It polls the body for data frames, feeds them to a [`Decoder`] and yields the events as
-    /// they complete. No task is spawned and no runtime is needed: it does its work inside
-    /// `poll_next`. Trailers are ignored.
+    /// It polls the body for data frames, feeds them to a [`Decoder`] (with
+    /// [`Decoder::feed`], so a large event's data is copied only once when the body's data is
+    /// [`Bytes`](bytes::Bytes), as hyper's is) and yields the events as they complete. No task
+    /// is spawned and no runtime is needed: it does its work inside `poll_next`. Trailers are
+    /// ignored.
     ///
     /// The stream ends when the body ends (after [`Decoder::finish`], so an unfinished last event
     /// is handled as the decoder's [`UnfinishedEvent`](crate::UnfinishedEvent) policy says), or
