@@ -15,8 +15,9 @@ use crate::grounding::{CitationMetadata, GroundingMetadata, UrlContextMetadata};
 /// Folds streamed [`GenerateContentResponse`] chunks into one response.
 ///
 /// Per candidate index (absent = 0): adjacent text parts of the same kind (thought or not) are
-/// concatenated; every `thoughtSignature` is kept (a signature ends the text part it arrives
-/// on, and a signature-only part stays a part of its own); streamed function-call arguments
+/// concatenated; every `thoughtSignature` is kept (a text part takes the signature of the
+/// chunks merged into it, two signatures are never merged, and a signature-only part after a
+/// function call stays a part of its own); streamed function-call arguments
 /// (`partialArgs`) are assembled into `args`; function calls stay in order; the last
 /// `finishReason`, `usageMetadata`, `modelVersion` and `responseId` win; citations, grounding
 /// and URL-context metadata are merged.
@@ -338,10 +339,13 @@ impl CandidateState {
 }
 
 /// Whether `next` (a text part) can be appended to `last`: both plain text of the same kind,
-/// and `last` not yet closed by a signature.
+/// and at most one of them signed (two signatures are never merged, so none is lost). The
+/// result is what the non-streaming response would hold: one text part with its signature,
+/// whether the signature came on the first chunk (Gemini 2.5) or on a trailing empty part
+/// (Gemini 3).
 fn can_append_text(last: &Part, next: &Part) -> bool {
     matches!(last.data, PartData::Text(_))
-        && last.thought_signature.is_none()
+        && !(last.thought_signature.is_some() && next.thought_signature.is_some())
         && last.is_thought() == next.is_thought()
         && last.thought == next.thought
         && only_text_metadata(last)
@@ -633,8 +637,8 @@ mod tests {
             v,
             json!({"candidates": [{"content": {"role": "model", "parts": [
                 {"text": "Thinking", "thought": true},
-                {"text": "Hel", "thoughtSignature": "AQ=="},
-                {"text": "lo world", "thoughtSignature": "Ag=="}
+                {"text": "Hello world", "thoughtSignature": "AQ=="},
+                {"text": "", "thoughtSignature": "Ag=="}
             ]}, "finishReason": "STOP"}],
             "usageMetadata": {"promptTokenCount": 1, "totalTokenCount": 5},
             "modelVersion": "m", "responseId": "r"})
