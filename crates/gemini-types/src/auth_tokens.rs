@@ -50,7 +50,11 @@ pub struct AuthToken {
     )]
     pub new_session_expire_time: Option<Timestamp>,
     /// How many sessions the token may start (default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::int32::deserialize"
+    )]
     pub uses: Option<i32>,
     /// The session configuration the token imposes (a Live `setup` without the wrapper).
     #[serde(

@@ -333,14 +333,16 @@ pub struct WhiteSpaceConfig {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        alias = "max_tokens_per_chunk"
+        alias = "max_tokens_per_chunk",
+        deserialize_with = "crate::wire::int32::deserialize"
     )]
     pub max_tokens_per_chunk: Option<i32>,
     /// Tokens shared by consecutive chunks.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        alias = "max_overlap_tokens"
+        alias = "max_overlap_tokens",
+        deserialize_with = "crate::wire::int32::deserialize"
     )]
     pub max_overlap_tokens: Option<i32>,
 }

@@ -127,7 +127,8 @@ pub struct ImagenParameters {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        alias = "sample_count"
+        alias = "sample_count",
+        deserialize_with = "crate::wire::int32::deserialize"
     )]
     pub sample_count: Option<i32>,
     /// Aspect ratio, e.g. `16:9`.
@@ -259,7 +260,8 @@ pub struct ImagenOutputOptions {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        alias = "compression_quality"
+        alias = "compression_quality",
+        deserialize_with = "crate::wire::int32::deserialize"
     )]
     pub compression_quality: Option<i32>,
 }
@@ -489,14 +491,16 @@ pub struct VeoParameters {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        alias = "sample_count"
+        alias = "sample_count",
+        deserialize_with = "crate::wire::int32::deserialize"
     )]
     pub sample_count: Option<i32>,
     /// Length in seconds.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        alias = "duration_seconds"
+        alias = "duration_seconds",
+        deserialize_with = "crate::wire::int32::deserialize"
     )]
     pub duration_seconds: Option<i32>,
     /// Aspect ratio, `16:9` or `9:16`.
@@ -541,7 +545,11 @@ pub struct VeoParameters {
     )]
     pub generate_audio: Option<bool>,
     /// Frames per second (Vertex AI only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::int32::deserialize"
+    )]
     pub fps: Option<i32>,
     /// Cloud Storage output prefix (Vertex AI only).
     #[serde(

@@ -346,17 +346,29 @@ pub struct GenerationConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// Top-k sampling.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub top_k: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::int32::deserialize"
+    )]
+    pub top_k: Option<i32>,
     /// Random seed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seed: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::int32::deserialize"
+    )]
+    pub seed: Option<i32>,
     /// Stop sequences.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stop_sequences: Vec<String>,
     /// Maximum output tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_output_tokens: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::int32::deserialize"
+    )]
+    pub max_output_tokens: Option<i32>,
     /// How much the model thinks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thinking_level: Option<ThinkingLevel>,
@@ -393,7 +405,7 @@ impl GenerationConfig {
 
     /// Sets the maximum output tokens.
     #[must_use]
-    pub fn with_max_output_tokens(mut self, n: i64) -> Self {
+    pub fn with_max_output_tokens(mut self, n: i32) -> Self {
         self.max_output_tokens = Some(n);
         self
     }

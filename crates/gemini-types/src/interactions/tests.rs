@@ -168,3 +168,16 @@ fn builder_and_helpers() {
     assert!(done.is_terminal());
     assert!(done.interaction().unwrap().is_finished());
 }
+
+#[test]
+fn lenient_integers_in_requests() {
+    let c: GenerationConfig =
+        serde_json::from_value(json!({"top_k": 40.0, "max_output_tokens": "1024", "seed": 7}))
+            .unwrap();
+    assert_eq!(
+        (c.top_k, c.max_output_tokens, c.seed),
+        (Some(40), Some(1024), Some(7))
+    );
+    assert_eq!(serde_json::to_value(&c).unwrap()["top_k"], 40);
+    assert!(serde_json::from_value::<GenerationConfig>(json!({"top_k": 1.5})).is_err());
+}

@@ -114,8 +114,12 @@ pub struct FileSearchTool {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub file_search_store_names: Vec<String>,
     /// How many chunks to retrieve.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub top_k: Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::int32::deserialize"
+    )]
+    pub top_k: Option<i32>,
     /// A metadata filter expression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_filter: Option<String>,

@@ -339,7 +339,8 @@ pub struct AutomaticActivityDetection {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        alias = "prefix_padding_ms"
+        alias = "prefix_padding_ms",
+        deserialize_with = "crate::wire::int32::deserialize"
     )]
     pub prefix_padding_ms: Option<i32>,
     /// Speech end sensitivity.
@@ -353,7 +354,8 @@ pub struct AutomaticActivityDetection {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        alias = "silence_duration_ms"
+        alias = "silence_duration_ms",
+        deserialize_with = "crate::wire::int32::deserialize"
     )]
     pub silence_duration_ms: Option<i32>,
 }

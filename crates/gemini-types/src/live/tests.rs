@@ -273,3 +273,18 @@ fn constructors() {
     };
     assert_eq!(a.audio_offset, Some(Duration::from_millis(1200)));
 }
+
+#[test]
+fn lenient_int32_in_setup() {
+    let a: AutomaticActivityDetection =
+        serde_json::from_value(json!({"silenceDurationMs": 500.0, "prefix_padding_ms": "20"}))
+            .unwrap();
+    assert_eq!(
+        (a.silence_duration_ms, a.prefix_padding_ms),
+        (Some(500), Some(20))
+    );
+    assert_eq!(
+        serde_json::to_value(&a).unwrap(),
+        json!({"silenceDurationMs": 500, "prefixPaddingMs": 20})
+    );
+}
