@@ -83,8 +83,8 @@ impl DataBuffer {
     }
 
     /// Takes the data out, without its last line feed, leaving an empty buffer with room for
-    /// `capacity` bytes of text. `None` if the shared pieces are not valid UTF-8, which cannot
-    /// happen as every piece was validated on the way in.
+    /// `capacity` bytes of text. `None` if a piece is not valid UTF-8, which cannot happen as
+    /// every piece was validated on the way in.
     pub(crate) fn take(&mut self, capacity: usize) -> Option<String> {
         let mut text = mem::replace(&mut self.text, String::with_capacity(capacity));
         let shared = mem::take(&mut self.shared);
@@ -95,16 +95,19 @@ impl DataBuffer {
             }
             return Some(text);
         }
-        let mut bytes =
-            Vec::with_capacity(shared.iter().map(Bytes::len).sum::<usize>() + text.len());
+        // Each piece holds whole characters (the validator hands out complete ones), so each is
+        // valid UTF-8 on its own. Checking a piece right before copying it reads it while it is
+        // in cache, rather than checking the whole buffer again afterwards.
+        let total = shared.iter().map(Bytes::len).sum::<usize>() + text.len();
+        let mut out = String::with_capacity(total);
         for piece in &shared {
-            bytes.extend_from_slice(piece);
+            out.push_str(std::str::from_utf8(piece).ok()?);
         }
-        bytes.extend_from_slice(text.as_bytes());
-        if bytes.last() == Some(&b'\n') {
-            bytes.pop();
+        out.push_str(&text);
+        if out.ends_with('\n') {
+            out.pop();
         }
-        String::from_utf8(bytes).ok()
+        Some(out)
     }
 
     /// Empties the buffer and releases its memory.
