@@ -29,6 +29,15 @@ fn now() -> Instant {
     Instant::now()
 }
 
+/// User + system CPU time of this process so far (Linux), to normalise for a busy machine.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after_name = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
@@ -61,6 +70,7 @@ fn main() {
     let done = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
+    let cpu_before = cpu_seconds();
     let started = now();
     rt.block_on(async {
         let mut tasks = Vec::new();
@@ -105,11 +115,21 @@ fn main() {
         }
     });
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds().zip(cpu_before).map(|(a, b)| a - b);
     let n = done.load(Ordering::Relaxed);
     println!(
         "generateContent: {n} ok, {} failed in {elapsed:.2} s over {connections} connections = {:.0} req/s",
         failed.load(Ordering::Relaxed),
         n as f64 / elapsed
     );
+    if let Some(cpu) = cpu.filter(|c| *c > 0.0) {
+        // Server and load generator together: a conservative per-core figure.
+        println!(
+            "CPU used: {cpu:.2} s (server + client) = {:.0} requests per CPU-second; \
+             2 dedicated cores would serve about {:.0} req/s",
+            n as f64 / cpu,
+            2.0 * n as f64 / cpu
+        );
+    }
     emu.shutdown();
 }

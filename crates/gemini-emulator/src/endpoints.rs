@@ -1,6 +1,8 @@
 //! The served methods: request parsing (strict, with `gemini-types`), model lookup, and the
 //! deterministic answers (`../shared/spec/API.md` sections 4-9).
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use gemini_types::{
     BatchEmbedContentsRequest, CountTokensRequest, EmbedContentRequest, GenerateContentRequest,
@@ -68,15 +70,15 @@ fn dispatch(state: &State, route: &Route, request: &RecordedRequest) -> Result<P
 }
 
 /// The request body as JSON (an empty body is `{}`), or the real malformed-JSON error.
-fn body_json(request: &RecordedRequest) -> Result<Value, ApiError> {
+fn body_json(request: &RecordedRequest) -> Result<Cow<'_, Value>, ApiError> {
     if let Some(v) = request.json() {
-        return Ok(v.clone());
+        return Ok(Cow::Borrowed(v));
     }
     if request.body().iter().all(u8::is_ascii_whitespace) {
-        return Ok(json!({}));
+        return Ok(Cow::Owned(json!({})));
     }
     match serde_json::from_slice::<Value>(request.body()) {
-        Ok(v) => Ok(v),
+        Ok(v) => Ok(Cow::Owned(v)),
         Err(e) => Err(malformed_json_error(request.body(), &e)),
     }
 }
