@@ -164,6 +164,27 @@ impl File {
     }
 }
 
+/// The file name (`files/{id}`) in a Files API URI or download URI, such as a generated video's
+/// `https://generativelanguage.googleapis.com/v1beta/files/abc:download?alt=media`. Like the
+/// official SDKs, takes the run of lowercase letters, digits and dashes after `files/`.
+///
+/// ```
+/// use gemini_types::file_name_from_uri;
+/// assert_eq!(
+///     file_name_from_uri("https://generativelanguage.googleapis.com/v1beta/files/9hx2m:download?alt=media"),
+///     Some("files/9hx2m".to_owned())
+/// );
+/// assert_eq!(file_name_from_uri("https://example.com/x"), None);
+/// ```
+pub fn file_name_from_uri(uri: &str) -> Option<String> {
+    let (_, rest) = uri.split_once("files/")?;
+    let id: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+        .collect();
+    (!id.is_empty()).then(|| format!("files/{id}"))
+}
+
 /// Video metadata of a file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

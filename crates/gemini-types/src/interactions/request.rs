@@ -79,7 +79,7 @@ pub struct CreateInteractionRequest {
     pub generation_config: Option<GenerationConfig>,
     /// Agent configuration (agent form), e.g. `{"type": "deep-research", ...}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_config: Option<Value>,
+    pub agent_config: Option<AgentConfig>,
     /// The output format: an object (`{"type": "text", "mime_type", "schema"}`) or a list of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_format: Option<Value>,
@@ -185,7 +185,7 @@ impl CreateInteractionRequest {
 
     /// Sets the agent config (agent form).
     #[must_use]
-    pub fn with_agent_config(mut self, config: Value) -> Self {
+    pub fn with_agent_config(mut self, config: AgentConfig) -> Self {
         self.agent_config = Some(config);
         self
     }
@@ -422,6 +422,39 @@ impl GenerationConfig {
     pub fn with_tool_choice(mut self, choice: impl Into<Value>) -> Self {
         self.tool_choice = Some(choice.into());
         self
+    }
+}
+
+/// Agent configuration (`agent_config`), tagged by `type` (`deep-research`, `dynamic`, ...).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub struct AgentConfig {
+    /// The agent kind, e.g. `deep-research`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Thought summaries: `auto` or `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thinking_summaries: Option<String>,
+    /// Visualization options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visualization: Option<Value>,
+    /// Let the agent ask the user to approve its plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collaborative_planning: Option<bool>,
+    /// Fields this SDK version does not know, sent verbatim.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl AgentConfig {
+    /// A config for the agent kind `kind` (e.g. `deep-research`).
+    pub fn new(kind: impl Into<String>) -> Self {
+        Self {
+            kind: Some(kind.into()),
+            ..Self::default()
+        }
     }
 }
 

@@ -181,3 +181,25 @@ fn lenient_integers_in_requests() {
     assert_eq!(serde_json::to_value(&c).unwrap()["top_k"], 40);
     assert!(serde_json::from_value::<GenerationConfig>(json!({"top_k": 1.5})).is_err());
 }
+
+#[test]
+fn agent_form() {
+    let req = CreateInteractionRequest::agent("deep-research-pro-preview-12-2025")
+        .with_agent_config(AgentConfig::new("deep-research"))
+        .with_input("Research tides")
+        .with_background(true);
+    let v = serde_json::to_value(&req).unwrap();
+    assert_eq!(
+        v,
+        json!({"agent": "deep-research-pro-preview-12-2025",
+               "agent_config": {"type": "deep-research"},
+               "input": "Research tides", "background": true})
+    );
+    let back: CreateInteractionRequest = serde_json::from_value(json!({
+        "agent": "a", "agent_config": {"type": "dynamic", "collaborative_planning": false, "new_knob": 1}
+    }))
+    .unwrap();
+    let cfg = back.agent_config.unwrap();
+    assert_eq!(cfg.collaborative_planning, Some(false));
+    assert_eq!(cfg.extra["new_knob"], 1);
+}

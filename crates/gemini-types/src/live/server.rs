@@ -122,6 +122,12 @@ impl BidiGenerateContentServerMessage {
         }
     }
 
+    /// The function calls of a `toolCall` message (empty for other messages).
+    pub fn function_calls(&self) -> &[FunctionCall] {
+        self.tool_call()
+            .map_or(&[], |c| c.function_calls.as_slice())
+    }
+
     /// The `toolCallCancellation` payload.
     pub fn tool_call_cancellation(&self) -> Option<&BidiGenerateContentToolCallCancellation> {
         match &self.message_type {

@@ -288,3 +288,15 @@ fn lenient_int32_in_setup() {
         json!({"silenceDurationMs": 500, "prefixPaddingMs": 20})
     );
 }
+
+#[test]
+fn function_calls_accessor() {
+    let m: BidiGenerateContentServerMessage = serde_json::from_value(json!({
+        "toolCall": {"functionCalls": [{"id": "a", "name": "f", "args": {}}]}
+    }))
+    .unwrap();
+    assert_eq!(m.function_calls().len(), 1);
+    let other: BidiGenerateContentServerMessage =
+        serde_json::from_value(json!({"setupComplete": {}})).unwrap();
+    assert!(other.function_calls().is_empty());
+}
