@@ -635,6 +635,17 @@ impl GenerateContentResponse {
         self.candidate().map_or(&[], Candidate::parts)
     }
 
+    /// The first candidate's content, owned: the model turn to append to a conversation
+    /// history (sent back unchanged, thought signatures included).
+    pub fn into_content(self) -> Option<Content> {
+        let pos = self
+            .candidates
+            .iter()
+            .position(|c| c.index() == 0)
+            .unwrap_or(0);
+        self.candidates.into_iter().nth(pos).and_then(|c| c.content)
+    }
+
     /// The first candidate's text: all non-thought text parts concatenated, or `None` when
     /// there is no text part (blocked prompt, function call only, image only...).
     pub fn text(&self) -> Option<String> {

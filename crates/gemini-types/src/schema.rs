@@ -156,8 +156,12 @@ pub struct Schema {
     /// `pattern`: a regular expression for STRING.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
-    /// `example`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `example` (a present JSON `null` is kept as `Some(Value::Null)`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present_value"
+    )]
     pub example: Option<Value>,
     /// `anyOf`.
     #[serde(
@@ -175,9 +179,18 @@ pub struct Schema {
         alias = "property_ordering"
     )]
     pub property_ordering: Vec<String>,
-    /// `default`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `default` (a present JSON `null` is kept as `Some(Value::Null)`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present_value"
+    )]
     pub default: Option<Value>,
+}
+
+/// Keeps a present JSON `null` as `Some(Value::Null)` (plain `Option<Value>` would drop it).
+fn present_value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 /// Decodes `type`, tolerating (also under `strict-unknown`) other spellings of known values.
@@ -299,6 +312,8 @@ mod tests {
         assert_eq!(v["maxItems"], "5");
         assert_eq!(v["items"]["maxLength"], "9");
         assert_eq!(v["anyOf"][0]["type"], "NULL");
+        assert_eq!(v["default"], Value::Null);
+        assert!(v.as_object().unwrap().contains_key("default"));
     }
 
     #[test]
