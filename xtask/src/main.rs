@@ -2,7 +2,13 @@
 //!
 //! * `cargo xtask ci`: every check CI runs (`.ci/run` calls exactly this), in order, stopping at
 //!   the first failure.
-//! * `cargo xtask api-coverage`: compares our types with the v1beta field inventory.
+//! * `cargo xtask api-coverage [--verbose]`: compares the wire names our types (de)serialize with
+//!   the v1beta field inventory (`../shared/spec/schema-v1beta.json`); exits non-zero below 100%.
+//! * `cargo xtask deps-check`: fails if `gemini-types` depends on an I/O or async crate.
+
+mod api_coverage;
+mod deps_check;
+mod roots;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -12,9 +18,11 @@ fn main() -> ExitCode {
     let cmd = args.first().map_or("help", String::as_str);
     let result = match cmd {
         "ci" => ci(),
+        "api-coverage" => api_coverage(),
+        "deps-check" => deps_check::run(&root()),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <command>\n\ncommands:\n  ci            run every CI step (fmt, clippy, docs, tests)\n"
+                "usage: cargo xtask <command>\n\ncommands:\n  ci            run every CI step (fmt, clippy, docs, tests, api-coverage, deps-check)\n  api-coverage  compare our types with ../shared/spec/schema-v1beta.json (--verbose lists every message)\n  deps-check    fail if gemini-types pulls in tokio/hyper/http/futures or another I/O crate\n"
             );
             Ok(())
         }
@@ -36,6 +44,23 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// `../shared/spec` relative to the repository root.
+fn spec_dir() -> PathBuf {
+    root().join("..").join("shared").join("spec")
+}
+
+fn api_coverage() -> Result<(), String> {
+    let spec = spec_dir();
+    if !spec.join("schema-v1beta.json").is_file() {
+        return Err("api-coverage: ../shared/spec/schema-v1beta.json not found".to_owned());
+    }
+    if api_coverage::run(&spec)? {
+        Ok(())
+    } else {
+        Err("api-coverage: below 100%".to_owned())
+    }
 }
 
 fn run(step: &str, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> {
@@ -77,6 +102,24 @@ fn ci() -> Result<(), String> {
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     run("test", &cargo, &["test", "--workspace", "--locked"], &[])?;
+    // Drift detection: the fixture and real-corpus suites with every unknown value an error.
+    run(
+        "test strict-unknown",
+        &cargo,
+        &[
+            "test",
+            "-p",
+            "gemini-types",
+            "--features",
+            "strict-unknown",
+            "--locked",
+        ],
+        &[],
+    )?;
+    eprintln!("\n==> api-coverage");
+    api_coverage()?;
+    eprintln!("\n==> deps-check: cargo tree -p gemini-types -e normal");
+    deps_check::run(&root())?;
     eprintln!("\nxtask ci: all steps passed");
     Ok(())
 }

@@ -1,0 +1,282 @@
+//! Every document of the real recorded traffic in `../shared/spec/real` (786 request, response,
+//! stream, error and Live documents; see its README.md and MANIFEST.tsv) decodes into our types
+//! and re-serializes with nothing lost, modulo what JSON lets vary (see `common/mod.rs`).
+//!
+//! The corpus is read from `../shared/spec/real`, never copied into the repository; without it
+//! the tests print `skipped: ../shared/spec not found` and pass.
+//!
+//! Run `cargo test -p gemini-types --test real_corpus -- --nocapture` for the per-surface table.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use common::kinds::Kind;
+use common::{jsonl, scrubbed, skipped, spec_dir};
+
+/// A manifest row.
+struct Doc {
+    file: String,
+    surface: String,
+    message: String,
+    /// The manifest's notes column (mentions "OLD schema" for old Interactions recordings).
+    #[cfg_attr(not(feature = "strict-unknown"), allow(dead_code))]
+    notes: String,
+}
+
+fn manifest(real: &Path) -> Vec<Doc> {
+    let text = std::fs::read_to_string(real.join("MANIFEST.tsv")).expect("MANIFEST.tsv");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            let col = |i: usize| cols.get(i).copied().unwrap_or_default().to_owned();
+            Doc {
+                file: col(0),
+                surface: col(1),
+                message: col(2),
+                notes: col(7),
+            }
+        })
+        .collect()
+}
+
+/// Maps a manifest row to the kind of document. Every (surface, message) pair of the corpus is
+/// covered; an unexpected new pair fails the test, so it cannot be skipped silently.
+fn kind_for(surface: &str, message: &str) -> Option<Kind> {
+    let m = message;
+    Some(match surface {
+        "generateContent" | "streamGenerateContent" if m.starts_with("GenerateContentRequest") => {
+            Kind::GenerateContentRequest
+        }
+        "generateContent" if m.starts_with("GenerateContentResponse") => {
+            Kind::GenerateContentResponse
+        }
+        "streamGenerateContent" if m.starts_with("GenerateContentResponse") => Kind::StreamEvent,
+        "countTokens" if m.starts_with("CountTokensRequest") => Kind::CountTokensRequest,
+        "countTokens" if m.starts_with("CountTokensResponse") => Kind::CountTokensResponse,
+        "embedContent" if m.starts_with("EmbedContentRequest") => Kind::EmbedContentRequest,
+        "embedContent" if m.starts_with("EmbedContentResponse") => Kind::EmbedContentResponse,
+        "batchEmbedContents" if m.starts_with("BatchEmbedContentsRequest") => {
+            Kind::BatchEmbedContentsRequest
+        }
+        "batchEmbedContents" if m.starts_with("BatchEmbedContentsResponse") => {
+            Kind::BatchEmbedContentsResponse
+        }
+        "models" if m.starts_with("ListModelsResponse") => Kind::ListModelsResponse,
+        "models" if m.starts_with("Model") => Kind::Model,
+        "caches" if m.starts_with("ListCachedContentsResponse") => Kind::ListCachedContentsResponse,
+        "caches" if m.starts_with("CachedContent") => Kind::CachedContent,
+        "files" if m.starts_with("CreateFileResponse") => Kind::CreateFileResponse,
+        "files" if m.starts_with("File") => Kind::File,
+        "fileSearchStores" if m.starts_with("FileSearchStore") => Kind::FileSearchStore,
+        "fileSearchStores" if m.starts_with("Operation") => Kind::FileSearchOperation,
+        "fileSearchStores" if m.starts_with("Empty") => Kind::Empty,
+        "predict" if m.starts_with("PredictRequest") => Kind::PredictRequest,
+        "predict" if m.starts_with("PredictResponse (Imagen") => Kind::ImagenResponse,
+        "predict" if m.starts_with("PredictResponse") => Kind::PredictResponse,
+        "batches" if m.starts_with("Batch input-file line") => Kind::BatchInputLine,
+        "batches" if m.starts_with("Batch results-file line") => Kind::BatchResultLine,
+        "batches" if m.starts_with("Embeddings batch input-file line") => Kind::EmbedBatchInputLine,
+        "batches" if m.starts_with("Embeddings batch results-file line") => {
+            Kind::EmbedBatchResultLine
+        }
+        "error" if m.starts_with("Status error envelope") => Kind::ErrorEnvelope,
+        "error" if m.starts_with("Interactions API error envelope") => {
+            Kind::InteractionsErrorEnvelope
+        }
+        "interactions" if m.starts_with("Interaction SSE event") => Kind::InteractionEvent,
+        "interactions" if m.starts_with("Interaction") => Kind::Interaction,
+        "live" => Kind::LiveFrame,
+        _ => return None,
+    })
+}
+
+/// Result of one file: every unit (document, stream line, Live frame) that failed.
+struct FileResult {
+    units: usize,
+    failures: Vec<String>,
+}
+
+fn check_file(real: &Path, doc: &Doc, kind: Kind) -> FileResult {
+    let path = real.join(&doc.file);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            return FileResult {
+                units: 1,
+                failures: vec![format!("cannot read: {e}")],
+            };
+        }
+    };
+    let request = doc.file.starts_with("requests/");
+    let units: Vec<&str> = if common::ext(&doc.file) == "jsonl" {
+        jsonl(&text)
+    } else {
+        vec![text.as_str()]
+    };
+    let mut failures = Vec::new();
+    for (n, unit) in units.iter().enumerate() {
+        // Placeholders the source put in bytes fields are not base64; see `scrub_placeholders`.
+        let (unit, _) = scrubbed(unit);
+        let outcome = kind.check(&unit, request);
+        if !outcome.is_ok() {
+            let at = if units.len() > 1 {
+                format!("line {}: ", n + 1)
+            } else {
+                String::new()
+            };
+            failures.push(format!("{at}{kind:?}: {}", outcome.describe()));
+        }
+    }
+    FileResult {
+        units: units.len(),
+        failures,
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    ok: usize,
+    total: usize,
+    units: usize,
+}
+
+#[test]
+fn real_corpus_round_trips_without_loss() {
+    let Some(spec) = spec_dir() else {
+        skipped("real_corpus");
+        return;
+    };
+    let real = spec.join("real");
+    let docs = manifest(&real);
+    assert!(
+        docs.len() >= 785,
+        "MANIFEST.tsv lists {} documents",
+        docs.len()
+    );
+
+    let mut by_surface: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut failures = String::new();
+    let mut failed_files = 0usize;
+    for doc in &docs {
+        let tally = by_surface.entry(doc.surface.clone()).or_default();
+        tally.total += 1;
+        let Some(kind) = kind_for(&doc.surface, &doc.message) else {
+            failed_files += 1;
+            let _ = writeln!(
+                failures,
+                "{}: no Rust type mapped for ({}, {})",
+                doc.file, doc.surface, doc.message
+            );
+            continue;
+        };
+        let r = check_file(&real, doc, kind);
+        tally.units += r.units;
+        if r.failures.is_empty() {
+            tally.ok += 1;
+        } else {
+            failed_files += 1;
+            for f in r.failures {
+                let _ = writeln!(failures, "{}: {f}", doc.file);
+            }
+        }
+    }
+
+    let mut table = String::from("real corpus round trip, by surface (files ok / total, units):\n");
+    let (mut ok, mut total) = (0, 0);
+    for (surface, t) in &by_surface {
+        ok += t.ok;
+        total += t.total;
+        let _ = writeln!(
+            table,
+            "  {surface:<22} {:>4} / {:<4} ({} documents/lines/frames)",
+            t.ok, t.total, t.units
+        );
+    }
+    let _ = writeln!(table, "  {:<22} {ok:>4} / {total:<4}", "TOTAL");
+    println!("{table}");
+    write_report(&table, &failures);
+    assert!(
+        failed_files == 0,
+        "{failed_files} of {total} real documents failed to round-trip:\n{}",
+        truncate(&failures, 40_000)
+    );
+}
+
+/// The full report, for reading when the assertion message is truncated.
+fn write_report(table: &str, failures: &str) {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("real_corpus_report.txt");
+    let _ = std::fs::write(&path, format!("{table}\n{failures}"));
+    println!("full report: {}", path.display());
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut cut = max;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &s[..cut]
+}
+
+/// The drift run: with `strict-unknown`, every unknown enum value, part kind or field is a decode
+/// error. Documents that legitimately carry data outside the current API are listed with the
+/// reason; everything else must decode strictly.
+#[cfg(feature = "strict-unknown")]
+#[test]
+fn real_corpus_decodes_strictly() {
+    let Some(spec) = spec_dir() else {
+        skipped("real_corpus (strict-unknown)");
+        return;
+    };
+    let real = spec.join("real");
+    let mut unexpected = String::new();
+    let mut tolerated = 0usize;
+    for doc in manifest(&real) {
+        let Some(kind) = kind_for(&doc.surface, &doc.message) else {
+            continue;
+        };
+        let r = check_file(&real, &doc, kind);
+        let decode_errors: Vec<&String> = r
+            .failures
+            .iter()
+            .filter(|f| f.contains("decode error"))
+            .collect();
+        if decode_errors.is_empty() {
+            continue;
+        }
+        if let Some(reason) = strict_exemption(&doc) {
+            tolerated += 1;
+            println!("tolerated ({reason}): {}", doc.file);
+            continue;
+        }
+        for f in decode_errors {
+            let _ = writeln!(unexpected, "{}: {f}", doc.file);
+        }
+    }
+    println!("strict-unknown: {tolerated} documents tolerated");
+    assert!(
+        unexpected.is_empty(),
+        "strict-unknown drift in the real corpus:\n{}",
+        truncate(&unexpected, 40_000)
+    );
+}
+
+/// Documents allowed to fail under `strict-unknown`, with the reason.
+#[cfg(feature = "strict-unknown")]
+fn strict_exemption(doc: &Doc) -> Option<&'static str> {
+    if doc.surface == "interactions" && doc.notes.contains("OLD schema") {
+        // Interactions recordings from before the 2026-05 schema change (outputs[] instead of
+        // steps[]): they must round-trip (checked above) but carry fields the API no longer has.
+        return Some("Interactions OLD schema (before 2026-05)");
+    }
+    None
+}
