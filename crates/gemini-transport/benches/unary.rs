@@ -1,2 +1,270 @@
-//! Placeholder replaced below.
-fn main() {}
+//! Unary requests through `HttpClient` + `HyperTransport` versus a plain hyper-util client,
+//! against the same minimal loopback server, at concurrency 1 and 64.
+//!
+//! The server runs in a child process (this binary, re-executed), so the process CPU time
+//! measured here is the client's alone. Criterion reports wall time per batch; the CPU time
+//! per request of each variant is printed at the end:
+//!
+//! ```text
+//! cargo bench -p gemini-transport --bench unary
+//! ```
+
+// A benchmark harness: failing loudly is the right behaviour.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use criterion::{Criterion, criterion_group};
+use gemini_transport::{
+    Clock as _, Config, HttpClient, HyperTransport, ProxyConfig, RequestSpec, RetryPolicy,
+    SystemClock, USER_AGENT,
+};
+use http_body_util::{BodyExt as _, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+
+const SERVER_ENV: &str = "GEMINI_TRANSPORT_BENCH_SERVER";
+const RESPONSE: &str = r#"{"candidates":[{"content":{"role":"model","parts":[{"text":"Hello!"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":2,"candidatesTokenCount":2,"totalTokenCount":4}}"#;
+const REQUEST: &str = r#"{"contents":[{"role":"user","parts":[{"text":"Say hello"}]}]}"#;
+const PATH: &str = "models/gemini-2.5-flash:generateContent";
+
+/// The minimal server: answers every request with `RESPONSE`.
+fn run_server() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        println!("{}", listener.local_addr().unwrap().port());
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            stream.set_nodelay(true).unwrap();
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(
+                    |req: http::Request<hyper::body::Incoming>| async move {
+                        let _ = req.into_body().collect().await;
+                        Ok::<_, std::convert::Infallible>(
+                            http::Response::builder()
+                                .header("content-type", "application/json")
+                                .body(Full::new(Bytes::from_static(RESPONSE.as_bytes())))
+                                .unwrap(),
+                        )
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+}
+
+struct ServerProcess(Child);
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn_server() -> (ServerProcess, u16) {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .env(SERVER_ENV, "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (ServerProcess(child), line.trim().parse().unwrap())
+}
+
+/// CPU time of this process (all threads), from /proc (Linux); `None` elsewhere.
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on Linux.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+#[derive(Clone)]
+enum Variant {
+    Plain(Arc<Client<HttpConnector, Full<Bytes>>>, http::Uri),
+    Ours(HttpClient),
+}
+
+impl Variant {
+    async fn one(&self) {
+        match self {
+            Self::Plain(client, uri) => {
+                let req = http::Request::post(uri.clone())
+                    .header("content-type", "application/json")
+                    .header("x-goog-api-key", "bench-key")
+                    .header("user-agent", USER_AGENT)
+                    .header("x-goog-api-client", USER_AGENT)
+                    .body(Full::new(Bytes::from_static(REQUEST.as_bytes())))
+                    .unwrap();
+                let resp = client.request(req).await.unwrap();
+                assert!(resp.status().is_success());
+                let body = resp.into_body().collect().await.unwrap().to_bytes();
+                assert_eq!(body.len(), RESPONSE.len());
+            }
+            Self::Ours(client) => {
+                let spec = RequestSpec::post(PATH)
+                    .body(Bytes::from_static(REQUEST.as_bytes()))
+                    .header(
+                        http::header::CONTENT_TYPE,
+                        http::HeaderValue::from_static("application/json"),
+                    );
+                let resp = client.execute(spec).await.unwrap();
+                assert_eq!(resp.body().len(), RESPONSE.len());
+            }
+        }
+    }
+
+    /// `n` requests with `concurrency` in flight; returns the wall time.
+    async fn batch(&self, n: u64, concurrency: u64) -> Duration {
+        let start = SystemClock::default().now();
+        let mut set = tokio::task::JoinSet::new();
+        let per_task = n.div_ceil(concurrency);
+        for _ in 0..concurrency {
+            let v = self.clone();
+            set.spawn(async move {
+                for _ in 0..per_task {
+                    v.one().await;
+                }
+            });
+        }
+        while let Some(r) = set.join_next().await {
+            r.unwrap();
+        }
+        SystemClock::default().now() - start
+    }
+}
+
+/// Client CPU per request of each variant, measured in interleaved rounds (A, B, A, B, ...)
+/// so that load from other processes affects both alike.
+fn cpu_per_request(
+    rt: &tokio::runtime::Runtime,
+    variants: &[(&str, Variant)],
+    concurrency: u64,
+    per_round: u64,
+    rounds: u32,
+) -> Vec<(String, f64)> {
+    let mut cpu = vec![Duration::ZERO; variants.len()];
+    for _ in 0..rounds {
+        for (i, (_, v)) in variants.iter().enumerate() {
+            let before = process_cpu();
+            rt.block_on(v.batch(per_round, concurrency));
+            if let (Some(a), Some(b)) = (before, process_cpu()) {
+                cpu[i] += b.saturating_sub(a);
+            }
+        }
+    }
+    let n = f64::from(rounds) * per_round as f64;
+    variants
+        .iter()
+        .zip(cpu)
+        .map(|((name, _), c)| (format!("c{concurrency}/{name}"), c.as_secs_f64() * 1e6 / n))
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let (_server, port) = spawn_server();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let plain = {
+        let mut http = HttpConnector::new();
+        http.set_nodelay(true);
+        let _guard = rt.enter();
+        Client::builder(TokioExecutor::new()).build(http)
+    };
+    let uri: http::Uri = format!("{base}/v1beta/{PATH}").parse().unwrap();
+    let ours = {
+        let _guard = rt.enter();
+        let transport = HyperTransport::builder()
+            .proxy(ProxyConfig::none())
+            .build()
+            .unwrap();
+        HttpClient::builder()
+            .config(
+                Config::new()
+                    .with_api_key("bench-key")
+                    .with_base_url(&base)
+                    .unwrap()
+                    .with_retry_policy(RetryPolicy::default()),
+            )
+            .transport(Arc::new(transport))
+            .build()
+            .unwrap()
+    };
+    let variants = [
+        ("plain_hyper_util", Variant::Plain(Arc::new(plain), uri)),
+        ("gemini_transport", Variant::Ours(ours)),
+    ];
+    let mut cpu = Vec::new();
+    for concurrency in [1u64, 64] {
+        // Warm the pools.
+        for (_, v) in &variants {
+            rt.block_on(v.batch(concurrency * 4, concurrency));
+        }
+        let per_round = if concurrency == 1 { 500 } else { 2560 };
+        cpu.extend(cpu_per_request(&rt, &variants, concurrency, per_round, 8));
+
+        let mut group = c.benchmark_group(format!("unary_c{concurrency}"));
+        let batch = if concurrency == 1 { 100 } else { 640 };
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(200))
+            .measurement_time(Duration::from_secs(1))
+            .throughput(criterion::Throughput::Elements(batch));
+        for (name, v) in &variants {
+            group.bench_function(*name, |b| {
+                b.iter_custom(|iters| {
+                    (0..iters)
+                        .map(|_| rt.block_on(v.batch(batch, concurrency)))
+                        .sum()
+                });
+            });
+        }
+        group.finish();
+    }
+    println!(
+        "\nclient CPU per request (utime+stime of this process from /proc; server in a child process):"
+    );
+    for (name, us) in &cpu {
+        println!("  {name:28} {us:>8.2} us");
+    }
+    for pair in cpu.chunks(2) {
+        if let [(a, pa), (b, pb)] = pair {
+            println!("  ratio {b} / {a}: {:.3}", pb / pa);
+        }
+    }
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    if std::env::var_os(SERVER_ENV).is_some() {
+        run_server();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

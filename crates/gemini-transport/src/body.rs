@@ -46,7 +46,7 @@ struct Timers {
     sleeper: Arc<dyn Sleeper>,
     idle: Option<Duration>,
     idle_sleep: Option<BoxFuture<'static, ()>>,
-    deadline: Option<(BoxFuture<'static, ()>, Duration)>,
+    deadline: Option<(BoxFuture<'static, ()>, Option<Duration>)>,
 }
 
 impl ResponseBody {
@@ -99,10 +99,20 @@ impl ResponseBody {
 
     /// Fails the body with [`TimeoutKind::Total`] if it has not ended `remaining` from now.
     #[must_use]
-    pub fn with_deadline(mut self, remaining: Duration, sleeper: Arc<dyn Sleeper>) -> Self {
+    pub fn with_deadline(self, remaining: Duration, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.with_deadline_reporting(remaining, Some(remaining), sleeper)
+    }
+
+    /// [`with_deadline`](Self::with_deadline), reporting `total` in the timeout error.
+    pub(crate) fn with_deadline_reporting(
+        mut self,
+        remaining: Duration,
+        total: Option<Duration>,
+        sleeper: Arc<dyn Sleeper>,
+    ) -> Self {
         let sleep = sleeper.sleep(remaining);
         let t = self.timers(sleeper);
-        t.deadline = Some((sleep, remaining));
+        t.deadline = Some((sleep, total));
         self
     }
 
@@ -170,7 +180,7 @@ impl ResponseBody {
         };
         if let Some((sleep, after)) = t.deadline.as_mut() {
             if sleep.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(Error::timeout(TimeoutKind::Total, Some(*after)));
+                return Poll::Ready(Error::timeout(TimeoutKind::Total, *after));
             }
         }
         if let Some(idle) = t.idle {
@@ -200,7 +210,7 @@ impl fmt::Debug for ResponseBody {
         };
         if let Some(t) = &self.timers {
             d.field("idle_timeout", &t.idle)
-                .field("deadline", &t.deadline.as_ref().map(|d| d.1));
+                .field("deadline", &t.deadline.as_ref().and_then(|d| d.1));
         }
         d.finish_non_exhaustive()
     }

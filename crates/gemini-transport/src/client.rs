@@ -189,6 +189,14 @@ fn default_sleeper() -> Result<Arc<dyn Sleeper>, Error> {
     ))
 }
 
+/// The total deadline of a call.
+#[derive(Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    /// The configured total, for the error message.
+    total: Option<Duration>,
+}
+
 /// What an attempt produced.
 enum Outcome<T> {
     Done(T),
@@ -233,9 +241,9 @@ impl HttpClient {
     /// [`Error::api`] error.
     pub async fn execute(&self, spec: RequestSpec) -> Result<Response<Bytes>, Error> {
         let total = spec.options.timeout.or(self.inner.config.timeouts.total);
-        self.run(&spec, total, |this, req, remaining| {
+        self.run(&spec, total, |this, req, deadline| {
             Box::pin(async move {
-                let resp = this.send_attempt(req, remaining).await?;
+                let resp = this.send_attempt(req, deadline).await?;
                 let (parts, body) = resp.into_parts();
                 let bytes = body.collect().await?;
                 if !parts.status.is_success() {
@@ -264,17 +272,13 @@ impl HttpClient {
         spec: RequestSpec,
     ) -> Result<Response<ResponseBody>, Error> {
         let total = spec.options.timeout;
-        self.run(&spec, total, |this, req, remaining| {
+        self.run(&spec, total, |this, req, deadline| {
             Box::pin(async move {
-                let resp = this.send_attempt(req, remaining).await?;
-                let (parts, body) = resp.into_parts();
+                let resp = this.send_attempt(req, deadline).await?;
+                let (parts, mut body) = resp.into_parts();
                 if !parts.status.is_success() {
                     let bytes = body.collect().await?;
                     return Err(Error::api(this.api_error(&parts, &bytes)));
-                }
-                let mut body = body;
-                if let Some(r) = remaining {
-                    body = body.with_deadline(r, this.inner.timer.clone());
                 }
                 match std::future::poll_fn(|cx| body.poll_data(cx)).await {
                     Some(Ok(first)) => Ok(Outcome::Done(Response::from_parts(
@@ -319,7 +323,7 @@ impl HttpClient {
         attempt_fn: impl for<'a> Fn(
             &'a Self,
             Request<Bytes>,
-            Option<Duration>,
+            Option<Deadline>,
         ) -> BoxFuture<'a, Result<Outcome<T>, Error>>,
     ) -> Result<T, Error> {
         let inner = &*self.inner;
@@ -348,15 +352,10 @@ impl HttpClient {
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
-            let fut = attempt_fn(self, req, remaining);
-            let result = match remaining {
-                Some(r) => {
-                    WithTimeout::new(fut, inner.timer.sleep(r), TimeoutKind::Total, total)
-                        .instrument(span.clone())
-                        .await
-                }
-                None => fut.instrument(span.clone()).await,
-            };
+            let attempt_deadline = deadline.map(|at| Deadline { at, total });
+            let result = attempt_fn(self, req, attempt_deadline)
+                .instrument(span.clone())
+                .await;
             let latency = inner.clock.now().saturating_duration_since(attempt_start);
             span.record("latency_ms", latency.as_millis() as u64);
             let err = match result {
@@ -374,9 +373,6 @@ impl HttpClient {
                 }
                 Err(e) => e,
             };
-            if let Some(status) = err.status() {
-                span.record("status", status.as_u16());
-            }
             tracing::debug!(parent: &span, error = %err, "request failed");
             if attempt >= policy.max_attempts() {
                 return Err(err.with_attempts(attempt));
@@ -413,34 +409,45 @@ impl HttpClient {
         Ok(())
     }
 
-    /// Sends one request with the response-headers timeout; attaches the idle timeout to the
-    /// body.
+    /// Sends one request under one timer (the response-headers timeout or the total deadline,
+    /// whichever is sooner); gives the body the idle timeout and the rest of the deadline.
     async fn send_attempt(
         &self,
         req: Request<Bytes>,
-        remaining: Option<Duration>,
+        deadline: Option<Deadline>,
     ) -> Result<Response<ResponseBody>, Error> {
         let inner = &*self.inner;
         let timeouts = &inner.config.timeouts;
-        let send = inner.transport.send(req);
-        let headers_timeout = timeouts.response_headers;
-        let resp = match headers_timeout {
-            // No point arming a timer that the total deadline beats.
-            Some(t) if remaining.is_none_or(|r| t < r) => {
-                WithTimeout::new(
-                    send,
-                    inner.timer.sleep(t),
-                    TimeoutKind::ResponseHeaders,
-                    Some(t),
-                )
-                .await?
+        let remaining = |d: &Deadline| d.at.saturating_duration_since(inner.clock.now());
+        let timer = match (timeouts.response_headers, &deadline) {
+            (Some(t), Some(d)) => {
+                let r = remaining(d);
+                if t < r {
+                    Some((t, TimeoutKind::ResponseHeaders, Some(t)))
+                } else {
+                    Some((r, TimeoutKind::Total, d.total))
+                }
             }
-            _ => send.await?,
+            (Some(t), None) => Some((t, TimeoutKind::ResponseHeaders, Some(t))),
+            (None, Some(d)) => Some((remaining(d), TimeoutKind::Total, d.total)),
+            (None, None) => None,
         };
-        let resp = match timeouts.idle {
-            Some(idle) => resp.map(|b| b.with_idle_timeout(idle, inner.timer.clone())),
-            None => resp,
+        let send = inner.transport.send(req);
+        let resp = match timer {
+            Some((wait, kind, report)) => {
+                WithTimeout::new(send, inner.timer.sleep(wait), kind, report).await?
+            }
+            None => send.await?,
         };
+        tracing::Span::current().record("status", resp.status().as_u16());
+        let mut resp = resp;
+        if let Some(idle) = timeouts.idle {
+            resp = resp.map(|b| b.with_idle_timeout(idle, inner.timer.clone()));
+        }
+        if let Some(d) = &deadline {
+            let r = remaining(d);
+            resp = resp.map(|b| b.with_deadline_reporting(r, d.total, inner.timer.clone()));
+        }
         Ok(resp)
     }
 

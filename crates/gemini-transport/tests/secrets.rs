@@ -151,6 +151,14 @@ fn the_key_never_leaks() {
         logs.contains("path=ok") || logs.contains("path=\"ok\""),
         "{logs}"
     );
+    assert!(
+        logs.contains("status=200") && logs.contains("status=400"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("attempt=1") && logs.contains("latency_ms="),
+        "{logs}"
+    );
     assert!(out.contains("ApiKey(***)"));
     assert!(!out.contains(KEY), "the key leaked:\n{out}");
     assert!(!logs.contains(KEY), "the key leaked into tracing:\n{logs}");
