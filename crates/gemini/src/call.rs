@@ -58,15 +58,13 @@ pub(crate) async fn unary<T: DeserializeOwned>(
     client: &Client,
     spec: RequestSpec,
 ) -> Result<T, Error> {
-    Ok(client.http().execute_json(spec).await?)
+    // Boxed: the transport's retry loop is a large future, and every caller would copy it.
+    Ok(Box::pin(client.http().execute_json(spec)).await?)
 }
 
 /// Opens a streaming call (`alt=sse`) and decodes its events.
 pub(crate) async fn open_events(client: &Client, spec: RequestSpec) -> Result<Events, Error> {
-    let response = client
-        .http()
-        .execute_streaming(spec.query("alt", "sse"))
-        .await?;
+    let response = Box::pin(client.http().execute_streaming(spec.query("alt", "sse"))).await?;
     Ok(Events {
         sse: SseStream::new(response.into_body()),
         done: false,
@@ -177,9 +175,17 @@ mod tests {
 
     #[test]
     fn extra_body_is_merged() {
-        let o = RequestOptions::new().with_extra_body(serde_json::json!({"generationConfig": {"x": 1}}));
-        let b = encode(&serde_json::json!({"contents": [], "generationConfig": {"seed": 2}}), Some(&o)).unwrap();
+        let o = RequestOptions::new()
+            .with_extra_body(serde_json::json!({"generationConfig": {"x": 1}}));
+        let b = encode(
+            &serde_json::json!({"contents": [], "generationConfig": {"seed": 2}}),
+            Some(&o),
+        )
+        .unwrap();
         let v: Value = serde_json::from_slice(&b).unwrap();
-        assert_eq!(v["generationConfig"], serde_json::json!({"seed": 2, "x": 1}));
+        assert_eq!(
+            v["generationConfig"],
+            serde_json::json!({"seed": 2, "x": 1})
+        );
     }
 }

@@ -132,7 +132,10 @@ impl ChatConfig {
 
     /// The safety settings.
     #[must_use]
-    pub fn with_safety_settings(mut self, settings: impl IntoIterator<Item = SafetySetting>) -> Self {
+    pub fn with_safety_settings(
+        mut self,
+        settings: impl IntoIterator<Item = SafetySetting>,
+    ) -> Self {
         self.template = self.template.with_safety_settings(settings);
         self
     }
@@ -250,7 +253,9 @@ impl From<Vec<Content>> for ChatHistory {
 fn valid_model_turn(c: &Content) -> bool {
     !c.parts.is_empty()
         && c.parts.iter().all(|p| {
-            !matches!(p.data, PartData::None) || p.thought_signature.is_some() || !p.extra.is_empty()
+            !matches!(p.data, PartData::None)
+                || p.thought_signature.is_some()
+                || !p.extra.is_empty()
         })
 }
 
@@ -315,7 +320,9 @@ impl Chat {
     fn request_for(&self, user: &Content) -> GenerateContentRequest {
         let mut request = self.template.clone();
         request.contents = Vec::with_capacity(self.history.curated.len() + 1);
-        request.contents.extend(self.history.curated.iter().cloned());
+        request
+            .contents
+            .extend(self.history.curated.iter().cloned());
         request.contents.push(user.clone());
         request
     }
@@ -330,7 +337,7 @@ impl Chat {
         let user = user_turn(message.into());
         let request = self.request_for(&user);
         let mut turns = Vec::new();
-        let response = self.models.run(&self.path, request, &mut turns).await?;
+        let response = Box::pin(self.models.run(&self.path, request, &mut turns)).await?;
         self.history.record(user, turns);
         Ok(response)
     }
@@ -343,9 +350,13 @@ impl Chat {
     ) -> Result<ChatStream<'_>, Error> {
         let user = user_turn(message.into());
         let request = self.request_for(&user);
-        let stream =
-            GenerateContentStream::open(self.models.clone(), self.path.clone(), request, true)
-                .await?;
+        let stream = Box::pin(GenerateContentStream::open(
+            self.models.clone(),
+            self.path.clone(),
+            request,
+            true,
+        ))
+        .await?;
         Ok(ChatStream {
             chat: self,
             user: Some(user),
@@ -434,6 +445,9 @@ mod tests {
     fn signature_only_parts_are_valid() {
         let c = Content::model(Part::text("").with_thought_signature(vec![1, 2]));
         assert!(valid_model_turn(&c));
-        assert!(!valid_model_turn(&Content::new(Role::Model, [Part::default()])));
+        assert!(!valid_model_turn(&Content::new(
+            Role::Model,
+            [Part::default()]
+        )));
     }
 }

@@ -248,7 +248,9 @@ impl ApiError {
     /// Builds an error from a status and a raw body (for a 2xx status, as in a mid-stream
     /// error event, the envelope's `code` is the status).
     pub fn from_body(status: StatusCode, body: Bytes) -> Self {
-        Self(Box::new(gemini_transport::ApiError::from_body(status, body)))
+        Self(Box::new(gemini_transport::ApiError::from_body(
+            status, body,
+        )))
     }
 
     /// The HTTP status.
@@ -355,7 +357,9 @@ impl fmt::Display for BuildError {
 
 impl StdError for BuildError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn StdError + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
     }
 }
 

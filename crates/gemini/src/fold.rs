@@ -111,8 +111,13 @@ fn fold_content(acc: &mut Content, next: Content) {
     }
 }
 
-/// Appends `part`, joining it to the previous text part when that is lossless.
+/// Appends `part`, joining it to the previous text part when that is lossless. An empty text
+/// part with nothing else on it (streams often end with one) carries no information and is
+/// dropped unless it is the only part.
 pub(crate) fn push_part(parts: &mut Vec<Part>, part: Part) {
+    if !parts.is_empty() && is_blank(&part) {
+        return;
+    }
     if let Some(last) = parts.last_mut() {
         if joinable(last, &part) {
             if let (PartData::Text(a), PartData::Text(b)) = (&mut last.data, part.data) {
@@ -132,6 +137,13 @@ fn joinable(last: &Part, next: &Part) -> bool {
         && last.is_thought() == next.is_thought()
         && plain(last)
         && plain(next)
+}
+
+fn is_blank(p: &Part) -> bool {
+    matches!(&p.data, PartData::Text(t) if t.is_empty())
+        && p.thought_signature.is_none()
+        && p.thought.is_none()
+        && plain(p)
 }
 
 /// No metadata besides `text`, `thought` and `thoughtSignature`.
@@ -155,14 +167,23 @@ fn add(a: &mut Option<i32>, b: Option<i32>) {
 
 fn add_usage(a: &mut UsageMetadata, b: &UsageMetadata) {
     add(&mut a.prompt_token_count, b.prompt_token_count);
-    add(&mut a.cached_content_token_count, b.cached_content_token_count);
+    add(
+        &mut a.cached_content_token_count,
+        b.cached_content_token_count,
+    );
     add(&mut a.candidates_token_count, b.candidates_token_count);
-    add(&mut a.tool_use_prompt_token_count, b.tool_use_prompt_token_count);
+    add(
+        &mut a.tool_use_prompt_token_count,
+        b.tool_use_prompt_token_count,
+    );
     add(&mut a.thoughts_token_count, b.thoughts_token_count);
     add(&mut a.total_token_count, b.total_token_count);
     add_details(&mut a.prompt_tokens_details, &b.prompt_tokens_details);
     add_details(&mut a.cache_tokens_details, &b.cache_tokens_details);
-    add_details(&mut a.candidates_tokens_details, &b.candidates_tokens_details);
+    add_details(
+        &mut a.candidates_tokens_details,
+        &b.candidates_tokens_details,
+    );
     add_details(
         &mut a.tool_use_prompt_tokens_details,
         &b.tool_use_prompt_tokens_details,
@@ -198,59 +219,142 @@ mod tests {
 
     #[test]
     fn stream_chunks_fold_to_the_unary_shape() {
-        let mut acc = resp(json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [{"text": "Hel"}]}}],
-            "usageMetadata": {"promptTokenCount": 3}}));
-        fold(&mut acc, resp(json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [{"text": "lo"}]}}]})), Usage::Last);
-        fold(&mut acc, resp(json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [{"text": "", "thoughtSignature": "AAAA"}]},
-            "finishReason": "STOP"}], "usageMetadata": {"promptTokenCount": 3, "candidatesTokenCount": 2, "totalTokenCount": 5}})), Usage::Last);
+        let mut acc = resp(
+            json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [{"text": "Hel"}]}}],
+            "usageMetadata": {"promptTokenCount": 3}}),
+        );
+        fold(
+            &mut acc,
+            resp(
+                json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [{"text": "lo"}]}}]}),
+            ),
+            Usage::Last,
+        );
+        fold(
+            &mut acc,
+            resp(
+                json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [{"text": "", "thoughtSignature": "AAAA"}]},
+            "finishReason": "STOP"}], "usageMetadata": {"promptTokenCount": 3, "candidatesTokenCount": 2, "totalTokenCount": 5}}),
+            ),
+            Usage::Last,
+        );
         let v = serde_json::to_value(&acc).unwrap();
-        assert_eq!(v["candidates"][0]["content"]["parts"], json!([{"text": "Hello", "thoughtSignature": "AAAA"}]));
+        assert_eq!(
+            v["candidates"][0]["content"]["parts"],
+            json!([{"text": "Hello", "thoughtSignature": "AAAA"}])
+        );
         assert_eq!(v["candidates"][0]["finishReason"], "STOP");
         assert_eq!(v["usageMetadata"]["totalTokenCount"], 5);
     }
 
     #[test]
     fn signed_parts_and_calls_stay_separate() {
-        let mut acc = resp(json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "a", "thoughtSignature": "AAAA"}]}}]}));
-        fold(&mut acc, resp(json!({"candidates": [{"content": {"parts": [{"text": "b"}]}}]})), Usage::Last);
-        fold(&mut acc, resp(json!({"candidates": [{"content": {"parts": [
+        let mut acc = resp(
+            json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "a", "thoughtSignature": "AAAA"}]}}]}),
+        );
+        fold(
+            &mut acc,
+            resp(json!({"candidates": [{"content": {"parts": [{"text": "b"}]}}]})),
+            Usage::Last,
+        );
+        fold(
+            &mut acc,
+            resp(json!({"candidates": [{"content": {"parts": [
             {"functionCall": {"name": "f", "args": {}}, "thoughtSignature": "BBBB"},
-            {"functionCall": {"name": "g", "args": {}}}]}}]})), Usage::Last);
+            {"functionCall": {"name": "g", "args": {}}}]}}]})),
+            Usage::Last,
+        );
         let v = serde_json::to_value(&acc).unwrap();
-        assert_eq!(v["candidates"][0]["content"]["parts"], json!([
+        assert_eq!(
+            v["candidates"][0]["content"]["parts"],
+            json!([
             {"text": "a", "thoughtSignature": "AAAA"}, {"text": "b"},
             {"functionCall": {"name": "f", "args": {}}, "thoughtSignature": "BBBB"},
-            {"functionCall": {"name": "g", "args": {}}}]));
+            {"functionCall": {"name": "g", "args": {}}}])
+        );
+    }
+
+    #[test]
+    fn blank_trailing_parts_are_dropped() {
+        let mut acc = resp(
+            json!({"candidates": [{"content": {"parts": [{"functionCall": {"name": "f", "args": {}}}]}}]}),
+        );
+        fold(
+            &mut acc,
+            resp(
+                json!({"candidates": [{"content": {"parts": [{"text": ""}]}, "finishReason": "STOP"}]}),
+            ),
+            Usage::Last,
+        );
+        assert_eq!(acc.parts().len(), 1);
+        let mut acc = resp(json!({"candidates": [{"content": {"parts": [{"text": ""}]}}]}));
+        fold(
+            &mut acc,
+            resp(json!({"candidates": [{"content": {"parts": [{"text": "Hi"}]}}]})),
+            Usage::Last,
+        );
+        assert_eq!(
+            serde_json::to_value(acc.parts()).unwrap(),
+            json!([{"text": "Hi"}])
+        );
     }
 
     #[test]
     fn thoughts_do_not_join_answers() {
-        let mut acc = resp(json!({"candidates": [{"content": {"parts": [{"text": "hmm", "thought": true}]}}]}));
-        fold(&mut acc, resp(json!({"candidates": [{"content": {"parts": [{"text": "answer"}]}}]})), Usage::Last);
+        let mut acc = resp(
+            json!({"candidates": [{"content": {"parts": [{"text": "hmm", "thought": true}]}}]}),
+        );
+        fold(
+            &mut acc,
+            resp(json!({"candidates": [{"content": {"parts": [{"text": "answer"}]}}]})),
+            Usage::Last,
+        );
         assert_eq!(acc.parts().len(), 2);
         assert_eq!(acc.text().as_deref(), Some("answer"));
     }
 
     #[test]
     fn hops_sum_usage_and_take_the_last_finish() {
-        let mut acc = resp(json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "one "}]}, "finishReason": "CONTINUATION",
+        let mut acc = resp(
+            json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "one "}]}, "finishReason": "CONTINUATION",
             "continuationToken": "dG9r"}], "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 5, "totalTokenCount": 15,
-            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 10}]}}));
-        fold(&mut acc, resp(json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "two"}]}, "finishReason": "STOP"}],
+            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 10}]}}),
+        );
+        fold(
+            &mut acc,
+            resp(
+                json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "two"}]}, "finishReason": "STOP"}],
             "usageMetadata": {"promptTokenCount": 15, "candidatesTokenCount": 3, "totalTokenCount": 18,
-            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 15}]}})), Usage::Sum);
+            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 15}]}}),
+            ),
+            Usage::Sum,
+        );
         assert_eq!(acc.text().as_deref(), Some("one two"));
         assert!(acc.continuation_token().is_none());
         let u = acc.usage_metadata.as_ref().unwrap();
-        assert_eq!((u.prompt_tokens(), u.candidates_tokens(), u.total_tokens()), (25, 8, 33));
+        assert_eq!(
+            (u.prompt_tokens(), u.candidates_tokens(), u.total_tokens()),
+            (25, 8, 33)
+        );
         assert_eq!(u.prompt_tokens_details[0].token_count, Some(25));
-        assert_eq!(acc.finish_reason().map(gemini_types::FinishReason::as_str), Some("STOP"));
+        assert_eq!(
+            acc.finish_reason().map(gemini_types::FinishReason::as_str),
+            Some("STOP")
+        );
     }
 
     #[test]
     fn multiple_candidates_fold_by_index() {
-        let mut acc = resp(json!({"candidates": [{"index": 0, "content": {"parts": [{"text": "a"}]}}, {"index": 1, "content": {"parts": [{"text": "x"}]}}]}));
-        fold(&mut acc, resp(json!({"candidates": [{"index": 1, "content": {"parts": [{"text": "y"}]}}, {"index": 0, "content": {"parts": [{"text": "b"}]}}]})), Usage::Last);
+        let mut acc = resp(
+            json!({"candidates": [{"index": 0, "content": {"parts": [{"text": "a"}]}}, {"index": 1, "content": {"parts": [{"text": "x"}]}}]}),
+        );
+        fold(
+            &mut acc,
+            resp(
+                json!({"candidates": [{"index": 1, "content": {"parts": [{"text": "y"}]}}, {"index": 0, "content": {"parts": [{"text": "b"}]}}]}),
+            ),
+            Usage::Last,
+        );
         assert_eq!(acc.candidate_at(0).unwrap().text().as_deref(), Some("ab"));
         assert_eq!(acc.candidate_at(1).unwrap().text().as_deref(), Some("xy"));
     }

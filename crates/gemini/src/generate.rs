@@ -34,7 +34,12 @@ impl Models {
     ) -> Result<GenerateContentResponse, Error> {
         let options = self.options.as_deref();
         let body = call::encode(request, options)?;
-        let spec = call::spec(Method::POST, format!("{path}:generateContent"), Some(body), options);
+        let spec = call::spec(
+            Method::POST,
+            format!("{path}:generateContent"),
+            Some(body),
+            options,
+        );
         call::unary(&self.client, spec).await
     }
 

@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use gemini_types::{
-    BatchEmbedContentsRequest, BatchEmbedContentsResponse, CountTokensRequest,
-    CountTokensResponse, EmbedContentRequest, EmbedContentResponse, GenerateContentRequest,
-    GenerateContentResponse, ListModelsResponse, Model,
+    BatchEmbedContentsRequest, BatchEmbedContentsResponse, CountTokensRequest, CountTokensResponse,
+    EmbedContentRequest, EmbedContentResponse, GenerateContentRequest, GenerateContentResponse,
+    ListModelsResponse, Model,
 };
 use http::Method;
 
@@ -90,7 +90,8 @@ impl Models {
     ) -> Result<GenerateContentResponse, Error> {
         let path = resolve(model.as_ref())?;
         let mut turns = Vec::new();
-        self.run(&path, request.into(), &mut turns).await
+        // Boxed so that callers' futures stay small (the request is large).
+        Box::pin(self.run(&path, request.into(), &mut turns)).await
     }
 
     /// `models.streamGenerateContent` (SSE): the answer as a stream of chunks.
@@ -108,7 +109,13 @@ impl Models {
         if let Some(tools) = &self.tools {
             tools.declare(&mut request);
         }
-        GenerateContentStream::open(self.clone(), path, request, false).await
+        Box::pin(GenerateContentStream::open(
+            self.clone(),
+            path,
+            request,
+            false,
+        ))
+        .await
     }
 
     /// Structured output: asks for `application/json` following the JSON schema of `T`
@@ -168,14 +175,14 @@ impl Models {
         request: impl Into<CountTokensRequest>,
     ) -> Result<CountTokensResponse, Error> {
         let path = resolve(model.as_ref())?;
-        let mut request = request.into();
+        let mut request = Box::new(request.into());
         // The wrapped form needs the full model name inside (../shared/spec/API.md §7).
         if let Some(inner) = request.generate_content_request.as_mut() {
             if inner.model.is_none() {
                 inner.model = Some(path.clone().into_owned());
             }
         }
-        self.post(format!("{path}:countTokens"), &request).await
+        Box::pin(self.post(format!("{path}:countTokens"), &request)).await
     }
 
     /// `models.embedContent`.
@@ -262,6 +269,10 @@ impl Models {
     {
         let options = self.options.as_deref();
         let body = call::encode(body, options)?;
-        call::unary(&self.client, call::spec(Method::POST, path, Some(body), options)).await
+        call::unary(
+            &self.client,
+            call::spec(Method::POST, path, Some(body), options),
+        )
+        .await
     }
 }

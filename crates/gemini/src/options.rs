@@ -196,6 +196,9 @@ mod tests {
     fn merge_is_deep_for_objects_and_replaces_the_rest() {
         let mut v = json!({"a": {"b": 1, "c": [1]}, "d": 1});
         merge_json(&mut v, &json!({"a": {"c": [2], "e": null}, "f": "x"}));
-        assert_eq!(v, json!({"a": {"b": 1, "c": [2], "e": null}, "d": 1, "f": "x"}));
+        assert_eq!(
+            v,
+            json!({"a": {"b": 1, "c": [2], "e": null}, "d": 1, "f": "x"})
+        );
     }
 }

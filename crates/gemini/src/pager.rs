@@ -12,7 +12,8 @@ use gemini_transport::BoxFuture;
 use crate::Error;
 
 type Page<T> = Result<(Vec<T>, Option<String>), Error>;
-type Fetch<T> = Arc<dyn Fn(Option<u32>, Option<String>) -> BoxFuture<'static, Page<T>> + Send + Sync>;
+type Fetch<T> =
+    Arc<dyn Fn(Option<u32>, Option<String>) -> BoxFuture<'static, Page<T>> + Send + Sync>;
 
 /// The most pages one `Pager` fetches: a server that keeps returning a page token can not keep
 /// a loop running forever.
@@ -161,7 +162,9 @@ mod tests {
             })
         })
         .with_page_size(2);
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         let all: Vec<u32> = rt.block_on(pager.try_collect()).unwrap();
         assert_eq!(all, [1, 2, 3, 4, 5]);
     }
@@ -176,7 +179,9 @@ mod tests {
                 }
             })
         });
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         rt.block_on(async {
             use futures_util::StreamExt;
             assert_eq!(pager.next().await.unwrap().unwrap(), 1);

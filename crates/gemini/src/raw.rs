@@ -69,7 +69,7 @@ impl Raw {
         for (k, v) in query {
             spec = spec.query(k, v);
         }
-        let response = self.client.http().execute(spec).await?;
+        let response = Box::pin(self.client.http().execute(spec)).await?;
         let bytes = response.into_body();
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Value::Null);

@@ -184,7 +184,10 @@ impl GenerateContentStream {
                 };
             }
         }
-        let turn = ctx.round.take().and_then(|r| crate::generate::model_turn(&r));
+        let turn = ctx
+            .round
+            .take()
+            .and_then(|r| crate::generate::model_turn(&r));
         if let Some(tools) = &ctx.models.tools {
             if ctx.rounds < tools.max_rounds() && tools.should_answer(turn.as_ref()) {
                 if let Some(turn) = turn {
@@ -223,7 +226,6 @@ impl GenerateContentStream {
             Err(e) => fail_later(e),
         }
     }
-
 
     fn on_chunk(&mut self, chunk: &GenerateContentResponse) {
         let ctx = &mut *self.ctx;

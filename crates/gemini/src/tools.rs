@@ -366,9 +366,18 @@ mod tests {
         assert_eq!(v["role"], "user");
         let parts = v["parts"].as_array().unwrap();
         assert_eq!(parts.len(), 4);
-        assert_eq!(parts[0]["functionResponse"], json!({"id": "c1", "name": "echo", "response": {"a": 1}}));
-        assert_eq!(parts[1]["functionResponse"]["response"], json!({"error": "boom"}));
-        assert_eq!(parts[2]["functionResponse"]["response"], json!({"output": 3}));
+        assert_eq!(
+            parts[0]["functionResponse"],
+            json!({"id": "c1", "name": "echo", "response": {"a": 1}})
+        );
+        assert_eq!(
+            parts[1]["functionResponse"]["response"],
+            json!({"error": "boom"})
+        );
+        assert_eq!(
+            parts[2]["functionResponse"]["response"],
+            json!({"output": 3})
+        );
         assert!(parts[3]["functionResponse"]["response"]["error"].is_string());
     }
 
@@ -393,10 +402,16 @@ mod tests {
         let both = Content::model(Part::function_call("echo", json!({})))
             .with_part(Part::function_call("num", json!({})));
         assert!(tools.should_answer(Some(&both)));
-        let unknown = both.clone().with_part(Part::function_call("other", json!({})));
+        let unknown = both
+            .clone()
+            .with_part(Part::function_call("other", json!({})));
         assert!(!tools.should_answer(Some(&unknown)));
         assert!(!tools.should_answer(Some(&Content::model("text"))));
-        assert!(!tools.with_automatic_calling(false).should_answer(Some(&both)));
+        assert!(
+            !tools
+                .with_automatic_calling(false)
+                .should_answer(Some(&both))
+        );
     }
 
     use gemini_types::Part;
@@ -408,10 +423,10 @@ mod tests {
             #[allow(dead_code)]
             n: u32,
         }
-        let tools = Tools::new().function_with_declaration(
-            FunctionDeclaration::new("f", "f"),
-            |_: A| async move { Ok::<_, String>(1) },
-        );
+        let tools = Tools::new()
+            .function_with_declaration(FunctionDeclaration::new("f", "f"), |_: A| async move {
+                Ok::<_, String>(1)
+            });
         let r = block_on(tools.call(&FunctionCall::new("f", json!({"n": "x"})))).unwrap();
         let err = r.response.unwrap()["error"].as_str().unwrap().to_owned();
         assert!(err.starts_with("invalid arguments"), "{err}");
