@@ -30,6 +30,14 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    // Request logs go to stderr at `RUST_LOG=gemini_emulator=debug`; stdout carries the URL.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
     let mut builder = Emulator::builder()
         .host(args.host)
         .port(args.port)

@@ -128,5 +128,12 @@ async fn serve(state: &Arc<State>, req: Request<Incoming>) -> Response<ResponseB
             .headers_mut()
             .insert("cache-control", HeaderValue::from_static("no-cache"));
     }
+    // The path never carries the key (that would be in the query, which is not logged).
+    tracing::debug!(
+        rpc = route.rpc.name(),
+        path = %recorded.path(),
+        status = response.status().as_u16(),
+        "served"
+    );
     response
 }
