@@ -39,6 +39,7 @@
 //! assert_eq!(resp.text(), "Sunny.");
 //! ```
 
+mod accumulator;
 mod content;
 mod events;
 mod request;
@@ -46,6 +47,7 @@ mod resource;
 mod step;
 mod tool;
 
+pub use accumulator::*;
 pub use content::*;
 pub use events::*;
 pub use request::*;

@@ -203,3 +203,59 @@ fn agent_form() {
     assert_eq!(cfg.collaborative_planning, Some(false));
     assert_eq!(cfg.extra["new_knob"], 1);
 }
+
+#[test]
+fn accumulate_real_streams() {
+    for file in real_files("interactions") {
+        if !file.starts_with("real/streams/") {
+            continue;
+        }
+        let events: Vec<Event> = documents(&file)
+            .iter()
+            .map(|d| serde_json::from_value(d.clone()).unwrap())
+            .collect();
+        let mut acc = InteractionAccumulator::new();
+        let mut text = String::new();
+        for e in &events {
+            if let Some(t) = e.text_delta() {
+                text.push_str(t);
+            }
+            acc.push(e);
+        }
+        assert!(acc.is_finished(), "{file}");
+        assert!(acc.error().is_none(), "{file}");
+        let last = events.iter().rev().find_map(Event::interaction).unwrap();
+        assert_eq!(acc.interaction().status, last.status, "{file}");
+        assert_eq!(acc.interaction().text(), text, "{file}");
+        if file.contains("tool-call-step1") && !file.contains("2026-05-06") {
+            let call = acc.interaction().function_calls().next().unwrap();
+            assert_eq!(call.arguments, Some(json!({"location": "San Francisco"})));
+            let Some(Step::Thought(t)) = acc.interaction().steps.first() else {
+                panic!("{file}: expected a thought first")
+            };
+            assert!(t.signature.as_deref().is_some_and(|s| !s.is_empty()));
+        }
+    }
+}
+
+#[test]
+fn accumulate_without_start_and_with_error() {
+    let mut acc = InteractionAccumulator::new();
+    for v in [
+        json!({"event_type": "step.delta", "index": 1, "delta": {"type": "text", "text": "a"}}),
+        json!({"event_type": "step.delta", "index": 1, "delta": {"type": "image", "data": "aGk=", "mime_type": "image/png"}}),
+        json!({"event_type": "interaction.status_update", "status": "in_progress", "usage": {"total_tokens": 3}}),
+        json!({"event_type": "error", "error": {"code": "internal", "message": "boom"}}),
+    ] {
+        acc.push(&serde_json::from_value(v).unwrap());
+    }
+    assert!(acc.is_finished());
+    assert_eq!(acc.error().unwrap().code.as_deref(), Some("internal"));
+    let it = acc.into_interaction();
+    assert_eq!(it.steps.len(), 2);
+    let Step::ModelOutput(s) = &it.steps[1] else {
+        panic!()
+    };
+    assert_eq!(s.content.len(), 2);
+    assert_eq!(it.usage.unwrap().total_tokens, Some(3));
+}
