@@ -146,6 +146,33 @@ async fn proto_json_leniency_is_accepted() {
 }
 
 #[tokio::test]
+async fn scalar_spellings_proto_json_allows_are_accepted() {
+    let emu = Emulator::start();
+    let body = json!({
+        "contents": [{"role": "user", "parts": [
+            // URL-safe base64 without padding, and a duration with a fractional part.
+            {"inline_data": {"mime_type": "video/mp4", "data": "-_8"},
+             "video_metadata": {"start_offset": "1.500s", "end_offset": "20s"}},
+            {"text": "describe"}
+        ]}],
+        "generationConfig": {
+            "responseMimeType": "application/json",
+            // int64 bounds as strings and as numbers.
+            "responseSchema": {"type": "ARRAY", "minItems": "1", "maxItems": 3,
+                               "items": {"type": "STRING"}}
+        }
+    });
+    let r = post(&emu, GEN, &body).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let text = r.json()["candidates"][0]["content"]["parts"][0]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let items: Vec<String> = serde_json::from_str(&text).unwrap();
+    assert!((1..=3).contains(&items.len()));
+}
+
+#[tokio::test]
 async fn every_real_recorded_request_is_accepted() {
     let Some(dir) = support::real_dir() else {
         return;
