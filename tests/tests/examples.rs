@@ -1,0 +1,129 @@
+//! Every example in `crates/gemini/examples/` runs against the emulator: each example's body is
+//! a `run(client, model)` function, included here as a module.
+
+use integration_tests::{SIGNED_MODEL, client, emulator, within};
+
+#[path = "../../crates/gemini/examples/chat.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod chat;
+#[path = "../../crates/gemini/examples/custom_transport.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod custom_transport;
+#[path = "../../crates/gemini/examples/embeddings.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod embeddings;
+#[path = "../../crates/gemini/examples/function_calling.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod function_calling;
+#[path = "../../crates/gemini/examples/list_models.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod list_models;
+#[path = "../../crates/gemini/examples/quickstart.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod quickstart;
+#[path = "../../crates/gemini/examples/raw.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod raw;
+#[path = "../../crates/gemini/examples/retries_and_timeouts.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod retries_and_timeouts;
+#[path = "../../crates/gemini/examples/stream.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod stream;
+#[path = "../../crates/gemini/examples/structured_output.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod structured_output;
+
+#[tokio::test]
+async fn example_quickstart() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(quickstart::run(&client, SIGNED_MODEL))
+        .await
+        .unwrap();
+    assert!(emu.count("*") > 0);
+}
+
+#[tokio::test]
+async fn example_stream() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(stream::run(&client, SIGNED_MODEL)).await.unwrap();
+    assert!(emu.count("*") > 0);
+}
+
+#[tokio::test]
+async fn example_chat() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(chat::run(&client, SIGNED_MODEL)).await.unwrap();
+    assert!(emu.count("*") > 0);
+}
+
+#[tokio::test]
+async fn example_function_calling() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(function_calling::run(&client, SIGNED_MODEL))
+        .await
+        .unwrap();
+    assert!(emu.count("*") > 0);
+}
+
+#[tokio::test]
+async fn example_structured_output() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(structured_output::run(&client, SIGNED_MODEL))
+        .await
+        .unwrap();
+    assert!(emu.count("*") > 0);
+}
+
+#[tokio::test]
+async fn example_embeddings() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(embeddings::run(&client, SIGNED_MODEL))
+        .await
+        .unwrap();
+    assert!(emu.count("*") > 0);
+}
+
+#[tokio::test]
+async fn example_list_models() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(list_models::run(&client, SIGNED_MODEL))
+        .await
+        .unwrap();
+    assert!(emu.count("*") > 0);
+}
+
+#[tokio::test]
+async fn example_retries_and_timeouts() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(retries_and_timeouts::run(&client, SIGNED_MODEL))
+        .await
+        .unwrap();
+    assert!(emu.count("*") > 0);
+}
+
+#[tokio::test]
+async fn example_raw() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(raw::run(&client, SIGNED_MODEL)).await.unwrap();
+    assert!(emu.count("*") > 0);
+}
+
+#[tokio::test]
+async fn example_custom_transport() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(custom_transport::run(&client, SIGNED_MODEL))
+        .await
+        .unwrap();
+    assert!(emu.count("*") > 0);
+}
