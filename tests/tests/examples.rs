@@ -1,6 +1,9 @@
 //! Every example in `crates/gemini/examples/` runs against the emulator: each example's body is
 //! a `run(client, model)` function, included here as a module.
 
+// Each example includes the shared `common` module itself, as it must when built alone.
+#![allow(clippy::duplicate_mod)]
+
 use integration_tests::{SIGNED_MODEL, client, emulator, within};
 
 #[path = "../../crates/gemini/examples/chat.rs"]
