@@ -491,23 +491,28 @@ pub struct UploadToFileSearchStoreResponse {
     pub size_bytes: Option<i64>,
 }
 
+/// The operation returned by the final chunk of an upload to a file search store.
+pub type UploadToFileSearchStoreOperation =
+    crate::Operation<serde_json::Value, UploadToFileSearchStoreResponse>;
+
+/// The operation returned by `:importFile`.
+pub type ImportFileOperation = crate::Operation<serde_json::Value, ImportFileResponse>;
+
 /// The `response` of a finished import operation (same fields as an upload's).
 pub type ImportFileResponse = UploadToFileSearchStoreResponse;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Operation;
     use crate::operations::testutil::{documents, real_files, round_trip};
-    use serde_json::{Value, json};
+    use serde_json::json;
 
     #[test]
     fn real_file_search_round_trip() {
         for file in real_files("fileSearchStores") {
             for doc in documents(&file) {
                 if doc.get("response").is_some() {
-                    let op: Operation<Value, UploadToFileSearchStoreResponse> =
-                        round_trip(&file, &doc);
+                    let op: UploadToFileSearchStoreOperation = round_trip(&file, &doc);
                     let r = op.response.unwrap();
                     assert!(r.document_name.is_some());
                     assert_eq!(r.size_bytes, Some(79));

@@ -583,6 +583,9 @@ impl VeoParameters {
     }
 }
 
+/// The operation returned by `:predictLongRunning` (Veo); poll `GET /{v}/{name}` until done.
+pub type PredictLongRunningOperation = crate::Operation<Value, PredictLongRunningResponse>;
+
 /// The `response` of a finished `:predictLongRunning` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -672,14 +675,13 @@ pub struct PredictLongRunningMetadata {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Operation;
     use crate::operations::testutil::{documents, real_files, round_trip};
     use serde_json::json;
 
     #[test]
     fn veo_operation_example() {
         for doc in documents("examples/veo_operation_done.json") {
-            let op: Operation<Value, PredictLongRunningResponse> = round_trip("veo", &doc);
+            let op: PredictLongRunningOperation = round_trip("veo", &doc);
             assert!(op.is_done());
             let resp = op.response.unwrap();
             assert!(resp.type_url.is_some());
