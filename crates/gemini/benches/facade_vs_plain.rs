@@ -1,0 +1,417 @@
+//! End-to-end calls through the `gemini` facade versus the same requests made with plain
+//! hyper-util + serde_json, against the same minimal loopback server (not the emulator, so the
+//! server's cost does not dominate), for a unary `generateContent` and an SSE
+//! `streamGenerateContent` of 8 events.
+//!
+//! The server runs in a child process (this binary, re-executed), so the process CPU time
+//! measured here is the client's alone. Criterion reports wall time per batch; the client CPU
+//! time per request of each variant is printed at the end:
+//!
+//! ```text
+//! cargo bench -p gemini --bench facade_vs_plain
+//! ```
+
+// A benchmark harness: failing loudly is the right behaviour.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use criterion::{Criterion, criterion_group};
+use futures_util::StreamExt as _;
+use gemini::transport::{Clock as _, SystemClock};
+use gemini::{Client, GenerateContentRequest, GenerationConfig};
+use http_body_util::{BodyExt as _, Full};
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use serde_json::{Value, json};
+
+const SERVER_ENV: &str = "GEMINI_FACADE_BENCH_SERVER";
+const MODEL: &str = "gemini-2.5-flash";
+const PROMPT: &str = "Explain how AI works in a few words";
+const ANSWER: &str = "AI systems learn patterns from large amounts of data. A model is trained to \
+    predict outputs from inputs by adjusting millions of internal parameters, then uses those \
+    learned patterns to make predictions, generate text or recognise images on new data.";
+const SIGNATURE: &str = "CiQB0e2Kb7ZyqbV1ZTXYVDqQbJ7bq6B6Nu2w5Sn1gUq7QH9yHfYKZQHR7YpZ9bX0t0dY";
+
+/// A realistic unary answer (the shape of the recorded real responses).
+fn unary_body() -> String {
+    json!({
+        "candidates": [{
+            "content": {"role": "model", "parts": [{"text": ANSWER, "thoughtSignature": SIGNATURE}]},
+            "finishReason": "STOP",
+            "index": 0
+        }],
+        "usageMetadata": {
+            "promptTokenCount": 8, "candidatesTokenCount": 52, "totalTokenCount": 412,
+            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 8}],
+            "thoughtsTokenCount": 352
+        },
+        "modelVersion": "gemini-2.5-flash",
+        "responseId": "tTCwacuEBMvnitYP06qsgQY"
+    })
+    .to_string()
+}
+
+/// The same answer as 8 SSE events (CRLF framing, as the service sends it).
+fn sse_body() -> String {
+    let words: Vec<&str> = ANSWER.split_inclusive(' ').collect();
+    let per = words.len().div_ceil(8);
+    let mut out = String::new();
+    for (i, chunk) in words.chunks(per).enumerate() {
+        let last = (i + 1) * per >= words.len();
+        let mut cand =
+            json!({"content": {"role": "model", "parts": [{"text": chunk.concat()}]}, "index": 0});
+        if last {
+            cand["finishReason"] = json!("STOP");
+            cand["content"]["parts"][0]["thoughtSignature"] = json!(SIGNATURE);
+        }
+        let event = json!({
+            "candidates": [cand],
+            "usageMetadata": {"promptTokenCount": 8, "candidatesTokenCount": 6 * (i + 1), "totalTokenCount": 360 + 6 * (i + 1)},
+            "modelVersion": "gemini-2.5-flash",
+            "responseId": "tTCwacuEBMvnitYP06qsgQY"
+        });
+        out.push_str("data: ");
+        out.push_str(&event.to_string());
+        out.push_str("\r\n\r\n");
+    }
+    out
+}
+
+/// The minimal server: a fixed unary or SSE answer depending on the path.
+fn run_server() {
+    let unary = Bytes::from(unary_body());
+    let sse = Bytes::from(sse_body());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        println!("{}", listener.local_addr().unwrap().port());
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            stream.set_nodelay(true).unwrap();
+            let (unary, sse) = (unary.clone(), sse.clone());
+            tokio::spawn(async move {
+                let svc =
+                    hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
+                        let streaming = req.uri().path().ends_with(":streamGenerateContent");
+                        let body = if streaming {
+                            sse.clone()
+                        } else {
+                            unary.clone()
+                        };
+                        async move {
+                            let _ = req.into_body().collect().await;
+                            let ct = if streaming {
+                                "text/event-stream"
+                            } else {
+                                "application/json"
+                            };
+                            Ok::<_, std::convert::Infallible>(
+                                http::Response::builder()
+                                    .header("content-type", ct)
+                                    .body(Full::new(body))
+                                    .unwrap(),
+                            )
+                        }
+                    });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+}
+
+struct ServerProcess(Child);
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn_server() -> (ServerProcess, u16) {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .env(SERVER_ENV, "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (ServerProcess(child), line.trim().parse().unwrap())
+}
+
+/// CPU time of this process (all threads), from /proc (Linux); `None` elsewhere.
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Unary,
+    Stream,
+}
+
+#[derive(Clone)]
+enum Variant {
+    Plain {
+        client: Arc<HyperClient<HttpConnector, Full<Bytes>>>,
+        base: Arc<str>,
+    },
+    Facade(Client),
+}
+
+/// The request body a hand-written client would build with serde_json.
+fn plain_request() -> Value {
+    json!({
+        "contents": [{"role": "user", "parts": [{"text": PROMPT}]}],
+        "generationConfig": {"temperature": 0.7, "maxOutputTokens": 1024}
+    })
+}
+
+/// The same request, typed.
+fn facade_request() -> GenerateContentRequest {
+    GenerateContentRequest::from(PROMPT).with_generation_config(
+        GenerationConfig::new()
+            .with_temperature(0.7)
+            .with_max_output_tokens(1024),
+    )
+}
+
+fn text_of(v: &Value) -> &str {
+    v["candidates"][0]["content"]["parts"][0]["text"]
+        .as_str()
+        .unwrap_or("")
+}
+
+impl Variant {
+    async fn one(&self, call: Call) {
+        match self {
+            Self::Plain { client, base } => {
+                let verb = match call {
+                    Call::Unary => "generateContent",
+                    Call::Stream => "streamGenerateContent?alt=sse",
+                };
+                let uri: http::Uri = format!("{base}/v1beta/models/{MODEL}:{verb}")
+                    .parse()
+                    .unwrap();
+                let body = serde_json::to_vec(&plain_request()).unwrap();
+                let req = http::Request::post(uri)
+                    .header("content-type", "application/json")
+                    .header("x-goog-api-key", "bench-key")
+                    .body(Full::new(Bytes::from(body)))
+                    .unwrap();
+                let resp = client.request(req).await.unwrap();
+                assert!(resp.status().is_success());
+                let mut body = resp.into_body();
+                match call {
+                    Call::Unary => {
+                        let bytes = body.collect().await.unwrap().to_bytes();
+                        let v: Value = serde_json::from_slice(&bytes).unwrap();
+                        assert_eq!(text_of(&v).len(), ANSWER.len());
+                    }
+                    Call::Stream => {
+                        // A minimal SSE reader: split on blank lines, strip `data: `.
+                        let mut buf: Vec<u8> = Vec::new();
+                        let mut text = String::new();
+                        while let Some(frame) = body.frame().await {
+                            if let Ok(data) = frame.unwrap().into_data() {
+                                buf.extend_from_slice(&data);
+                            }
+                            while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                                let event: Vec<u8> = buf.drain(..end + 4).collect();
+                                let line = &event[..end];
+                                let payload = line.strip_prefix(b"data: ").unwrap_or(line);
+                                let v: Value = serde_json::from_slice(payload).unwrap();
+                                text.push_str(text_of(&v));
+                            }
+                        }
+                        assert_eq!(text.len(), ANSWER.len());
+                    }
+                }
+            }
+            Self::Facade(client) => match call {
+                Call::Unary => {
+                    let r = client
+                        .models()
+                        .generate_content(MODEL, facade_request())
+                        .await
+                        .unwrap();
+                    assert_eq!(r.text().unwrap().len(), ANSWER.len());
+                }
+                Call::Stream => {
+                    let mut stream = client
+                        .models()
+                        .generate_content_stream(MODEL, facade_request())
+                        .await
+                        .unwrap();
+                    let mut text = String::new();
+                    while let Some(chunk) = stream.next().await {
+                        text.push_str(&chunk.unwrap().text().unwrap_or_default());
+                    }
+                    assert_eq!(text.len(), ANSWER.len());
+                }
+            },
+        }
+    }
+
+    /// `n` calls with `concurrency` in flight; returns the wall time.
+    async fn batch(&self, call: Call, n: u64, concurrency: u64) -> Duration {
+        let start = SystemClock::default().now();
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..concurrency {
+            let v = self.clone();
+            set.spawn(async move {
+                for _ in 0..n.div_ceil(concurrency) {
+                    v.one(call).await;
+                }
+            });
+        }
+        while let Some(r) = set.join_next().await {
+            r.unwrap();
+        }
+        SystemClock::default().now() - start
+    }
+}
+
+/// Client CPU per call of each variant, measured in interleaved rounds (A B B A ...) so load
+/// from other processes affects both alike. Returns the CPU per call (µs) of each variant and
+/// the median of the per-round ratios (facade / plain).
+fn cpu_per_call(
+    rt: &tokio::runtime::Runtime,
+    variants: &[Variant; 2],
+    call: Call,
+    concurrency: u64,
+    per_round: u64,
+    rounds: u32,
+) -> ([f64; 2], f64) {
+    let mut total = [Duration::ZERO; 2];
+    let mut ratios = Vec::new();
+    for round in 0..rounds {
+        let mut this_round = [Duration::ZERO; 2];
+        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+        for i in order {
+            let before = process_cpu();
+            rt.block_on(variants[i].batch(call, per_round, concurrency));
+            if let (Some(a), Some(b)) = (before, process_cpu()) {
+                this_round[i] = b.saturating_sub(a);
+            }
+        }
+        total[0] += this_round[0];
+        total[1] += this_round[1];
+        if !this_round[0].is_zero() {
+            ratios.push(this_round[1].as_secs_f64() / this_round[0].as_secs_f64());
+        }
+    }
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN);
+    let n = f64::from(rounds) * per_round as f64;
+    (total.map(|c| c.as_secs_f64() * 1e6 / n), median)
+}
+
+fn bench(c: &mut Criterion) {
+    let (_server, port) = spawn_server();
+    // One client thread: the CPU time is then the calls' work, not idle workers spinning.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let plain = {
+        let mut http = HttpConnector::new();
+        http.set_nodelay(true);
+        let _guard = rt.enter();
+        HyperClient::builder(TokioExecutor::new()).build(http)
+    };
+    let facade = {
+        let _guard = rt.enter();
+        let transport = gemini::HyperTransport::builder()
+            .proxy(gemini::transport::ProxyConfig::none())
+            .build()
+            .unwrap();
+        Client::builder()
+            .api_key("bench-key")
+            .base_url(&base)
+            .transport(Arc::new(transport))
+            .build()
+            .unwrap()
+    };
+    let variants = [
+        Variant::Plain {
+            client: Arc::new(plain),
+            base: base.into(),
+        },
+        Variant::Facade(facade),
+    ];
+    let mut cpu = Vec::new();
+    for (call, label) in [(Call::Unary, "unary"), (Call::Stream, "stream")] {
+        for concurrency in [1u64, 32] {
+            for v in &variants {
+                rt.block_on(v.batch(call, concurrency * 4, concurrency));
+            }
+            let per_round = if concurrency == 1 { 300 } else { 1280 };
+            cpu.push((
+                label,
+                concurrency,
+                cpu_per_call(&rt, &variants, call, concurrency, per_round, 10),
+            ));
+            let mut group = c.benchmark_group(format!("{label}_c{concurrency}"));
+            let batch = if concurrency == 1 { 50 } else { 320 };
+            group
+                .sample_size(10)
+                .warm_up_time(Duration::from_millis(200))
+                .measurement_time(Duration::from_secs(1))
+                .throughput(criterion::Throughput::Elements(batch));
+            for (name, v) in ["plain_hyper_util_serde_json", "gemini_facade"]
+                .iter()
+                .zip(&variants)
+            {
+                group.bench_function(*name, |b| {
+                    b.iter_custom(|iters| {
+                        (0..iters)
+                            .map(|_| rt.block_on(v.batch(call, batch, concurrency)))
+                            .sum()
+                    });
+                });
+            }
+            group.finish();
+        }
+    }
+    println!(
+        "\nclient CPU per call (utime+stime of this process from /proc; server in a child process):"
+    );
+    for (label, concurrency, ([plain, facade], median)) in &cpu {
+        println!(
+            "  {label:<6} c{concurrency:<3} plain {plain:>7.2} us   facade {facade:>7.2} us   \
+             ratio {:.3} (median of rounds {median:.3})",
+            facade / plain
+        );
+    }
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    if std::env::var_os(SERVER_ENV).is_some() {
+        run_server();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
