@@ -9,6 +9,10 @@ use super::{
     MediaContent, Step, TextContent, ThoughtStep,
 };
 
+/// How far past the last known step an event's `index` may point; indices beyond are ignored
+/// (indices are sequential in practice, and a bogus one must not allocate without bound).
+const MAX_INDEX_GAP: usize = 64;
+
 /// Builds the [`Interaction`] a stream describes, event by event.
 ///
 /// Steps are created by `step.start` and grown by `step.delta` (text appended, thought signatures
@@ -79,6 +83,9 @@ impl InteractionAccumulator {
             Event::StepStart(e) => {
                 if let (Some(index), Some(step)) = (e.index, &e.step) {
                     let index = index as usize;
+                    if index > self.interaction.steps.len() + MAX_INDEX_GAP {
+                        return;
+                    }
                     self.ensure_steps(index + 1);
                     if let Some(slot) = self.interaction.steps.get_mut(index) {
                         *slot = step.clone();
@@ -106,6 +113,9 @@ impl InteractionAccumulator {
                 if let (Some(index), Some(content)) = (e.index, &e.content) {
                     let index = index as usize;
                     let outputs = &mut self.interaction.outputs;
+                    if index > outputs.len() + MAX_INDEX_GAP {
+                        return;
+                    }
                     if outputs.len() <= index {
                         outputs.resize(index + 1, Value::Object(serde_json::Map::new()));
                     }
@@ -166,6 +176,9 @@ impl InteractionAccumulator {
     }
 
     fn apply_delta(&mut self, index: usize, delta: &Delta) {
+        if index > self.interaction.steps.len() + MAX_INDEX_GAP {
+            return;
+        }
         if self.interaction.steps.len() <= index {
             // A delta without its `step.start`: create the step its kind implies.
             let step = match delta.kind {
@@ -320,6 +333,9 @@ impl InteractionAccumulator {
 
     fn apply_legacy_delta(&mut self, index: usize, delta: &Delta) {
         let outputs = &mut self.interaction.outputs;
+        if index > outputs.len() + MAX_INDEX_GAP {
+            return;
+        }
         if outputs.len() <= index {
             outputs.resize(index + 1, Value::Object(serde_json::Map::new()));
         }

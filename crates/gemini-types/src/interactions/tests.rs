@@ -259,3 +259,18 @@ fn accumulate_without_start_and_with_error() {
     assert_eq!(s.content.len(), 2);
     assert_eq!(it.usage.unwrap().total_tokens, Some(3));
 }
+
+#[test]
+fn accumulator_ignores_absurd_indices() {
+    let mut acc = InteractionAccumulator::new();
+    for v in [
+        json!({"event_type": "step.start", "index": 4_000_000_000_u32, "step": {"type": "model_output"}}),
+        json!({"event_type": "step.delta", "index": 4_000_000_000_u32, "delta": {"type": "text", "text": "x"}}),
+        json!({"event_type": "content.start", "index": 4_000_000_000_u32, "content": {"type": "text"}}),
+        json!({"event_type": "content.delta", "index": 4_000_000_000_u32, "delta": {"type": "text", "text": "x"}}),
+    ] {
+        acc.push(&serde_json::from_value(v).unwrap());
+    }
+    assert!(acc.interaction().steps.is_empty());
+    assert!(acc.interaction().outputs.is_empty());
+}
