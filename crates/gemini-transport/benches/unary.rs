@@ -21,7 +21,7 @@ use bytes::Bytes;
 use criterion::{Criterion, criterion_group};
 use gemini_transport::{
     Clock as _, Config, HttpClient, HyperTransport, ProxyConfig, RequestSpec, RetryPolicy,
-    SystemClock, USER_AGENT,
+    SystemClock, Transport as _, USER_AGENT,
 };
 use http_body_util::{BodyExt as _, Full};
 use hyper_util::client::legacy::Client;
@@ -102,6 +102,7 @@ fn process_cpu() -> Option<Duration> {
 #[derive(Clone)]
 enum Variant {
     Plain(Arc<Client<HttpConnector, Full<Bytes>>>, http::Uri),
+    Transport(HyperTransport, http::Uri),
     Ours(HttpClient),
 }
 
@@ -119,6 +120,19 @@ impl Variant {
                 let resp = client.request(req).await.unwrap();
                 assert!(resp.status().is_success());
                 let body = resp.into_body().collect().await.unwrap().to_bytes();
+                assert_eq!(body.len(), RESPONSE.len());
+            }
+            Self::Transport(t, uri) => {
+                let req = http::Request::post(uri.clone())
+                    .header("content-type", "application/json")
+                    .header("x-goog-api-key", "bench-key")
+                    .header("user-agent", USER_AGENT)
+                    .header("x-goog-api-client", USER_AGENT)
+                    .body(Bytes::from_static(REQUEST.as_bytes()))
+                    .unwrap();
+                let resp = t.send(req).await.unwrap();
+                assert!(resp.status().is_success());
+                let body = resp.into_body().collect().await.unwrap();
                 assert_eq!(body.len(), RESPONSE.len());
             }
             Self::Ours(client) => {
@@ -154,37 +168,43 @@ impl Variant {
     }
 }
 
-/// Client CPU per request of each variant, measured in interleaved rounds (A, B, A, B, ...)
-/// so that load from other processes affects both alike.
+/// Client CPU per request of each variant, measured in interleaved rounds (the order rotates
+/// every round) so that load from other processes affects all alike. Returns the CPU per
+/// request of each variant and its total CPU time in seconds.
 fn cpu_per_request(
     rt: &tokio::runtime::Runtime,
     variants: &[(&str, Variant)],
     concurrency: u64,
     per_round: u64,
-    rounds: u32,
-) -> Vec<(String, f64)> {
-    let mut cpu = vec![Duration::ZERO; variants.len()];
-    for _ in 0..rounds {
-        for (i, (_, v)) in variants.iter().enumerate() {
+    rounds: usize,
+) -> Vec<(f64, f64)> {
+    let k = variants.len();
+    let mut total = vec![Duration::ZERO; k];
+    for round in 0..rounds {
+        let mut this_round = vec![Duration::ZERO; k];
+        for j in 0..k {
+            let i = (round + j) % k;
             let before = process_cpu();
-            rt.block_on(v.batch(per_round, concurrency));
+            rt.block_on(variants[i].1.batch(per_round, concurrency));
             if let (Some(a), Some(b)) = (before, process_cpu()) {
-                cpu[i] += b.saturating_sub(a);
+                this_round[i] = b.saturating_sub(a);
             }
         }
+        for (t, r) in total.iter_mut().zip(this_round) {
+            *t += r;
+        }
     }
-    let n = f64::from(rounds) * per_round as f64;
-    variants
+    let n = rounds as f64 * per_round as f64;
+    total
         .iter()
-        .zip(cpu)
-        .map(|((name, _), c)| (format!("c{concurrency}/{name}"), c.as_secs_f64() * 1e6 / n))
+        .map(|c| (c.as_secs_f64() * 1e6 / n, c.as_secs_f64()))
         .collect()
 }
 
 fn bench(c: &mut Criterion) {
     let (_server, port) = spawn_server();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One client thread: the CPU time is then the requests' work, not idle workers spinning.
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
@@ -214,18 +234,32 @@ fn bench(c: &mut Criterion) {
             .build()
             .unwrap()
     };
+    let transport_only = {
+        let _guard = rt.enter();
+        HyperTransport::builder()
+            .proxy(ProxyConfig::none())
+            .build()
+            .unwrap()
+    };
     let variants = [
-        ("plain_hyper_util", Variant::Plain(Arc::new(plain), uri)),
-        ("gemini_transport", Variant::Ours(ours)),
+        (
+            "plain_hyper_util",
+            Variant::Plain(Arc::new(plain), uri.clone()),
+        ),
+        ("hyper_transport", Variant::Transport(transport_only, uri)),
+        ("http_client", Variant::Ours(ours)),
     ];
-    let mut cpu = Vec::new();
+    let mut cpu: Vec<(u64, Vec<(f64, f64)>)> = Vec::new();
     for concurrency in [1u64, 64] {
         // Warm the pools.
         for (_, v) in &variants {
             rt.block_on(v.batch(concurrency * 4, concurrency));
         }
-        let per_round = if concurrency == 1 { 500 } else { 2560 };
-        cpu.extend(cpu_per_request(&rt, &variants, concurrency, per_round, 8));
+        let per_round = if concurrency == 1 { 1000 } else { 3200 };
+        cpu.push((
+            concurrency,
+            cpu_per_request(&rt, &variants, concurrency, per_round, 16),
+        ));
 
         let mut group = c.benchmark_group(format!("unary_c{concurrency}"));
         let batch = if concurrency == 1 { 100 } else { 640 };
@@ -248,12 +282,13 @@ fn bench(c: &mut Criterion) {
     println!(
         "\nclient CPU per request (utime+stime of this process from /proc; server in a child process):"
     );
-    for (name, us) in &cpu {
-        println!("  {name:28} {us:>8.2} us");
-    }
-    for pair in cpu.chunks(2) {
-        if let [(a, pa), (b, pb)] = pair {
-            println!("  ratio {b} / {a}: {:.3}", pb / pa);
+    for (concurrency, results) in &cpu {
+        let base = results.first().map_or(f64::NAN, |r| r.0);
+        for ((name, _), (us, secs)) in variants.iter().zip(results) {
+            println!(
+                "  c{concurrency:<3} {name:18} {us:>7.2} us/request   ratio {:.3}   ({secs:.2} s CPU)",
+                us / base
+            );
         }
     }
 }

@@ -294,18 +294,6 @@ impl StdError for Error {
     }
 }
 
-/// Finds an error of type `T` in a source chain.
-pub(crate) fn find_source<'a, T: StdError + 'static>(
-    mut err: &'a (dyn StdError + 'static),
-) -> Option<&'a T> {
-    loop {
-        if let Some(t) = err.downcast_ref::<T>() {
-            return Some(t);
-        }
-        err = err.source()?;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

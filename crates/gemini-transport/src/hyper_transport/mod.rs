@@ -16,7 +16,6 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 pub use proxy::ProxyConfig;
 pub use tls::TlsRoots;
 
-use crate::error::find_source;
 use crate::{BoxFuture, Error, ResponseBody, TimeoutKind, Transport};
 use connector::{ConnectTimeout, Connector, InsecureHttp, TlsError};
 
@@ -170,6 +169,18 @@ impl Transport for HyperTransport {
                 Err(e) => Err(map_error(e)),
             }
         })
+    }
+}
+
+/// Finds an error of type `T` in a source chain.
+fn find_source<'a, T: std::error::Error + 'static>(
+    mut err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    loop {
+        if let Some(t) = err.downcast_ref::<T>() {
+            return Some(t);
+        }
+        err = err.source()?;
     }
 }
 
