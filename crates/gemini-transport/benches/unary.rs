@@ -102,7 +102,7 @@ fn process_cpu() -> Option<Duration> {
 #[derive(Clone)]
 enum Variant {
     Plain(Arc<Client<HttpConnector, Full<Bytes>>>, http::Uri),
-    Transport(HyperTransport, http::Uri),
+    Transport(Arc<HyperTransport>, http::Uri),
     Ours(HttpClient),
 }
 
@@ -246,7 +246,10 @@ fn bench(c: &mut Criterion) {
             "plain_hyper_util",
             Variant::Plain(Arc::new(plain), uri.clone()),
         ),
-        ("hyper_transport", Variant::Transport(transport_only, uri)),
+        (
+            "hyper_transport",
+            Variant::Transport(Arc::new(transport_only), uri),
+        ),
         ("http_client", Variant::Ours(ours)),
     ];
     let mut cpu: Vec<(u64, Vec<(f64, f64)>)> = Vec::new();
