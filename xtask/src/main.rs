@@ -120,13 +120,6 @@ fn ci() -> Result<(), String> {
     api_coverage()?;
     eprintln!("\n==> deps-check: cargo tree -p gemini-types -e normal");
     deps_check::run(&root())?;
-    // The official Python SDK (google-genai, pinned) against the emulator binary.
-    run(
-        "python-compat",
-        "bash",
-        &["tests/compat/python/run.sh"],
-        &[],
-    )?;
     eprintln!("\nxtask ci: all steps passed");
     Ok(())
 }

@@ -239,3 +239,29 @@ fn sse_payloads() {
     let body = "data: {\"a\":1}\r\n\r\ndata: {\"b\":\r\ndata: 2}\r\n\r\n: comment\r\nevent: x\r\ndata: 3\r\n\r\n";
     assert_eq!(sse_data(body), vec!["{\"a\":1}", "{\"b\":\n2}", "3"]);
 }
+
+/// The harness really reports a type that drops or rewrites data, with the JSON path.
+#[test]
+fn harness_reports_a_lossy_type() {
+    #[derive(serde::Deserialize, serde::Serialize)]
+    struct Lossy {
+        text: String,
+        #[serde(default)]
+        count: i32,
+    }
+    match common::round_trip::<Lossy>(
+        r#"{"text":"a","other":{"x":1},"count":1.5e0}"#,
+        Opts::default(),
+    ) {
+        common::Outcome::DecodeError(e) => assert!(e.contains("count"), "{e}"),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    match common::round_trip::<Lossy>(r#"{"text":"a","other":{"x":1}}"#, Opts::default()) {
+        common::Outcome::Lost(l) => {
+            let paths: Vec<&str> = l.iter().map(|l| l.path.as_str()).collect();
+            // `other` was dropped; `count` was invented (0 was not in the input).
+            assert_eq!(paths, ["$.other", "$.count"]);
+        }
+        other => panic!("expected a loss, got {other:?}"),
+    }
+}

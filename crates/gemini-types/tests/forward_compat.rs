@@ -11,7 +11,6 @@
 mod common;
 
 use common::decode;
-use gemini_types::GenerateContentResponse;
 use serde_json::{Value, json};
 
 /// A model turn as the API sends it: thought, function calls with ids and a signature, text.
@@ -38,6 +37,44 @@ fn baseline() -> Value {
         "modelVersion": "gemini-3-flash-preview",
         "responseId": "resp-1"
     })
+}
+
+/// Every document of the real corpus (all surfaces) with an unknown top-level field added (for a
+/// Live frame: inside `msg`). Returns `(file, unit, outcome)` for each unit.
+fn corpus_with_unknown_field() -> Option<Vec<(String, usize, common::Outcome)>> {
+    use common::corpus::{kind_for, manifest};
+    use common::kinds::Kind;
+    let real = common::spec_dir()?.join("real");
+    let mut out = Vec::new();
+    for doc in manifest(&real) {
+        let Some(kind) = kind_for(&doc.surface, &doc.message) else {
+            continue;
+        };
+        if kind == Kind::Empty {
+            continue;
+        }
+        let text = std::fs::read_to_string(real.join(&doc.file)).unwrap();
+        let units: Vec<&str> = if common::ext(&doc.file) == "jsonl" {
+            common::jsonl(&text)
+        } else {
+            vec![text.as_str()]
+        };
+        for (n, unit) in units.into_iter().enumerate() {
+            let mut v: Value = serde_json::from_str(unit).unwrap();
+            common::scrub_placeholders(&mut v);
+            let target = if kind == Kind::LiveFrame {
+                v.get_mut("msg")
+            } else {
+                Some(&mut v)
+            };
+            if let Some(Value::Object(o)) = target {
+                o.insert("zzNovelty".into(), serde_json::json!({"added": [1, 2]}));
+            }
+            let outcome = kind.check(&v.to_string(), doc.file.starts_with("requests/"));
+            out.push((doc.file.clone(), n + 1, outcome));
+        }
+    }
+    Some(out)
 }
 
 #[cfg(not(feature = "strict-unknown"))]
@@ -200,6 +237,39 @@ mod lenient {
         r.unwrap();
     }
 
+    /// Unknown top-level fields never fail, on any surface (types that are not history may drop
+    /// them; the history types are checked above).
+    #[test]
+    fn unknown_top_level_fields_never_fail_on_any_surface() {
+        let Some(results) = super::corpus_with_unknown_field() else {
+            common::skipped("forward_compat unknown fields");
+            return;
+        };
+        let failed: Vec<String> = results
+            .iter()
+            // Live client frames are requests to the server, which rejects unknown names (as the
+            // real service does); forward compatibility is about what the server sends.
+            .filter(|(f, _, o)| {
+                matches!(o, common::Outcome::DecodeError(e)
+                    if !(f.starts_with("live/") && e.starts_with("LiveClientMessage")))
+            })
+            .map(|(f, n, o)| format!("{f} #{n}: {}", o.describe()))
+            .collect();
+        assert!(results.len() > 1000, "only {} units", results.len());
+        assert!(
+            failed.is_empty(),
+            "{} of {} units failed to decode with an unknown field:\n{}",
+            failed.len(),
+            results.len(),
+            failed
+                .iter()
+                .take(30)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+
     #[test]
     fn injections_into_the_real_corpus() {
         let Some(spec) = spec_dir() else {
@@ -219,7 +289,7 @@ mod lenient {
                 continue;
             }
             let text = std::fs::read_to_string(real.join(file)).unwrap();
-            let docs: Vec<&str> = if common::ext(&file) == "jsonl" {
+            let docs: Vec<&str> = if common::ext(file) == "jsonl" {
                 jsonl(&text)
             } else {
                 vec![text.as_str()]
@@ -252,8 +322,37 @@ mod lenient {
 
 #[cfg(feature = "strict-unknown")]
 mod strict {
-    use super::{GenerateContentResponse, baseline, decode};
+    use super::{baseline, decode};
+    use gemini_types::GenerateContentResponse;
     use serde_json::{Value, json};
+
+    /// Drift detection works on every surface: an unknown top-level field is an error naming it.
+    #[test]
+    fn unknown_top_level_fields_are_errors_on_every_surface() {
+        let Some(results) = super::corpus_with_unknown_field() else {
+            crate::common::skipped("forward_compat strict unknown fields");
+            return;
+        };
+        let accepted: Vec<String> = results
+            .iter()
+            .filter(|(_, _, o)| {
+                !matches!(o, crate::common::Outcome::DecodeError(e) if e.contains("zzNovelty"))
+            })
+            .map(|(f, n, o)| format!("{f} #{n}: {}", o.describe()))
+            .collect();
+        assert!(
+            accepted.is_empty(),
+            "{} of {} units accepted an unknown field under strict-unknown:\n{}",
+            accepted.len(),
+            results.len(),
+            accepted
+                .iter()
+                .take(30)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
 
     /// Each injection alone must be rejected, naming what was unknown.
     #[test]

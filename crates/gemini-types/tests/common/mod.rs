@@ -16,6 +16,7 @@
 
 #![allow(dead_code, unreachable_pub)] // Each test crate uses a different subset of the harness.
 
+pub mod corpus;
 pub mod kinds;
 
 use std::fmt::{self, Write as _};
