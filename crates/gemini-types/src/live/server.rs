@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -18,8 +18,8 @@ use crate::{
 ///
 /// The server sends one message key (`setupComplete`, `serverContent`, `toolCall`, ...) and
 /// possibly a `usageMetadata` sibling. The key is decoded into [`ServerMessageType`]; any other
-/// key is kept in [`extra`](Self::extra) (or, when no known key is present, becomes
-/// [`ServerMessageType::Unknown`]) and is re-encoded unchanged.
+/// key, or a second message key, is kept in [`extra`](Self::extra) (or, when no known key is
+/// present, becomes [`ServerMessageType::Unknown`]) and is re-encoded unchanged.
 ///
 /// ```
 /// use gemini_types::BidiGenerateContentServerMessage;
@@ -266,6 +266,13 @@ impl<'de> Deserialize<'de> for BidiGenerateContentServerMessage {
                             msg.usage_metadata = Some(map.next_value()?);
                             continue;
                         }
+                        // A second message key (not expected from the server): kept raw rather
+                        // than failing the whole frame.
+                        _ if msg.message_type.is_some() => {
+                            let value: Value = map.next_value()?;
+                            msg.extra.insert(key, value);
+                            continue;
+                        }
                         "setupComplete" | "setup_complete" => T::SetupComplete(map.next_value()?),
                         "serverContent" | "server_content" => {
                             T::ServerContent(Box::new(map.next_value()?))
@@ -287,7 +294,7 @@ impl<'de> Deserialize<'de> for BidiGenerateContentServerMessage {
                             #[cfg(feature = "strict-unknown")]
                             {
                                 let _ = value;
-                                return Err(de::Error::custom(format_args!(
+                                return Err(serde::de::Error::custom(format_args!(
                                     "strict-unknown: unknown Live server message key `{key}`"
                                 )));
                             }
@@ -298,13 +305,6 @@ impl<'de> Deserialize<'de> for BidiGenerateContentServerMessage {
                             }
                         }
                     };
-                    if let Some(prev) = &msg.message_type {
-                        return Err(de::Error::custom(format_args!(
-                            "a Live server message has one message key, got `{}` and `{}`",
-                            prev.key(),
-                            kind.key()
-                        )));
-                    }
                     msg.message_type = Some(kind);
                 }
                 // No known kind but unknown keys: the first unknown key is the message.

@@ -154,11 +154,14 @@ fn oneof_violations_are_errors() {
         .is_err()
     );
     assert!(serde_json::from_value::<BidiGenerateContentClientMessage>(json!({})).is_err());
-    assert!(
-        serde_json::from_value::<BidiGenerateContentServerMessage>(json!({
-            "setupComplete": {}, "goAway": {"timeLeft": "1s"}
-        }))
-        .is_err()
+    // Two message keys: the first (in document order) is the message, the second kept raw.
+    let two = r#"{"setupComplete": {}, "goAway": {"timeLeft": "1s"}}"#;
+    let m: BidiGenerateContentServerMessage = serde_json::from_str(two).unwrap();
+    assert!(m.is_setup_complete());
+    assert_eq!(m.extra["goAway"], json!({"timeLeft": "1s"}));
+    assert_eq!(
+        serde_json::to_value(&m).unwrap(),
+        serde_json::from_str::<Value>(two).unwrap()
     );
     let err = serde_json::from_value::<BidiGenerateContentServerMessage>(json!({
         "goAway": {"timeLeft": "soon"}
