@@ -431,3 +431,77 @@ pub(crate) fn run(spec: &Path) -> Result<bool, String> {
     println!("api-coverage: {have}/{total} fields ({pct:.1}%)");
     Ok(have == total)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn inventory() -> Inventory {
+        let doc = json!({
+            "messages": {
+                "A": {"fields": [{"json": "inner", "type": "Inner"}, {"json": "b", "type": "B"}]},
+                "A.Inner": {"fields": [{"json": "x", "type": "int64"}]},
+                "B": {"fields": [{"json": "m", "type": "map<string,B>"}]},
+                "Inner": {"fields": [{"json": "wrong", "type": "string"}]},
+                "GetARequest": {"fields": [{"json": "name", "type": "string"}]},
+                "CreateARequest": {"fields": [{"json": "theA", "type": "A"}]}
+            },
+            "rpcs": [
+                {"name": "GetA", "signature": "( GetARequest ) returns ( A )", "http": [{"method": "GET"}]},
+                {"name": "CreateA", "signature": "( CreateARequest ) returns ( A )",
+                 "http": [{"method": "POST", "body": "the_a"}]},
+                {"name": "GenerateText", "signature": "( B ) returns ( B )", "http": [{"body": "*"}]}
+            ]
+        });
+        let dir = std::env::temp_dir().join(format!("xtask-cov-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("schema.json");
+        std::fs::write(&p, doc.to_string()).unwrap();
+        let inv = load_inventory(&p).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        inv
+    }
+
+    #[test]
+    fn proto_scoping_and_maps() {
+        let inv = inventory();
+        assert_eq!(inv.resolve("A", "Inner").as_deref(), Some("A.Inner"));
+        assert_eq!(inv.resolve("B", "Inner").as_deref(), Some("Inner"));
+        assert_eq!(inv.resolve("B", "map<string,B>").as_deref(), Some("B"));
+        assert_eq!(inv.resolve("A", "int64"), None);
+    }
+
+    #[test]
+    fn roots_follow_http_bodies_and_exclusions() {
+        let (roots, url_only) = inventory().roots();
+        // GetA: response only; CreateA: the body field's message; GenerateText is excluded.
+        assert!(roots.contains("A"));
+        assert!(!roots.contains("CreateARequest"));
+        assert!(!roots.contains("B"));
+        assert_eq!(url_only, ["GetARequest"]);
+        assert_eq!(snake("theA"), "the_a");
+    }
+
+    #[test]
+    fn properties_through_refs_options_and_oneofs() {
+        let defs = json!({
+            "P": {"oneOf": [
+                {"type": "object", "properties": {"text": {"type": "string"}}},
+                {"type": "object", "properties": {"blob": {"$ref": "#/$defs/Blob"}}}
+            ], "properties": {"meta": {"anyOf": [{"$ref": "#/$defs/Meta"}, {"type": "null"}]}}},
+            "Blob": {"properties": {"data": {"type": "string"}}},
+            "Meta": {"properties": {"list": {"type": "array", "items": {"$ref": "#/$defs/Blob"}}}}
+        });
+        let defs = defs.as_object().unwrap();
+        let mut props = BTreeMap::new();
+        collect_props(defs, &defs["P"], &mut props, &mut BTreeSet::new());
+        let keys: Vec<&str> = props.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["blob", "meta", "text"]);
+        assert!(props["blob"].contains("Blob"));
+        assert!(props["meta"].contains("Meta"));
+        let mut meta = BTreeMap::new();
+        collect_props(defs, &defs["Meta"], &mut meta, &mut BTreeSet::new());
+        assert!(meta["list"].contains("Blob"));
+    }
+}
