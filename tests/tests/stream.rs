@@ -171,3 +171,24 @@ async fn the_stream_type_can_be_stored() {
     let r = within(holder.stream.accumulate()).await.unwrap();
     assert_eq!(r.text().as_deref(), Some("You said: stored"));
 }
+
+#[tokio::test]
+async fn a_per_call_idle_timeout_catches_a_stall() {
+    let emu = emulator();
+    let client = client(&emu);
+    emu.script("streamGenerateContent")
+        .reply(Reply::model().stall_forever_after(1));
+    let mut stream = within(
+        client
+            .models()
+            .with_options(
+                gemini::RequestOptions::new().with_idle_timeout(Duration::from_millis(300)),
+            )
+            .generate_content_stream(MODEL, PROMPT),
+    )
+    .await
+    .unwrap();
+    assert!(within(stream.next()).await.unwrap().is_ok());
+    let e = within(stream.next()).await.unwrap().unwrap_err();
+    assert!(matches!(&e, Error::Timeout(t) if t.is_idle()), "{e:?}");
+}

@@ -1,18 +1,9 @@
-//! Folding several responses into one: the chunks of a stream, or the hops of a continued
-//! answer.
+//! Folding the hops of a continued answer into one response (stream chunks within a hop are
+//! folded by `gemini_types::StreamAccumulator`).
 
 use gemini_types::{Candidate, Content, GenerateContentResponse, Part, PartData, UsageMetadata};
 
-/// How token counts combine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Usage {
-    /// Stream chunks: each chunk's usage is cumulative, the last one wins.
-    Last,
-    /// Continuation hops: each hop is billed separately, counts add up.
-    Sum,
-}
-
-/// Appends `next` to `acc`.
+/// Appends the hop `next` to `acc`: the same request continued with a continuation token.
 ///
 /// Per candidate (matched by `index`): parts are appended in order, and a plain text part is
 /// joined to the previous text part when that one carries no `thoughtSignature` and both are
@@ -20,8 +11,9 @@ pub(crate) enum Usage {
 /// the unary call returns. A signature always stays on the text it arrived with (it moves onto
 /// the joined part, which ends with that text). Function calls and every other part kind are
 /// kept whole. The latest finish reason, finish message, continuation token, safety ratings,
-/// grounding and logprobs win; the first prompt feedback is kept.
-pub(crate) fn fold(acc: &mut GenerateContentResponse, next: GenerateContentResponse, usage: Usage) {
+/// grounding and logprobs win; the first prompt feedback is kept. Each hop is billed on its
+/// own, so token counts add up.
+pub(crate) fn fold_hops(acc: &mut GenerateContentResponse, next: GenerateContentResponse) {
     let GenerateContentResponse {
         candidates,
         prompt_feedback,
@@ -43,9 +35,9 @@ pub(crate) fn fold(acc: &mut GenerateContentResponse, next: GenerateContentRespo
         acc.prompt_feedback = prompt_feedback;
     }
     if let Some(u) = usage_metadata {
-        match (usage, acc.usage_metadata.as_mut()) {
-            (Usage::Sum, Some(a)) => add_usage(a, &u),
-            _ => acc.usage_metadata = Some(u),
+        match acc.usage_metadata.as_mut() {
+            Some(a) => add_usage(a, &u),
+            None => acc.usage_metadata = Some(u),
         }
     }
     replace_some(&mut acc.model_version, model_version);
@@ -139,7 +131,8 @@ fn joinable(last: &Part, next: &Part) -> bool {
         && plain(next)
 }
 
-fn is_blank(p: &Part) -> bool {
+/// An empty text part with nothing else on it.
+pub(crate) fn is_blank(p: &Part) -> bool {
     matches!(&p.data, PartData::Text(t) if t.is_empty())
         && p.thought_signature.is_none()
         && p.thought.is_none()
@@ -223,20 +216,18 @@ mod tests {
             json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [{"text": "Hel"}]}}],
             "usageMetadata": {"promptTokenCount": 3}}),
         );
-        fold(
+        fold_hops(
             &mut acc,
             resp(
                 json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [{"text": "lo"}]}}]}),
             ),
-            Usage::Last,
         );
-        fold(
+        fold_hops(
             &mut acc,
             resp(
                 json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [{"text": "", "thoughtSignature": "AAAA"}]},
             "finishReason": "STOP"}], "usageMetadata": {"promptTokenCount": 3, "candidatesTokenCount": 2, "totalTokenCount": 5}}),
             ),
-            Usage::Last,
         );
         let v = serde_json::to_value(&acc).unwrap();
         assert_eq!(
@@ -252,17 +243,15 @@ mod tests {
         let mut acc = resp(
             json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "a", "thoughtSignature": "AAAA"}]}}]}),
         );
-        fold(
+        fold_hops(
             &mut acc,
             resp(json!({"candidates": [{"content": {"parts": [{"text": "b"}]}}]})),
-            Usage::Last,
         );
-        fold(
+        fold_hops(
             &mut acc,
             resp(json!({"candidates": [{"content": {"parts": [
             {"functionCall": {"name": "f", "args": {}}, "thoughtSignature": "BBBB"},
             {"functionCall": {"name": "g", "args": {}}}]}}]})),
-            Usage::Last,
         );
         let v = serde_json::to_value(&acc).unwrap();
         assert_eq!(
@@ -279,19 +268,17 @@ mod tests {
         let mut acc = resp(
             json!({"candidates": [{"content": {"parts": [{"functionCall": {"name": "f", "args": {}}}]}}]}),
         );
-        fold(
+        fold_hops(
             &mut acc,
             resp(
                 json!({"candidates": [{"content": {"parts": [{"text": ""}]}, "finishReason": "STOP"}]}),
             ),
-            Usage::Last,
         );
         assert_eq!(acc.parts().len(), 1);
         let mut acc = resp(json!({"candidates": [{"content": {"parts": [{"text": ""}]}}]}));
-        fold(
+        fold_hops(
             &mut acc,
             resp(json!({"candidates": [{"content": {"parts": [{"text": "Hi"}]}}]})),
-            Usage::Last,
         );
         assert_eq!(
             serde_json::to_value(acc.parts()).unwrap(),
@@ -304,10 +291,9 @@ mod tests {
         let mut acc = resp(
             json!({"candidates": [{"content": {"parts": [{"text": "hmm", "thought": true}]}}]}),
         );
-        fold(
+        fold_hops(
             &mut acc,
             resp(json!({"candidates": [{"content": {"parts": [{"text": "answer"}]}}]})),
-            Usage::Last,
         );
         assert_eq!(acc.parts().len(), 2);
         assert_eq!(acc.text().as_deref(), Some("answer"));
@@ -320,14 +306,13 @@ mod tests {
             "continuationToken": "dG9r"}], "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 5, "totalTokenCount": 15,
             "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 10}]}}),
         );
-        fold(
+        fold_hops(
             &mut acc,
             resp(
                 json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "two"}]}, "finishReason": "STOP"}],
             "usageMetadata": {"promptTokenCount": 15, "candidatesTokenCount": 3, "totalTokenCount": 18,
             "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 15}]}}),
             ),
-            Usage::Sum,
         );
         assert_eq!(acc.text().as_deref(), Some("one two"));
         assert!(acc.continuation_token().is_none());
@@ -348,12 +333,11 @@ mod tests {
         let mut acc = resp(
             json!({"candidates": [{"index": 0, "content": {"parts": [{"text": "a"}]}}, {"index": 1, "content": {"parts": [{"text": "x"}]}}]}),
         );
-        fold(
+        fold_hops(
             &mut acc,
             resp(
                 json!({"candidates": [{"index": 1, "content": {"parts": [{"text": "y"}]}}, {"index": 0, "content": {"parts": [{"text": "b"}]}}]}),
             ),
-            Usage::Last,
         );
         assert_eq!(acc.candidate_at(0).unwrap().text().as_deref(), Some("ab"));
         assert_eq!(acc.candidate_at(1).unwrap().text().as_deref(), Some("xy"));

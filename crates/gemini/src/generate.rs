@@ -3,7 +3,7 @@
 use gemini_types::{Content, FinishReason, GenerateContentRequest, GenerateContentResponse, Role};
 use http::Method;
 
-use crate::fold::{Usage, fold};
+use crate::fold::{fold_hops, is_blank};
 use crate::{Error, Models, call};
 
 /// The continuation token of `response` when it asks to be continued.
@@ -16,11 +16,16 @@ pub(crate) fn continuation_token(response: &GenerateContentResponse) -> Option<b
 }
 
 /// The model's turn of `response` as it goes back into the conversation: the first
-/// candidate's content exactly as received (role set to `model` if the server left it out).
+/// candidate's content exactly as received (role set to `model` if the server left it out),
+/// minus empty text parts that carry nothing else (streams end with one; the API rejects
+/// empty text parameters), unless that would leave no part.
 pub(crate) fn model_turn(response: &GenerateContentResponse) -> Option<Content> {
     let mut content = response.content()?.clone();
     if content.role.is_none() {
         content.role = Some(Role::Model);
+    }
+    if content.parts.iter().any(|p| !is_blank(p)) {
+        content.parts.retain(|p| !is_blank(p));
     }
     Some(content)
 }
@@ -61,7 +66,7 @@ impl Models {
             request.continuation_token = Some(token);
             let next = self.send_once(path, request).await;
             request.continuation_token = None;
-            fold(&mut response, next?, Usage::Sum);
+            fold_hops(&mut response, next?);
         }
         Ok(response)
     }

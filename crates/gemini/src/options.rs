@@ -38,6 +38,7 @@ pub struct RequestOptions {
     pub(crate) transport: gemini_transport::RequestOptions,
     pub(crate) extra_body: Option<Value>,
     pub(crate) continuation: Option<Continuation>,
+    pub(crate) idle_timeout: Option<Duration>,
 }
 
 impl RequestOptions {
@@ -54,10 +55,12 @@ impl RequestOptions {
         self
     }
 
-    /// The longest wait for the next chunk of a response body (a stalled stream).
+    /// The longest wait for the next chunk of a stream once it started (a stalled stream);
+    /// replaces the client's idle timeout for this call's streams.
     #[must_use]
     pub fn with_idle_timeout(mut self, timeout: Duration) -> Self {
         self.transport = self.transport.with_idle_timeout(timeout);
+        self.idle_timeout = Some(timeout);
         self
     }
 
@@ -104,6 +107,11 @@ impl RequestOptions {
     /// The extra headers.
     pub fn headers(&self) -> &http::HeaderMap {
         self.transport.headers()
+    }
+
+    /// The idle timeout override, if set.
+    pub fn idle_timeout(&self) -> Option<Duration> {
+        self.idle_timeout
     }
 
     /// The extra body, if set.

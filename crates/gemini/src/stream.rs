@@ -9,12 +9,14 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use futures_core::{FusedStream, Stream};
 use gemini_transport::BoxFuture;
-use gemini_types::{Content, FinishReason, GenerateContentRequest, GenerateContentResponse};
+use gemini_types::{
+    Content, FinishReason, GenerateContentRequest, GenerateContentResponse, StreamAccumulator,
+};
 use http::Method;
 
 use crate::call::{self, Events};
-use crate::fold::{Usage, fold};
-use crate::{Error, Models};
+use crate::fold::fold_hops;
+use crate::{Error, Models, RequestOptions};
 
 /// The answer of [`Models::generate_content_stream`] as it is generated: a
 /// `futures_core::Stream` of `Result<GenerateContentResponse, Error>`, each item one chunk (a
@@ -71,7 +73,7 @@ struct Ctx {
     /// The token of the current hop's last chunk, if it asked to be continued.
     pending_token: Option<Bytes>,
     /// The current round folded so far, kept when a tool round or a chat needs it.
-    round: Option<GenerateContentResponse>,
+    round: StreamAccumulator,
     keep_round: bool,
     /// Keep the conversation turns (chats).
     record: bool,
@@ -126,7 +128,7 @@ impl GenerateContentStream {
                 hop_serial: 0,
                 round_serial: 0,
                 pending_token: None,
-                round: None,
+                round: StreamAccumulator::new(),
                 keep_round,
                 record,
                 turns: Vec::new(),
@@ -184,9 +186,9 @@ impl GenerateContentStream {
                 };
             }
         }
-        let turn = ctx
-            .round
-            .take()
+        let round = std::mem::take(&mut ctx.round);
+        let turn = (!round.is_empty())
+            .then(|| round.finish())
             .and_then(|r| crate::generate::model_turn(&r));
         if let Some(tools) = &ctx.models.tools {
             if ctx.rounds < tools.max_rounds() && tools.should_answer(turn.as_ref()) {
@@ -239,7 +241,7 @@ impl GenerateContentStream {
             }
         }
         if ctx.keep_round {
-            fold_into(&mut ctx.round, Some(chunk.clone()), Usage::Last);
+            ctx.round.push(chunk.clone());
         }
     }
 }
@@ -248,7 +250,7 @@ impl GenerateContentStream {
 #[derive(Default)]
 pub(crate) struct Accumulated {
     total: Option<GenerateContentResponse>,
-    hop: Option<GenerateContentResponse>,
+    hop: StreamAccumulator,
     serials: (u64, u64),
 }
 
@@ -258,36 +260,36 @@ impl Accumulated {
         if serials.1 != self.serials.1 {
             // A new function-calling round: only the final round's answer is returned.
             self.total = None;
-            self.hop = None;
+            self.hop = StreamAccumulator::new();
         } else if serials.0 != self.serials.0 {
-            fold_into(&mut self.total, self.hop.take(), Usage::Sum);
+            self.end_hop();
         }
         self.serials = serials;
-        fold_into(&mut self.hop, Some(chunk), Usage::Last);
+        self.hop.push(chunk);
+    }
+
+    /// Merges the finished hop into the total (hops are billed separately: counts add up).
+    fn end_hop(&mut self) {
+        let hop = std::mem::take(&mut self.hop);
+        if hop.is_empty() {
+            return;
+        }
+        let hop = hop.finish();
+        match &mut self.total {
+            Some(total) => fold_hops(total, hop),
+            None => self.total = Some(hop),
+        }
     }
 
     /// The folded response (empty when there was no chunk).
     pub(crate) fn finish(mut self) -> GenerateContentResponse {
-        fold_into(&mut self.total, self.hop.take(), Usage::Sum);
+        self.end_hop();
         self.total.unwrap_or_default()
     }
 }
 
 fn fail_later(e: Error) -> State {
     State::Opening(Box::pin(async move { Err(e) }))
-}
-
-fn fold_into(
-    acc: &mut Option<GenerateContentResponse>,
-    next: Option<GenerateContentResponse>,
-    usage: Usage,
-) {
-    if let Some(next) = next {
-        match acc {
-            Some(a) => fold(a, next, usage),
-            None => *acc = Some(next),
-        }
-    }
 }
 
 /// Starts opening one hop (the request body is encoded now, so the future owns everything).
@@ -305,7 +307,8 @@ fn open_hop(
         options,
     );
     let client = models.client.clone();
-    Ok(async move { call::open_events(&client, spec).await })
+    let idle = options.and_then(RequestOptions::idle_timeout);
+    Ok(async move { call::open_events(&client, spec, idle).await })
 }
 
 impl Stream for GenerateContentStream {
