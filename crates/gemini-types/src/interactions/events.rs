@@ -102,6 +102,7 @@ impl Event {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InteractionEvent {
     /// The event id.
@@ -111,7 +112,8 @@ pub struct InteractionEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction: Option<Interaction>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -119,6 +121,7 @@ pub struct InteractionEvent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StatusUpdateEvent {
     /// The event id.
@@ -137,7 +140,8 @@ pub struct StatusUpdateEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -145,6 +149,7 @@ pub struct StatusUpdateEvent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StepStartEvent {
     /// The event id.
@@ -157,7 +162,8 @@ pub struct StepStartEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<Step>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -165,6 +171,7 @@ pub struct StepStartEvent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ContentStartEvent {
     /// The event id.
@@ -177,7 +184,8 @@ pub struct ContentStartEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Value>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -185,6 +193,7 @@ pub struct ContentStartEvent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeltaEvent {
     /// The event id.
@@ -200,7 +209,8 @@ pub struct DeltaEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -208,6 +218,7 @@ pub struct DeltaEvent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StopEvent {
     /// The event id.
@@ -223,7 +234,8 @@ pub struct StopEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_usage: Option<Value>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -231,6 +243,7 @@ pub struct StopEvent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ErrorEvent {
     /// The event id.
@@ -240,7 +253,8 @@ pub struct ErrorEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<InteractionError>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -303,6 +317,7 @@ crate::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Delta {
     /// The delta kind.
@@ -348,7 +363,8 @@ pub struct Delta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Value>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 

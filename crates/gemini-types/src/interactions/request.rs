@@ -54,6 +54,7 @@ crate::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateInteractionRequest {
     /// The model id, e.g. `gemini-3-flash-preview` (no `models/` prefix).
@@ -120,7 +121,8 @@ pub struct CreateInteractionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<Value>,
     /// Fields this SDK version does not know, sent verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -337,6 +339,7 @@ impl schemars::JsonSchema for Input {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GenerationConfig {
     /// Sampling temperature.
@@ -391,7 +394,8 @@ pub struct GenerationConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<Value>,
     /// Fields this SDK version does not know, sent verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -429,6 +433,7 @@ impl GenerationConfig {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AgentConfig {
     /// The agent kind, e.g. `deep-research`.
@@ -444,7 +449,8 @@ pub struct AgentConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collaborative_planning: Option<bool>,
     /// Fields this SDK version does not know, sent verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -462,6 +468,7 @@ impl AgentConfig {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SafetySetting {
     /// The harm category.
@@ -471,7 +478,8 @@ pub struct SafetySetting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<String>,
     /// Fields this SDK version does not know, sent verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -479,6 +487,7 @@ pub struct SafetySetting {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct WebhookConfig {
     /// Webhook URLs.
@@ -488,6 +497,7 @@ pub struct WebhookConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_metadata: Option<Value>,
     /// Fields this SDK version does not know, sent verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }

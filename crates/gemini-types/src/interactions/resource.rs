@@ -36,6 +36,7 @@ crate::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Interaction {
     /// The interaction id (`v1_...`); pass it as `previous_interaction_id` to continue.
@@ -94,7 +95,8 @@ pub struct Interaction {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<InteractionError>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -149,6 +151,7 @@ impl Interaction {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Usage {
     /// Input tokens.
@@ -184,9 +187,18 @@ pub struct Usage {
     /// Grounding tool invocation counts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grounding_tool_count: Vec<Value>,
-    /// Fields this SDK version does not know (e.g. `raw_prompt_token`,
-    /// `model_invocation_token_counts`), kept verbatim.
-    #[serde(flatten)]
+    /// Raw prompt tokens before processing (seen on video inputs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_prompt_token: Option<i64>,
+    /// Per-model-invocation token details (`prompt_tokens_details`, ...), kept raw.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_invocation_token_counts: Vec<Value>,
+    /// The same, excluding grounding invocations, kept raw.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub non_grounding_model_invocation_token_counts: Vec<Value>,
+    /// Fields this SDK version does not know, kept verbatim.
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -194,6 +206,7 @@ pub struct Usage {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ModalityTokens {
     /// The modality (`text`, `image`, `audio`, `video`, `document`).
@@ -203,7 +216,8 @@ pub struct ModalityTokens {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokens: Option<i64>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -212,6 +226,7 @@ pub struct ModalityTokens {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InteractionError {
     /// The error code, e.g. `invalid_request`.
@@ -221,7 +236,8 @@ pub struct InteractionError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -237,12 +253,14 @@ pub struct InteractionError {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// The error.
     #[serde(default)]
     pub error: InteractionError,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }

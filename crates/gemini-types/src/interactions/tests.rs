@@ -195,13 +195,21 @@ fn agent_form() {
                "agent_config": {"type": "deep-research"},
                "input": "Research tides", "background": true})
     );
-    let back: CreateInteractionRequest = serde_json::from_value(json!({
+    let raw = json!({
         "agent": "a", "agent_config": {"type": "dynamic", "collaborative_planning": false, "new_knob": 1}
-    }))
-    .unwrap();
-    let cfg = back.agent_config.unwrap();
-    assert_eq!(cfg.collaborative_planning, Some(false));
-    assert_eq!(cfg.extra["new_knob"], 1);
+    });
+    #[cfg(not(feature = "strict-unknown"))]
+    {
+        let back: CreateInteractionRequest = serde_json::from_value(raw).unwrap();
+        let cfg = back.agent_config.unwrap();
+        assert_eq!(cfg.collaborative_planning, Some(false));
+        assert_eq!(cfg.extra["new_knob"], 1);
+    }
+    #[cfg(feature = "strict-unknown")]
+    {
+        let err = serde_json::from_value::<CreateInteractionRequest>(raw).unwrap_err();
+        assert!(err.to_string().contains("new_knob"), "{err}");
+    }
 }
 
 #[test]

@@ -74,6 +74,7 @@ impl Tool {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct FunctionTool {
     /// The function name.
@@ -86,7 +87,8 @@ pub struct FunctionTool {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Value>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -94,13 +96,15 @@ pub struct FunctionTool {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GoogleSearchTool {
     /// Which searches to allow (e.g. `web_search`, `image_search`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub search_types: Vec<String>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -108,6 +112,7 @@ pub struct GoogleSearchTool {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct FileSearchTool {
     /// Store names, `fileSearchStores/...`.
@@ -124,7 +129,8 @@ pub struct FileSearchTool {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_filter: Option<String>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -132,6 +138,7 @@ pub struct FileSearchTool {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct McpServerTool {
     /// The server's name.
@@ -144,7 +151,8 @@ pub struct McpServerTool {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<serde_json::Map<String, Value>>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }
 
@@ -152,9 +160,11 @@ pub struct McpServerTool {
 /// `type` is kept verbatim.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ToolOptions {
     /// The tool's options, kept verbatim.
-    #[serde(flatten)]
+    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
+    #[cfg_attr(feature = "strict-unknown", serde(skip))]
     pub extra: Extra,
 }

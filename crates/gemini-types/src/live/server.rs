@@ -268,7 +268,7 @@ impl<'de> Deserialize<'de> for BidiGenerateContentServerMessage {
                         }
                         // A second message key (not expected from the server): kept raw rather
                         // than failing the whole frame.
-                        _ if msg.message_type.is_some() => {
+                        k if msg.message_type.is_some() && is_message_key(k) => {
                             let value: Value = map.next_value()?;
                             msg.extra.insert(key, value);
                             continue;
@@ -321,6 +321,29 @@ impl<'de> Deserialize<'de> for BidiGenerateContentServerMessage {
         }
         deserializer.deserialize_map(V)
     }
+}
+
+/// Whether `key` names a known server message kind (camelCase or snake_case).
+fn is_message_key(key: &str) -> bool {
+    matches!(
+        key,
+        "setupComplete"
+            | "setup_complete"
+            | "serverContent"
+            | "server_content"
+            | "toolCall"
+            | "tool_call"
+            | "toolCallCancellation"
+            | "tool_call_cancellation"
+            | "goAway"
+            | "go_away"
+            | "sessionResumptionUpdate"
+            | "session_resumption_update"
+            | "voiceActivityDetectionSignal"
+            | "voice_activity_detection_signal"
+            | "voiceActivity"
+            | "voice_activity"
+    )
 }
 
 #[cfg(feature = "schemars")]
