@@ -18,7 +18,7 @@
 ///     }
 /// }
 /// assert_eq!(Fruit::Apple.as_str(), "APPLE");
-/// let f: Fruit = serde_json::from_str("\"KIWI\"").unwrap();
+/// let f = Fruit::from_wire("KIWI"); // what deserializing `"KIWI"` gives (unless `strict-unknown`)
 /// assert_eq!(f, Fruit::Unknown("KIWI".into()));
 /// assert_eq!(serde_json::to_string(&f).unwrap(), "\"KIWI\"");
 /// ```
