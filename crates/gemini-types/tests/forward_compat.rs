@@ -40,7 +40,7 @@ fn baseline() -> Value {
 }
 
 /// Every document of the real corpus (all surfaces) with an unknown top-level field added (for a
-/// Live frame: inside `msg`). Returns `(file, unit, outcome)` for each unit.
+/// Live frame: inside `msg`). Returns `(surface/file, unit, outcome)` for each unit.
 fn corpus_with_unknown_field() -> Option<Vec<(String, usize, common::Outcome)>> {
     use common::corpus::{kind_for, manifest};
     use common::kinds::Kind;
@@ -71,7 +71,7 @@ fn corpus_with_unknown_field() -> Option<Vec<(String, usize, common::Outcome)>> 
                 o.insert("zzNovelty".into(), serde_json::json!({"added": [1, 2]}));
             }
             let outcome = kind.check(&v.to_string(), doc.file.starts_with("requests/"));
-            out.push((doc.file.clone(), n + 1, outcome));
+            out.push((format!("{}: {}", doc.surface, doc.file), n + 1, outcome));
         }
     }
     Some(out)
@@ -251,7 +251,7 @@ mod lenient {
             // real service does); forward compatibility is about what the server sends.
             .filter(|(f, _, o)| {
                 matches!(o, common::Outcome::DecodeError(e)
-                    if !(f.starts_with("live/") && e.starts_with("LiveClientMessage")))
+                    if !(f.starts_with("live: ") && e.starts_with("LiveClientMessage")))
             })
             .map(|(f, n, o)| format!("{f} #{n}: {}", o.describe()))
             .collect();
