@@ -3,7 +3,7 @@
 //!
 //! Most users want the `gemini` crate, which builds on this one. Use `gemini-transport`
 //! directly to plug in your own HTTP stack (implement [`Transport`]), to call an endpoint the
-//! facade does not cover yet, or to test with [`MockTransport`].
+//! facade does not cover yet, or to test with `MockTransport` (feature `test-util`).
 //!
 //! Layers, bottom up:
 //!
@@ -43,7 +43,7 @@
 //! | feature | default | adds |
 //! |---|---|---|
 //! | `hyper` | yes | [`HyperTransport`], [`TokioSleeper`], and the defaults of [`HttpClient::builder`] |
-//! | `test-util` | no | [`MockTransport`], [`TestClock`], [`RecordingSleeper`] |
+//! | `test-util` | no | `MockTransport`, `TestClock`, `RecordingSleeper` |
 //!
 //! Without `hyper`, pass a transport, a timer and a retry sleeper to the builder.
 //!
