@@ -10,6 +10,9 @@
 //! ```text
 //! cargo bench -p gemini --bench facade_vs_plain
 //! ```
+//!
+//! With `GEMINI_BENCH_NO_TIMEOUTS=1` the facade runs without timeouts and retries, to show
+//! what the timers and the retry loop cost.
 
 // A benchmark harness: failing loudly is the right behaviour.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -364,12 +367,16 @@ fn bench(c: &mut Criterion) {
             .proxy(gemini::transport::ProxyConfig::none())
             .build()
             .unwrap();
-        Client::builder()
+        let mut builder = Client::builder()
             .api_key("bench-key")
             .base_url(&base)
-            .transport(Arc::new(transport))
-            .build()
-            .unwrap()
+            .transport(Arc::new(transport));
+        if std::env::var_os("GEMINI_BENCH_NO_TIMEOUTS").is_some() {
+            builder = builder
+                .timeouts(gemini::Timeouts::none())
+                .retry_policy(gemini::RetryPolicy::disabled());
+        }
+        builder.build().unwrap()
     };
     let variants = [
         Variant::Plain {
