@@ -120,6 +120,14 @@ fn ci() -> Result<(), String> {
     api_coverage()?;
     eprintln!("\n==> deps-check: cargo tree -p gemini-types -e normal");
     deps_check::run(&root())?;
+    // The official Python SDK (google-genai, pinned) against the emulator binary. Last, so that
+    // its closing `python-compat: N passed, N failed` line ends the run.
+    run(
+        "python-compat",
+        "bash",
+        &["tests/compat/python/run.sh"],
+        &[],
+    )?;
     eprintln!("\nxtask ci: all steps passed");
     Ok(())
 }
