@@ -241,9 +241,10 @@ impl HttpClient {
     /// [`Error::api`] error.
     pub async fn execute(&self, spec: RequestSpec) -> Result<Response<Bytes>, Error> {
         let total = spec.options.timeout.or(self.inner.config.timeouts.total);
-        self.run(&spec, total, |this, req, deadline| {
+        let per_call = self.attempt_timeouts(&spec);
+        self.run(&spec, total, move |this, req, deadline| {
             Box::pin(async move {
-                let resp = this.send_attempt(req, deadline).await?;
+                let resp = this.send_attempt(req, deadline, per_call).await?;
                 let (parts, body) = resp.into_parts();
                 let bytes = body.collect().await?;
                 if !parts.status.is_success() {
@@ -272,9 +273,10 @@ impl HttpClient {
         spec: RequestSpec,
     ) -> Result<Response<ResponseBody>, Error> {
         let total = spec.options.timeout;
-        self.run(&spec, total, |this, req, deadline| {
+        let per_call = self.attempt_timeouts(&spec);
+        self.run(&spec, total, move |this, req, deadline| {
             Box::pin(async move {
-                let resp = this.send_attempt(req, deadline).await?;
+                let resp = this.send_attempt(req, deadline, per_call).await?;
                 let (parts, mut body) = resp.into_parts();
                 if !parts.status.is_success() {
                     let bytes = body.collect().await?;
@@ -409,15 +411,28 @@ impl HttpClient {
         Ok(())
     }
 
+    /// The response-headers and idle timeouts of one call: the per-call
+    /// [`RequestOptions`](crate::RequestOptions) override the client's configuration.
+    fn attempt_timeouts(&self, spec: &RequestSpec) -> AttemptTimeouts {
+        let config = &self.inner.config.timeouts;
+        AttemptTimeouts {
+            response_headers: spec
+                .options
+                .response_headers_timeout
+                .or(config.response_headers),
+            idle: spec.options.idle_timeout.or(config.idle),
+        }
+    }
+
     /// Sends one request under one timer (the response-headers timeout or the total deadline,
     /// whichever is sooner); gives the body the idle timeout and the rest of the deadline.
     async fn send_attempt(
         &self,
         req: Request<Bytes>,
         deadline: Option<Deadline>,
+        timeouts: AttemptTimeouts,
     ) -> Result<Response<ResponseBody>, Error> {
         let inner = &*self.inner;
-        let timeouts = &inner.config.timeouts;
         let remaining = |d: &Deadline| d.at.saturating_duration_since(inner.clock.now());
         let timer = match (timeouts.response_headers, &deadline) {
             (Some(t), Some(d)) => {
@@ -635,4 +650,11 @@ mod tests {
         assert!(s.len() <= SNIPPET_LEN + 3);
         assert!(!e.to_string().contains("SECRET"));
     }
+}
+
+/// The per-attempt timeouts of one call, after per-call overrides.
+#[derive(Clone, Copy, Debug)]
+struct AttemptTimeouts {
+    response_headers: Option<Duration>,
+    idle: Option<Duration>,
 }

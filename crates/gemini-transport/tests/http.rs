@@ -530,3 +530,36 @@ async fn absolute_urls_get_the_key_only_on_the_configured_origin() {
         assert_eq!(seen[0].uri.path(), "/upload/v1beta/files");
     }
 }
+
+#[tokio::test]
+async fn per_call_header_timeout_overrides_the_client() {
+    let addr = support::silent().await;
+    let time = Time::new();
+    // The client's own header timeout is long; the call's override must win.
+    let client = support::client_with(
+        &format!("http://{addr}"),
+        support::transport(),
+        &time,
+        |c| c.with_timeouts(Timeouts::default().with_response_headers(Duration::from_secs(300))),
+    );
+    let spec = generate()
+        .options(RequestOptions::new().with_response_headers_timeout(Duration::from_millis(200)));
+    let err = within(10, client.execute(spec)).await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::ResponseHeaders));
+    assert_eq!(err.attempts(), 1);
+}
+
+#[tokio::test]
+async fn per_call_idle_timeout_overrides_the_client() {
+    let server = support::serve(|_, _| support::stalled("data: {\"a\": 1}\r\n\r\n")).await;
+    let time = Time::new();
+    let client = support::client_with(&server.url(), support::transport(), &time, |c| {
+        c.with_timeouts(Timeouts::default().with_idle(Duration::from_secs(300)))
+    });
+    let spec = RequestSpec::post("models/m:streamGenerateContent")
+        .query("alt", "sse")
+        .options(RequestOptions::new().with_idle_timeout(Duration::from_millis(200)));
+    let err = within(10, client.execute(spec)).await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Idle));
+    assert_eq!(err.attempts(), 1);
+}
