@@ -63,19 +63,12 @@ pub(crate) async fn unary<T: DeserializeOwned>(
 }
 
 /// Opens a streaming call (`alt=sse`) and decodes its events.
-pub(crate) async fn open_events(
-    client: &Client,
-    spec: RequestSpec,
-    idle: Option<std::time::Duration>,
-) -> Result<Events, Error> {
+pub(crate) async fn open_events(client: &Client, spec: RequestSpec) -> Result<Events, Error> {
+    // The transport applies the idle timeout, the per-call override included (it travels in
+    // the spec's transport options), so the body is not wrapped a second time here.
     let response = Box::pin(client.http().execute_streaming(spec.query("alt", "sse"))).await?;
-    let mut body = response.into_body();
-    if let Some(idle) = idle {
-        // The per-call override (the transport applies the client's idle timeout).
-        body = body.with_idle_timeout(idle, client.http().timer().clone());
-    }
     Ok(Events {
-        sse: SseStream::new(body),
+        sse: SseStream::new(response.into_body()),
         done: false,
     })
 }

@@ -99,8 +99,7 @@ impl Raw {
         let options = self.options.as_deref();
         let body = call::encode(body, options)?;
         let spec = call::spec(Method::POST, path.to_owned(), Some(body), options);
-        let idle = options.and_then(RequestOptions::idle_timeout);
-        let events = call::open_events(&self.client, spec, idle).await?;
+        let events = call::open_events(&self.client, spec).await?;
         Ok(RawStream { events })
     }
 }

@@ -16,7 +16,7 @@ use http::Method;
 
 use crate::call::{self, Events};
 use crate::fold::fold_hops;
-use crate::{Error, Models, RequestOptions};
+use crate::{Error, Models};
 
 /// The answer of [`Models::generate_content_stream`] as it is generated: a
 /// `futures_core::Stream` of `Result<GenerateContentResponse, Error>`, each item one chunk (a
@@ -307,8 +307,7 @@ fn open_hop(
         options,
     );
     let client = models.client.clone();
-    let idle = options.and_then(RequestOptions::idle_timeout);
-    Ok(async move { call::open_events(&client, spec, idle).await })
+    Ok(async move { call::open_events(&client, spec).await })
 }
 
 impl Stream for GenerateContentStream {
