@@ -454,7 +454,10 @@ mod tests {
                 {"name": "GenerateText", "signature": "( B ) returns ( B )", "http": [{"body": "*"}]}
             ]
         });
-        let dir = std::env::temp_dir().join(format!("xtask-cov-{}", std::process::id()));
+        // Tests run in parallel threads of one process: each call needs its own directory.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("xtask-cov-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("schema.json");
         std::fs::write(&p, doc.to_string()).unwrap();
