@@ -438,6 +438,8 @@ mod tests {
     use serde_json::json;
 
     fn inventory() -> Inventory {
+        // Tests run in parallel threads of one process: each call needs its own directory.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let doc = json!({
             "messages": {
                 "A": {"fields": [{"json": "inner", "type": "Inner"}, {"json": "b", "type": "B"}]},
@@ -454,8 +456,6 @@ mod tests {
                 {"name": "GenerateText", "signature": "( B ) returns ( B )", "http": [{"body": "*"}]}
             ]
         });
-        // Tests run in parallel threads of one process: each call needs its own directory.
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("xtask-cov-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

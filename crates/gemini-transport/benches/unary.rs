@@ -201,13 +201,8 @@ fn cpu_per_request(
         .collect()
 }
 
-fn bench(c: &mut Criterion) {
-    let (_server, port) = spawn_server();
-    // One client thread: the CPU time is then the requests' work, not idle workers spinning.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+/// The three clients under test, built on `rt`.
+fn variants(rt: &tokio::runtime::Runtime, port: u16) -> [(&'static str, Variant); 3] {
     let base = format!("http://127.0.0.1:{port}");
     let plain = {
         let mut http = HttpConnector::new();
@@ -241,7 +236,7 @@ fn bench(c: &mut Criterion) {
             .build()
             .unwrap()
     };
-    let variants = [
+    [
         (
             "plain_hyper_util",
             Variant::Plain(Arc::new(plain), uri.clone()),
@@ -251,7 +246,17 @@ fn bench(c: &mut Criterion) {
             Variant::Transport(Arc::new(transport_only), uri),
         ),
         ("http_client", Variant::Ours(ours)),
-    ];
+    ]
+}
+
+fn bench(c: &mut Criterion) {
+    let (_server, port) = spawn_server();
+    // One client thread: the CPU time is then the requests' work, not idle workers spinning.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let variants = variants(&rt, port);
     let mut cpu: Vec<(u64, Vec<(f64, f64)>)> = Vec::new();
     for concurrency in [1u64, 64] {
         // Warm the pools.
@@ -298,9 +303,41 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 
+/// `GEMINI_BENCH_ONLY=<variant>:<concurrency>:<requests>`: runs just that variant (after a
+/// warm-up of the same size) and exits, for counting instructions under callgrind (the server
+/// child process is not traced). `cargo xtask bench` drives it.
+fn only(spec: &str) {
+    let mut it = spec.split(':');
+    let (name, concurrency, n) = (
+        it.next().unwrap().to_owned(),
+        it.next().unwrap().parse::<u64>().unwrap(),
+        it.next().unwrap().parse::<u64>().unwrap(),
+    );
+    let (_server, port) = spawn_server();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let variants = variants(&rt, port);
+    let (_, v) = variants
+        .iter()
+        .find(|(k, _)| *k == name)
+        .expect("unknown variant");
+    rt.block_on(v.batch(n, concurrency));
+    let before = process_cpu();
+    rt.block_on(v.batch(n, concurrency));
+    if let (Some(a), Some(b)) = (before, process_cpu()) {
+        eprintln!("{name} c{concurrency}: {:?} CPU for {n} requests", b - a);
+    }
+}
+
 fn main() {
     if std::env::var_os(SERVER_ENV).is_some() {
         run_server();
+        return;
+    }
+    if let Ok(spec) = std::env::var("GEMINI_BENCH_ONLY") {
+        only(&spec);
         return;
     }
     benches();
