@@ -21,7 +21,7 @@ use bytes::Bytes;
 use criterion::{Criterion, criterion_group};
 use gemini_transport::{
     Clock as _, Config, HttpClient, HyperTransport, ProxyConfig, RequestSpec, RetryPolicy,
-    SystemClock, Transport as _, USER_AGENT,
+    SystemClock, Timeouts, Transport as _, USER_AGENT,
 };
 use http_body_util::{BodyExt as _, Full};
 use hyper_util::client::legacy::Client;
@@ -223,7 +223,12 @@ fn variants(rt: &tokio::runtime::Runtime, port: u16) -> [(&'static str, Variant)
                     .with_api_key("bench-key")
                     .with_base_url(&base)
                     .unwrap()
-                    .with_retry_policy(RetryPolicy::default()),
+                    .with_retry_policy(RetryPolicy::default())
+                    .with_timeouts(if std::env::var_os("GEMINI_BENCH_NO_TIMEOUTS").is_some() {
+                        Timeouts::none()
+                    } else {
+                        Timeouts::default()
+                    }),
             )
             .transport(Arc::new(transport))
             .build()
@@ -327,7 +332,10 @@ fn only(spec: &str) {
     let before = process_cpu();
     rt.block_on(v.batch(n, concurrency));
     if let (Some(a), Some(b)) = (before, process_cpu()) {
-        eprintln!("{name} c{concurrency}: {:?} CPU for {n} requests", b - a);
+        eprintln!(
+            "{name} c{concurrency}: {:?} CPU for {n} requests",
+            b.saturating_sub(a)
+        );
     }
 }
 

@@ -4,12 +4,12 @@ use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use http_body::{Body, Frame, SizeHint};
 
-use crate::{BoxError, BoxFuture, Error, Sleeper, TimeoutKind};
+use crate::{BoxError, BoxFuture, Clock, Error, Sleeper, TimeoutKind};
 
 type DynBody = Pin<Box<dyn Body<Data = Bytes, Error = BoxError> + Send + 'static>>;
 
@@ -46,7 +46,15 @@ struct Timers {
     sleeper: Arc<dyn Sleeper>,
     idle: Option<Duration>,
     idle_sleep: Option<BoxFuture<'static, ()>>,
-    deadline: Option<(BoxFuture<'static, ()>, Option<Duration>)>,
+    deadline: Option<(DeadlineTimer, Option<Duration>)>,
+}
+
+/// The body's deadline timer, started only when the body first has to wait (a small body
+/// that has already arrived never starts one).
+struct DeadlineTimer {
+    sleep: Option<BoxFuture<'static, ()>>,
+    /// When the deadline is, for a timer not started yet.
+    at: Option<(Instant, Arc<dyn Clock>)>,
 }
 
 impl ResponseBody {
@@ -112,7 +120,33 @@ impl ResponseBody {
     ) -> Self {
         let sleep = sleeper.sleep(remaining);
         let t = self.timers(sleeper);
-        t.deadline = Some((sleep, total));
+        t.deadline = Some((
+            DeadlineTimer {
+                sleep: Some(sleep),
+                at: None,
+            },
+            total,
+        ));
+        self
+    }
+
+    /// A deadline at `at` on `clock`, whose timer starts only if the body has to wait;
+    /// reports `total` in the timeout error.
+    pub(crate) fn with_deadline_at(
+        mut self,
+        at: Instant,
+        clock: Arc<dyn Clock>,
+        total: Option<Duration>,
+        sleeper: Arc<dyn Sleeper>,
+    ) -> Self {
+        let t = self.timers(sleeper);
+        t.deadline = Some((
+            DeadlineTimer {
+                sleep: None,
+                at: Some((at, clock)),
+            },
+            total,
+        ));
         self
     }
 
@@ -178,7 +212,15 @@ impl ResponseBody {
         let Some(t) = self.timers.as_mut() else {
             return Poll::Pending;
         };
-        if let Some((sleep, after)) = t.deadline.as_mut() {
+        if let Some((timer, after)) = t.deadline.as_mut() {
+            let sleeper = &t.sleeper;
+            let at = &timer.at;
+            let sleep = timer.sleep.get_or_insert_with(|| {
+                let remaining = at.as_ref().map_or(Duration::ZERO, |(at, clock)| {
+                    at.saturating_duration_since(clock.now())
+                });
+                sleeper.sleep(remaining)
+            });
             if sleep.as_mut().poll(cx).is_ready() {
                 return Poll::Ready(Error::timeout(TimeoutKind::Total, *after));
             }

@@ -14,7 +14,7 @@ use http::{HeaderMap, Request, Response};
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
-use crate::request::Target;
+use crate::request::{Base, Target};
 use crate::retry::RetryDecision;
 use crate::{
     ApiError, BoxFuture, Clock, Config, Error, RequestSpec, ResponseBody, RetryPolicy, Sleeper,
@@ -50,9 +50,18 @@ pub struct HttpClient {
 
 struct Inner {
     config: Config,
+    /// The parsed base URL and API version.
+    base: Base,
+    /// The headers every request starts from, validated once: the defaults, `user-agent` and
+    /// `x-goog-api-client`. Each request inserts them into a map sized for all its headers
+    /// (cheaper than cloning a map and growing it).
+    base_headers: Vec<(HeaderName, HeaderValue)>,
+    /// The key header (`x-goog-api-key`), sensitive.
     key_header: Option<HeaderValue>,
-    ua_header: HeaderValue,
-    base_origin: (Option<String>, Option<String>),
+    /// `x-server-timeout` for the configured total timeout, the value of a first attempt.
+    total_timeout_header: Option<(u64, HeaderValue)>,
+    /// The authority of the base URL, lowercased, for the key's same-origin check.
+    base_authority: String,
     transport: Arc<dyn Transport>,
     clock: Arc<dyn Clock>,
     retry_sleeper: Arc<dyn Sleeper>,
@@ -137,20 +146,28 @@ impl HttpClientBuilder {
             .transpose()?;
         let ua_header = HeaderValue::from_str(&config.user_agent)
             .map_err(|_| Error::builder("the user agent is not a valid header value"))?;
-        let base: http::Uri = config
-            .base_url
-            .parse()
-            .map_err(|_| Error::builder("invalid base URL"))?;
-        let base_origin = (
-            base.scheme_str().map(str::to_owned),
-            base.authority().map(|a| a.as_str().to_ascii_lowercase()),
-        );
+        let base = Base::new(&config.base_url, config.api_version.as_str())?;
+        let base_authority = base.authority.as_str().to_ascii_lowercase();
+        let total_timeout_header = config.timeouts.total.map(|t| {
+            let secs = server_timeout_secs(t);
+            (secs, HeaderValue::from(secs))
+        });
+        let mut base_headers: Vec<(HeaderName, HeaderValue)> = config
+            .default_headers
+            .iter()
+            .filter(|(name, _)| **name != USER_AGENT && **name != X_GOOG_API_CLIENT)
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        base_headers.push((USER_AGENT, ua_header.clone()));
+        base_headers.push((X_GOOG_API_CLIENT, ua_header));
         Ok(HttpClient {
             inner: Arc::new(Inner {
                 config,
+                base,
+                base_headers,
                 key_header,
-                ua_header,
-                base_origin,
+                total_timeout_header,
+                base_authority,
                 transport,
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 retry_sleeper,
@@ -195,6 +212,8 @@ struct Deadline {
     at: Instant,
     /// The configured total, for the error message.
     total: Option<Duration>,
+    /// What was left of it when the attempt started.
+    remaining: Duration,
 }
 
 /// What an attempt produced.
@@ -242,16 +261,14 @@ impl HttpClient {
     pub async fn execute(&self, spec: RequestSpec) -> Result<Response<Bytes>, Error> {
         let total = spec.options.timeout.or(self.inner.config.timeouts.total);
         let per_call = self.attempt_timeouts(&spec);
-        self.run(&spec, total, move |this, req, deadline| {
-            Box::pin(async move {
-                let resp = this.send_attempt(req, deadline, per_call).await?;
-                let (parts, body) = resp.into_parts();
-                let bytes = body.collect().await?;
-                if !parts.status.is_success() {
-                    return Err(Error::api(this.api_error(&parts, &bytes)));
-                }
-                Ok(Outcome::Done(Response::from_parts(parts, bytes)))
-            })
+        self.run(&spec, total, |req, deadline| async move {
+            let resp = self.send_attempt(req, deadline, per_call).await?;
+            let (parts, body) = resp.into_parts();
+            let bytes = body.collect().await?;
+            if !parts.status.is_success() {
+                return Err(Error::api(self.api_error(&parts, &bytes)));
+            }
+            Ok(Outcome::Done(Response::from_parts(parts, bytes)))
         })
         .await
     }
@@ -274,26 +291,24 @@ impl HttpClient {
     ) -> Result<Response<ResponseBody>, Error> {
         let total = spec.options.timeout;
         let per_call = self.attempt_timeouts(&spec);
-        self.run(&spec, total, move |this, req, deadline| {
-            Box::pin(async move {
-                let resp = this.send_attempt(req, deadline, per_call).await?;
-                let (parts, mut body) = resp.into_parts();
-                if !parts.status.is_success() {
-                    let bytes = body.collect().await?;
-                    return Err(Error::api(this.api_error(&parts, &bytes)));
+        self.run(&spec, total, |req, deadline| async move {
+            let resp = self.send_attempt(req, deadline, per_call).await?;
+            let (parts, mut body) = resp.into_parts();
+            if !parts.status.is_success() {
+                let bytes = body.collect().await?;
+                return Err(Error::api(self.api_error(&parts, &bytes)));
+            }
+            match std::future::poll_fn(|cx| body.poll_data(cx)).await {
+                Some(Ok(first)) => Ok(Outcome::Done(Response::from_parts(
+                    parts,
+                    body.with_prefix(first),
+                ))),
+                None => Ok(Outcome::Done(Response::from_parts(parts, body))),
+                Some(Err(e)) if e.is_body() && !e.is_timeout() => {
+                    Ok(Outcome::FailedBeforeFirstByte(e))
                 }
-                match std::future::poll_fn(|cx| body.poll_data(cx)).await {
-                    Some(Ok(first)) => Ok(Outcome::Done(Response::from_parts(
-                        parts,
-                        body.with_prefix(first),
-                    ))),
-                    None => Ok(Outcome::Done(Response::from_parts(parts, body))),
-                    Some(Err(e)) if e.is_body() && !e.is_timeout() => {
-                        Ok(Outcome::FailedBeforeFirstByte(e))
-                    }
-                    Some(Err(e)) => Err(e),
-                }
-            })
+                Some(Err(e)) => Err(e),
+            }
         })
         .await
     }
@@ -301,10 +316,7 @@ impl HttpClient {
     /// Builds the `http::Request` that [`execute`](Self::execute) would send for `spec` on
     /// its first attempt (for logging, signing or a custom send loop).
     pub fn build_request(&self, spec: &RequestSpec) -> Result<Request<Bytes>, Error> {
-        let uri = spec.uri(
-            &self.inner.config.base_url,
-            self.inner.config.api_version.as_str(),
-        )?;
+        let uri = spec.uri(&self.inner.base)?;
         let total = spec.options.timeout.or(self.inner.config.timeouts.total);
         Ok(self.request_for(spec, uri, total))
     }
@@ -318,19 +330,19 @@ impl HttpClient {
     }
 
     /// The retry loop shared by unary and streaming calls.
-    async fn run<T>(
+    async fn run<T, F, Fut>(
         &self,
         spec: &RequestSpec,
         total: Option<Duration>,
-        attempt_fn: impl for<'a> Fn(
-            &'a Self,
-            Request<Bytes>,
-            Option<Deadline>,
-        ) -> BoxFuture<'a, Result<Outcome<T>, Error>>,
-    ) -> Result<T, Error> {
+        attempt_fn: F,
+    ) -> Result<T, Error>
+    where
+        F: Fn(Request<Bytes>, Option<Deadline>) -> Fut,
+        Fut: Future<Output = Result<Outcome<T>, Error>>,
+    {
         let inner = &*self.inner;
         let policy: &RetryPolicy = spec.options.retry.as_ref().unwrap_or(&inner.config.retry);
-        let uri = spec.uri(&inner.config.base_url, inner.config.api_version.as_str())?;
+        let uri = spec.uri(&inner.base)?;
         let start = inner.clock.now();
         let deadline = total.map(|t| start + t);
         let limit = match (deadline, policy.budget().map(|b| start + b)) {
@@ -340,7 +352,11 @@ impl HttpClient {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let attempt_start = inner.clock.now();
+            let attempt_start = if attempt == 1 {
+                start
+            } else {
+                inner.clock.now()
+            };
             let remaining = deadline.map(|d| d.saturating_duration_since(attempt_start));
             if remaining == Some(Duration::ZERO) {
                 return Err(Error::timeout(TimeoutKind::Total, total).with_attempts(attempt));
@@ -354,12 +370,18 @@ impl HttpClient {
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
-            let attempt_deadline = deadline.map(|at| Deadline { at, total });
-            let result = attempt_fn(self, req, attempt_deadline)
+            let attempt_deadline = deadline.map(|at| Deadline {
+                at,
+                total,
+                remaining: remaining.unwrap_or_default(),
+            });
+            let result = attempt_fn(req, attempt_deadline)
                 .instrument(span.clone())
                 .await;
-            let latency = inner.clock.now().saturating_duration_since(attempt_start);
-            span.record("latency_ms", latency.as_millis() as u64);
+            if !span.is_disabled() {
+                let latency = inner.clock.now().saturating_duration_since(attempt_start);
+                span.record("latency_ms", latency.as_millis() as u64);
+            }
             let err = match result {
                 Ok(Outcome::Done(v)) => {
                     tracing::debug!(parent: &span, "request succeeded");
@@ -433,10 +455,9 @@ impl HttpClient {
         timeouts: AttemptTimeouts,
     ) -> Result<Response<ResponseBody>, Error> {
         let inner = &*self.inner;
-        let remaining = |d: &Deadline| d.at.saturating_duration_since(inner.clock.now());
         let timer = match (timeouts.response_headers, &deadline) {
             (Some(t), Some(d)) => {
-                let r = remaining(d);
+                let r = d.remaining;
                 if t < r {
                     Some((t, TimeoutKind::ResponseHeaders, Some(t)))
                 } else {
@@ -444,7 +465,7 @@ impl HttpClient {
                 }
             }
             (Some(t), None) => Some((t, TimeoutKind::ResponseHeaders, Some(t))),
-            (None, Some(d)) => Some((remaining(d), TimeoutKind::Total, d.total)),
+            (None, Some(d)) => Some((d.remaining, TimeoutKind::Total, d.total)),
             (None, None) => None,
         };
         let send = inner.transport.send(req);
@@ -460,8 +481,9 @@ impl HttpClient {
             resp = resp.map(|b| b.with_idle_timeout(idle, inner.timer.clone()));
         }
         if let Some(d) = &deadline {
-            let r = remaining(d);
-            resp = resp.map(|b| b.with_deadline_reporting(r, d.total, inner.timer.clone()));
+            resp = resp.map(|b| {
+                b.with_deadline_at(d.at, inner.clock.clone(), d.total, inner.timer.clone())
+            });
         }
         Ok(resp)
     }
@@ -486,18 +508,25 @@ impl HttpClient {
         remaining: Option<Duration>,
     ) -> Request<Bytes> {
         let inner = &*self.inner;
-        let mut headers = inner.config.default_headers.clone();
-        headers.insert(USER_AGENT, inner.ua_header.clone());
-        headers.insert(X_GOOG_API_CLIENT, inner.ua_header.clone());
+        // Room for every header, plus `host` and `content-length` that hyper adds.
+        let mut headers = HeaderMap::with_capacity(
+            inner.base_headers.len() + spec.headers.len() + spec.options.headers.len() + 6,
+        );
+        for (name, value) in &inner.base_headers {
+            headers.append(name.clone(), value.clone());
+        }
         if let Some(key) = &inner.key_header {
             if self.key_allowed(spec, &uri) {
                 headers.insert(X_GOOG_API_KEY, key.clone());
             }
         }
         if let Some(r) = remaining {
-            // Whole seconds, rounded up, as the official SDKs send it.
-            let secs = r.as_secs() + u64::from(r.subsec_nanos() > 0);
-            headers.insert(X_SERVER_TIMEOUT, HeaderValue::from(secs.max(1)));
+            let secs = server_timeout_secs(r);
+            let value = match &inner.total_timeout_header {
+                Some((s, v)) if *s == secs => v.clone(),
+                _ => HeaderValue::from(secs),
+            };
+            headers.insert(X_SERVER_TIMEOUT, value);
         }
         override_headers(&mut headers, &spec.headers);
         override_headers(&mut headers, &spec.options.headers);
@@ -513,12 +542,19 @@ impl HttpClient {
         match &spec.target {
             Target::Path { .. } => true,
             Target::Absolute(_) => {
-                let (scheme, authority) = &self.inner.base_origin;
-                uri.scheme_str() == scheme.as_deref()
-                    && uri.authority().map(|a| a.as_str().to_ascii_lowercase()) == *authority
+                let base = &self.inner.base;
+                uri.scheme() == Some(&base.scheme)
+                    && uri.authority().is_some_and(|a| {
+                        a.as_str().eq_ignore_ascii_case(&self.inner.base_authority)
+                    })
             }
         }
     }
+}
+
+/// `X-Server-Timeout`: whole seconds, rounded up, at least 1, as the official SDKs send it.
+fn server_timeout_secs(r: Duration) -> u64 {
+    (r.as_secs() + u64::from(r.subsec_nanos() > 0)).max(1)
 }
 
 fn override_headers(headers: &mut HeaderMap, extra: &HeaderMap) {
@@ -526,10 +562,16 @@ fn override_headers(headers: &mut HeaderMap, extra: &HeaderMap) {
         return;
     }
     for name in extra.keys() {
-        headers.remove(name);
-    }
-    for (name, value) in extra {
-        headers.append(name.clone(), value.clone());
+        let mut values = extra.get_all(name).iter();
+        if let (Some(first), None) = (values.next(), values.next()) {
+            // One value: replace in place.
+            headers.insert(name.clone(), first.clone());
+        } else {
+            headers.remove(name);
+            for value in extra.get_all(name) {
+                headers.append(name.clone(), value.clone());
+            }
+        }
     }
 }
 
@@ -631,6 +673,15 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The futures of every call are `Send` (users spawn them on multi-threaded runtimes).
+    #[allow(dead_code, clippy::let_underscore_future)]
+    fn calls_are_send(client: &HttpClient) {
+        fn send<T: Send>(_: T) {}
+        send(client.execute(RequestSpec::get("x")));
+        send(client.execute_json::<serde_json::Value>(RequestSpec::get("x")));
+        send(client.execute_streaming(RequestSpec::get("x")));
+    }
 
     #[test]
     fn scrub_replaces_every_occurrence() {

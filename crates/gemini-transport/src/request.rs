@@ -244,36 +244,105 @@ impl RequestSpec {
         }
     }
 
-    /// Builds the absolute URI.
-    pub(crate) fn uri(&self, base_url: &str, version: &str) -> Result<http::Uri, Error> {
+    /// Builds the absolute URI on `base`.
+    pub(crate) fn uri(&self, base: &Base) -> Result<http::Uri, Error> {
         let (path, upload) = match &self.target {
             Target::Absolute(uri) => return Ok(uri.clone()),
             Target::Path { path, upload } => (path.trim_start_matches('/'), *upload),
         };
-        if path.split('/').any(|s| s == ".." || s == ".")
-            || path
-                .bytes()
-                .any(|b| b == b'?' || b == b'#' || b <= b' ' || b == 0x7f)
-        {
-            return Err(Error::builder(format!("invalid request path `{path}`")));
+        let invalid = || Error::builder(format!("invalid request path `{path}`"));
+        if !valid_path(path.as_bytes()) {
+            return Err(invalid());
         }
         let mut s = String::with_capacity(
-            base_url.len() + version.len() + path.len() + self.query.len() + 10,
+            base.prefix.len() + base.version.len() + path.len() + self.query.len() + 10,
         );
-        s.push_str(base_url);
+        s.push_str(&base.prefix);
         s.push('/');
         if upload {
             s.push_str("upload/");
         }
-        s.push_str(version);
+        s.push_str(&base.version);
         s.push('/');
         s.push_str(path);
         if !self.query.is_empty() {
             s.push('?');
             s.push_str(&self.query);
         }
-        s.parse()
-            .map_err(|_| Error::builder(format!("invalid request path `{path}`")))
+        let path_and_query =
+            http::uri::PathAndQuery::from_maybe_shared(Bytes::from(s)).map_err(|_| invalid())?;
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(base.scheme.clone());
+        parts.authority = Some(base.authority.clone());
+        parts.path_and_query = Some(path_and_query);
+        http::Uri::from_parts(parts).map_err(|_| invalid())
+    }
+}
+
+/// A relative API path: no `?`, `#`, spaces or control characters, and no `.` or `..`
+/// segment. Runs on every request, so it is written to be cheap: one branch-free pass for the
+/// forbidden bytes, then a look at each `.` only.
+#[allow(clippy::needless_bitwise_bool)] // Branch-free on purpose.
+fn valid_path(path: &[u8]) -> bool {
+    let forbidden = path.iter().fold(false, |acc, &b| {
+        acc | (b <= b' ') | (b == 0x7f) | (b == b'?') | (b == b'#')
+    });
+    if forbidden {
+        return false;
+    }
+    let mut from = 0;
+    while let Some(i) = path[from..].iter().position(|&b| b == b'.') {
+        let at = from + i;
+        let starts_segment = at == 0 || path[at - 1] == b'/';
+        if starts_segment {
+            let mut end = at + 1;
+            if path.get(end) == Some(&b'.') {
+                end += 1;
+            }
+            if matches!(path.get(end), None | Some(b'/')) {
+                return false;
+            }
+        }
+        from = at + 1;
+    }
+    true
+}
+
+/// The base URL and API version, parsed once per client: every request URI is built from
+/// their parts without re-parsing the scheme and authority.
+#[derive(Clone, Debug)]
+pub(crate) struct Base {
+    pub(crate) scheme: http::uri::Scheme,
+    pub(crate) authority: http::uri::Authority,
+    /// The base URL's path without its trailing `/` (usually empty).
+    prefix: String,
+    version: String,
+}
+
+impl Base {
+    /// Parses `base_url` (scheme, authority, optional path).
+    pub(crate) fn new(base_url: &str, version: &str) -> Result<Self, Error> {
+        let uri: http::Uri = base_url
+            .parse()
+            .map_err(|_| Error::builder("invalid base URL"))?;
+        let parts = uri.into_parts();
+        let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
+            return Err(Error::builder(
+                "the base URL needs a scheme and a host (`https://host`)",
+            ));
+        };
+        let prefix = parts
+            .path_and_query
+            .as_ref()
+            .map_or("", http::uri::PathAndQuery::path)
+            .trim_end_matches('/')
+            .to_owned();
+        Ok(Self {
+            scheme,
+            authority,
+            prefix,
+            version: version.to_owned(),
+        })
     }
 }
 
@@ -287,23 +356,51 @@ mod tests {
             .query("alt", "sse")
             .query("page token", "a/b&c");
         assert_eq!(
-            s.uri("https://h", "v1beta").unwrap().to_string(),
+            s.uri(&Base::new("https://h", "v1beta").unwrap())
+                .unwrap()
+                .to_string(),
             "https://h/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&page%20token=a%2Fb%26c"
         );
+        for good in [
+            "models/gemini-2.5-flash",
+            "a/.b",
+            "a/..b/c",
+            "a./b",
+            "x.",
+            "...",
+        ] {
+            assert!(valid_path(good.as_bytes()), "{good}");
+        }
         let s = RequestSpec::post("/files").upload();
         assert_eq!(
-            s.uri("http://127.0.0.1:1/p", "v1").unwrap().to_string(),
+            s.uri(&Base::new("http://127.0.0.1:1/p/", "v1").unwrap())
+                .unwrap()
+                .to_string(),
             "http://127.0.0.1:1/p/upload/v1/files"
         );
-        for bad in ["models/../x", "a?b", "a b", "a#b"] {
+        for bad in [
+            "models/../x",
+            "a?b",
+            "a b",
+            "a#b",
+            "..",
+            "x/.",
+            "./x",
+            "a/../b",
+            "a\u{7f}",
+        ] {
             assert!(
-                RequestSpec::get(bad).uri("https://h", "v1").is_err(),
+                RequestSpec::get(bad)
+                    .uri(&Base::new("https://h", "v1").unwrap())
+                    .is_err(),
                 "{bad}"
             );
         }
         let abs = RequestSpec::absolute(Method::PUT, "https://h/upload?id=1".parse().unwrap());
         assert_eq!(
-            abs.uri("https://x", "v1").unwrap().to_string(),
+            abs.uri(&Base::new("https://x", "v1").unwrap())
+                .unwrap()
+                .to_string(),
             "https://h/upload?id=1"
         );
     }

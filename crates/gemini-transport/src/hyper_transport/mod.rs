@@ -40,7 +40,6 @@ use connector::{ConnectTimeout, Connector, InsecureHttp, TlsError};
 #[derive(Clone)]
 pub struct HyperTransport {
     client: Client<Connector, Full<Bytes>>,
-    allow_insecure_http: bool,
 }
 
 impl fmt::Debug for HyperTransport {
@@ -135,10 +134,7 @@ impl HyperTransportBuilder {
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
             .build(connector);
-        Ok(HyperTransport {
-            client,
-            allow_insecure_http: self.allow_insecure_http,
-        })
+        Ok(HyperTransport { client })
     }
 }
 
@@ -159,9 +155,9 @@ impl Transport for HyperTransport {
         &self,
         request: http::Request<Bytes>,
     ) -> BoxFuture<'_, Result<http::Response<ResponseBody>, Error>> {
-        if let Err(e) = connector::check_scheme(request.uri(), self.allow_insecure_http) {
-            return Box::pin(std::future::ready(Err(Error::builder(e.to_string()))));
-        }
+        // Plain http:// to a host that is not loopback is refused by the connector when it
+        // would open the connection (`map_error` turns that into a builder error), so no
+        // pooled connection to such a host exists and the request need not be checked here.
         let fut = self.client.request(request.map(Full::new));
         Box::pin(async move {
             match fut.await {
