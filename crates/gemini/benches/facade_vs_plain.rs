@@ -347,13 +347,8 @@ fn cpu_per_call(
     (total.map(|c| c.as_secs_f64() * 1e6 / n), median)
 }
 
-fn bench(c: &mut Criterion) {
-    let (_server, port) = spawn_server();
-    // One client thread: the CPU time is then the calls' work, not idle workers spinning.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+/// The two clients under test, built on `rt`.
+fn variants(rt: &tokio::runtime::Runtime, port: u16) -> [Variant; 2] {
     let base = format!("http://127.0.0.1:{port}");
     let plain = {
         let mut http = HttpConnector::new();
@@ -378,13 +373,23 @@ fn bench(c: &mut Criterion) {
         }
         builder.build().unwrap()
     };
-    let variants = [
+    [
         Variant::Plain {
             client: Arc::new(plain),
             base: base.into(),
         },
         Variant::Facade(facade),
-    ];
+    ]
+}
+
+fn bench(c: &mut Criterion) {
+    let (_server, port) = spawn_server();
+    // One client thread: the CPU time is then the calls' work, not idle workers spinning.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let variants = variants(&rt, port);
     let mut cpu = Vec::new();
     for (call, label) in [(Call::Unary, "unary"), (Call::Stream, "stream")] {
         for concurrency in [1u64, 32] {
@@ -433,9 +438,44 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 
+/// `GEMINI_BENCH_ONLY=<plain|facade>:<unary|stream>:<concurrency>:<calls>`: runs just that
+/// variant (after a warm-up of the same size) and exits, for counting instructions under
+/// callgrind (the server child process is not traced).
+fn only(spec: &str) {
+    let mut it = spec.split(':');
+    let (variant, call, concurrency, n) = (
+        it.next().unwrap().to_owned(),
+        it.next().unwrap().to_owned(),
+        it.next().unwrap().parse::<u64>().unwrap(),
+        it.next().unwrap().parse::<u64>().unwrap(),
+    );
+    let call = if call == "stream" {
+        Call::Stream
+    } else {
+        Call::Unary
+    };
+    let (_server, port) = spawn_server();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let [plain, facade] = variants(&rt, port);
+    let v = if variant == "plain" { plain } else { facade };
+    rt.block_on(v.batch(call, n, concurrency));
+    let before = process_cpu();
+    rt.block_on(v.batch(call, n, concurrency));
+    if let (Some(a), Some(b)) = (before, process_cpu()) {
+        eprintln!("{spec}: {:?} CPU", b.saturating_sub(a));
+    }
+}
+
 fn main() {
     if std::env::var_os(SERVER_ENV).is_some() {
         run_server();
+        return;
+    }
+    if let Ok(spec) = std::env::var("GEMINI_BENCH_ONLY") {
+        only(&spec);
         return;
     }
     benches();
