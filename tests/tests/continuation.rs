@@ -200,3 +200,105 @@ async fn continuation_can_be_limited_or_turned_off() {
     );
     assert_eq!(emu.count("generateContent"), 2 + 2);
 }
+
+/// The third request (hop 2) fails with a non-retryable 400.
+fn failing_at_hop_2<F: Fn(&RecordedRequest) -> Reply>(ok: F) -> impl Fn(&RecordedRequest) -> Reply {
+    move |req| {
+        if hop_of(req) == 2 {
+            Reply::status(400)
+        } else {
+            ok(req)
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_failed_hop_keeps_the_answer_so_far() {
+    let emu = emulator();
+    let client = client(&emu);
+    emu.script("generateContent")
+        .reply_with(failing_at_hop_2(unary_reply))
+        .forever();
+    let err = within(client.models().generate_content(MODEL, "Tell a long story"))
+        .await
+        .unwrap_err();
+    let gemini::Error::Incomplete(incomplete) = &err else {
+        panic!("expected Error::Incomplete, got {err:?}");
+    };
+    assert_eq!(
+        incomplete.partial().text().as_deref(),
+        Some(PIECES[..2].concat().as_str()),
+        "the two hops that succeeded"
+    );
+    assert_eq!(
+        incomplete
+            .partial()
+            .finish_reason()
+            .map(gemini::types::FinishReason::as_str),
+        Some("CONTINUATION")
+    );
+    assert!(matches!(incomplete.cause(), gemini::Error::Api(_)));
+    assert_eq!(
+        err.status().map(|s| s.as_u16()),
+        Some(400),
+        "answers for the cause"
+    );
+    assert!(!err.is_retryable());
+    assert_eq!(
+        err.partial_response().unwrap().text(),
+        incomplete.partial().text()
+    );
+    assert!(err.report().contains("cut short"), "{}", err.report());
+    assert_eq!(emu.count("generateContent"), 3);
+}
+
+#[tokio::test]
+async fn an_accumulated_stream_that_fails_keeps_the_answer_so_far() {
+    let emu = emulator();
+    let client = client(&emu);
+    emu.script("streamGenerateContent")
+        .reply_with(failing_at_hop_2(stream_reply))
+        .forever();
+    let err = within(
+        within(
+            client
+                .models()
+                .generate_content_stream(MODEL, "Tell a long story"),
+        )
+        .await
+        .unwrap()
+        .accumulate(),
+    )
+    .await
+    .unwrap_err();
+    let partial = err.partial_response().expect("an Incomplete error");
+    assert_eq!(
+        partial.text().as_deref(),
+        Some(PIECES[..2].concat().as_str())
+    );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+
+    // A failure before any chunk is returned as it is.
+    let emu = emulator();
+    let client = integration_tests::client(&emu);
+    emu.script("streamGenerateContent")
+        .reply_with(|_| {
+            Reply::chunks([
+                json!({"error": {"code": 400, "message": "bad", "status": "INVALID_ARGUMENT"}}),
+            ])
+        })
+        .forever();
+    let err = within(
+        within(
+            client
+                .models()
+                .generate_content_stream(MODEL, "Tell a long story"),
+        )
+        .await
+        .unwrap()
+        .accumulate(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, gemini::Error::Api(_)), "{err:?}");
+}

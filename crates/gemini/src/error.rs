@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use gemini_types::{Code, ErrorDetail, ErrorInfo, QuotaViolation, Status};
+use gemini_types::{Code, ErrorDetail, ErrorInfo, GenerateContentResponse, QuotaViolation, Status};
 use http::StatusCode;
 
 pub use gemini_transport::TimeoutKind;
@@ -22,6 +22,7 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// | [`Api`](Self::Api) | the service answered with an error, before or in the middle of a stream | yes |
 /// | [`Decode`](Self::Decode) | a successful answer was not the expected JSON (also structured output that does not parse) | yes |
 /// | [`Stream`](Self::Stream) | a stream broke after it started (connection cut, malformed event) | yes |
+/// | [`Incomplete`](Self::Incomplete) | an answer made of several requests or chunks failed part way; it holds the answer so far and the cause | yes |
 ///
 /// Every payload is an opaque struct with accessors. `Display` describes only its own level;
 /// the cause is the [`source`](StdError::source). Print the whole chain with
@@ -53,6 +54,12 @@ pub enum Error {
     Decode(DecodeError),
     /// A stream broke after it started.
     Stream(StreamError),
+    /// An answer failed part way, after some of it arrived: a continuation hop failed, or an
+    /// accumulated stream broke. Holds the answer so far
+    /// ([`IncompleteError::partial`]) and the cause ([`IncompleteError::cause`]); the
+    /// classification methods ([`is_retryable`](Self::is_retryable),
+    /// [`api_error`](Self::api_error), ...) answer for the cause.
+    Incomplete(IncompleteError),
 }
 
 impl Error {
@@ -69,6 +76,7 @@ impl Error {
             Self::Transport(e) => e.inner.is_retryable(),
             Self::Timeout(_) => true,
             Self::Stream(e) => e.is_body(),
+            Self::Incomplete(e) => e.cause.is_retryable(),
             Self::Build(_) | Self::Decode(_) => false,
         }
     }
@@ -77,6 +85,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Self::Api(e) => e.retry_after(),
+            Self::Incomplete(e) => e.cause.retry_after(),
             _ => None,
         }
     }
@@ -85,6 +94,7 @@ impl Error {
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Self::Api(e) => Some(e),
+            Self::Incomplete(e) => e.cause.api_error(),
             _ => None,
         }
     }
@@ -96,7 +106,32 @@ impl Error {
 
     /// Whether a timeout fired.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::Timeout(_))
+        match self {
+            Self::Timeout(_) => true,
+            Self::Incomplete(e) => e.cause.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// The answer received before the failure, for an [`Error::Incomplete`].
+    pub fn partial_response(&self) -> Option<&GenerateContentResponse> {
+        match self {
+            Self::Incomplete(e) => Some(e.partial()),
+            _ => None,
+        }
+    }
+
+    /// Wraps `cause` with the answer received before it.
+    pub(crate) fn incomplete(partial: GenerateContentResponse, cause: Self) -> Self {
+        // Never nest: the partial answer of an inner failure is part of the outer one.
+        let cause = match cause {
+            Self::Incomplete(inner) => *inner.cause,
+            other => other,
+        };
+        Self::Incomplete(IncompleteError {
+            partial: Box::new(partial),
+            cause: Box::new(cause),
+        })
     }
 
     /// The whole chain of causes on one line: `outer: cause: root cause`.
@@ -179,6 +214,7 @@ impl fmt::Display for Error {
             Self::Api(e) => fmt::Display::fmt(e, f),
             Self::Decode(e) => fmt::Display::fmt(e, f),
             Self::Stream(e) => fmt::Display::fmt(e, f),
+            Self::Incomplete(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -192,6 +228,7 @@ impl StdError for Error {
             Self::Api(e) => e.source(),
             Self::Decode(e) => e.source(),
             Self::Stream(e) => e.source(),
+            Self::Incomplete(e) => e.source(),
         }
     }
 }
@@ -333,6 +370,55 @@ impl fmt::Display for ApiError {
 }
 
 impl StdError for ApiError {}
+
+/// An answer failed part way: what arrived before the failure, and the failure.
+///
+/// ```
+/// # async fn demo(client: gemini::Client) {
+/// match client.models().generate_content("gemini-2.5-flash", "A long story").await {
+///     Ok(r) => println!("{}", r.text().unwrap_or_default()),
+///     Err(gemini::Error::Incomplete(e)) => {
+///         eprintln!("cut short ({}); so far: {}", e.cause(), e.partial().text().unwrap_or_default());
+///     }
+///     Err(e) => eprintln!("{}", e.report()),
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct IncompleteError {
+    partial: Box<GenerateContentResponse>,
+    cause: Box<Error>,
+}
+
+impl IncompleteError {
+    /// The answer so far, folded as the whole answer would have been (its finish reason is
+    /// the last one received, for example `CONTINUATION`).
+    pub fn partial(&self) -> &GenerateContentResponse {
+        &self.partial
+    }
+
+    /// Takes the answer so far.
+    pub fn into_partial(self) -> GenerateContentResponse {
+        *self.partial
+    }
+
+    /// What failed.
+    pub fn cause(&self) -> &Error {
+        &self.cause
+    }
+}
+
+impl fmt::Display for IncompleteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the answer was cut short; the part received is kept")
+    }
+}
+
+impl StdError for IncompleteError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.cause)
+    }
+}
 
 /// The client or a request could not be built: an invalid model name, header, base URL or
 /// request body, or no API key. Nothing was sent.

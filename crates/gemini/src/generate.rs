@@ -2,6 +2,7 @@
 
 use gemini_types::{Content, FinishReason, GenerateContentRequest, GenerateContentResponse, Role};
 use http::Method;
+use tracing::Instrument as _;
 
 use crate::fold::{fold_hops, is_blank};
 use crate::{Error, Models, call};
@@ -62,11 +63,17 @@ impl Models {
                 break;
             };
             hops += 1;
-            tracing::debug!(hop = hops, "following a continuation token");
             request.continuation_token = Some(token);
-            let next = self.send_once(path, request).await;
+            let next = self
+                .send_once(path, request)
+                .instrument(tracing::debug_span!("gemini_continuation_hop", hop = hops))
+                .await;
             request.continuation_token = None;
-            fold_hops(&mut response, next?);
+            match next {
+                Ok(next) => fold_hops(&mut response, next),
+                // Keep what the earlier hops said.
+                Err(e) => return Err(Error::incomplete(response, e)),
+            }
         }
         Ok(response)
     }
@@ -98,8 +105,14 @@ impl Models {
                 return Ok(response);
             };
             rounds += 1;
-            tracing::debug!(round = rounds, "running function calls");
-            let answers = tools.respond(turn.function_calls()).await;
+            let answers = tools
+                .respond(turn.function_calls())
+                .instrument(tracing::debug_span!(
+                    "gemini_function_calls",
+                    round = rounds,
+                    calls = turn.function_calls().count()
+                ))
+                .await;
             request.contents.push(turn.clone());
             request.contents.push(answers.clone());
             turns.push(turn);

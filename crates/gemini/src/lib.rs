@@ -82,8 +82,8 @@ mod tools;
 pub use chats::{Chat, ChatConfig, ChatHistory, ChatStream, Chats};
 pub use client::{Client, ClientBuilder};
 pub use error::{
-    ApiError, BuildError, DecodeError, Error, StreamError, TimeoutError, TimeoutKind,
-    TransportError,
+    ApiError, BuildError, DecodeError, Error, IncompleteError, StreamError, TimeoutError,
+    TimeoutKind, TransportError,
 };
 pub use model_name::ModelName;
 pub use models::Models;

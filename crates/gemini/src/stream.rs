@@ -144,11 +144,21 @@ impl GenerateContentStream {
     ///
     /// Across continuation hops the hops are merged as in the unary call (token counts
     /// summed). With automatic function calling, the result is the final round's answer.
-    /// An empty stream gives an empty response (no candidates); the first error is returned.
+    /// An empty stream gives an empty response (no candidates). An error before any chunk is
+    /// returned as it is; an error after some chunks is an [`Error::Incomplete`] holding the
+    /// answer folded so far and the cause.
     pub async fn accumulate(mut self) -> Result<GenerateContentResponse, Error> {
         let mut acc = Accumulated::default();
+        let mut chunks = 0_usize;
         while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
-            acc.push(chunk?, self.serials());
+            match chunk {
+                Ok(chunk) => {
+                    acc.push(chunk, self.serials());
+                    chunks += 1;
+                }
+                Err(e) if chunks == 0 => return Err(e),
+                Err(e) => return Err(Error::incomplete(acc.finish(), e)),
+            }
         }
         Ok(acc.finish())
     }
