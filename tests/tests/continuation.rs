@@ -252,14 +252,10 @@ async fn a_failed_hop_keeps_the_answer_so_far() {
     assert_eq!(emu.count("generateContent"), 3);
 }
 
-#[tokio::test]
-async fn an_accumulated_stream_that_fails_keeps_the_answer_so_far() {
-    let emu = emulator();
-    let client = client(&emu);
-    emu.script("streamGenerateContent")
-        .reply_with(failing_at_hop_2(stream_reply))
-        .forever();
-    let err = within(
+/// Streams "Tell a long story", folds it with `accumulate()`, and returns its error.
+#[allow(clippy::unwrap_used)] // A test helper: a panic is the failure report.
+async fn accumulated_story_error(client: &gemini::Client) -> gemini::Error {
+    within(
         within(
             client
                 .models()
@@ -270,7 +266,17 @@ async fn an_accumulated_stream_that_fails_keeps_the_answer_so_far() {
         .accumulate(),
     )
     .await
-    .unwrap_err();
+    .unwrap_err()
+}
+
+#[tokio::test]
+async fn an_accumulated_stream_that_fails_keeps_the_answer_so_far() {
+    let emu = emulator();
+    let client = client(&emu);
+    emu.script("streamGenerateContent")
+        .reply_with(failing_at_hop_2(stream_reply))
+        .forever();
+    let err = accumulated_story_error(&client).await;
     let partial = err.partial_response().expect("an Incomplete error");
     assert_eq!(
         partial.text().as_deref(),
@@ -288,17 +294,6 @@ async fn an_accumulated_stream_that_fails_keeps_the_answer_so_far() {
             ])
         })
         .forever();
-    let err = within(
-        within(
-            client
-                .models()
-                .generate_content_stream(MODEL, "Tell a long story"),
-        )
-        .await
-        .unwrap()
-        .accumulate(),
-    )
-    .await
-    .unwrap_err();
+    let err = accumulated_story_error(&client).await;
     assert!(matches!(err, gemini::Error::Api(_)), "{err:?}");
 }

@@ -12,8 +12,8 @@
 // A benchmark harness: failing loudly is the right behaviour.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,78 +26,13 @@ use gemini_transport::{
 use http_body_util::{BodyExt as _, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::TokioExecutor;
+use support::{client_runtime, process_cpu, spawn_server};
 
 const SERVER_ENV: &str = "GEMINI_TRANSPORT_BENCH_SERVER";
 const RESPONSE: &str = r#"{"candidates":[{"content":{"role":"model","parts":[{"text":"Hello!"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":2,"candidatesTokenCount":2,"totalTokenCount":4}}"#;
 const REQUEST: &str = r#"{"contents":[{"role":"user","parts":[{"text":"Say hello"}]}]}"#;
 const PATH: &str = "models/gemini-2.5-flash:generateContent";
-
-/// The minimal server: answers every request with `RESPONSE`.
-fn run_server() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        println!("{}", listener.local_addr().unwrap().port());
-        loop {
-            let (stream, _) = listener.accept().await.unwrap();
-            stream.set_nodelay(true).unwrap();
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(
-                    |req: http::Request<hyper::body::Incoming>| async move {
-                        let _ = req.into_body().collect().await;
-                        Ok::<_, std::convert::Infallible>(
-                            http::Response::builder()
-                                .header("content-type", "application/json")
-                                .body(Full::new(Bytes::from_static(RESPONSE.as_bytes())))
-                                .unwrap(),
-                        )
-                    },
-                );
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
-}
-
-struct ServerProcess(Child);
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn spawn_server() -> (ServerProcess, u16) {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .env(SERVER_ENV, "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (ServerProcess(child), line.trim().parse().unwrap())
-}
-
-/// CPU time of this process (all threads), from /proc (Linux); `None` elsewhere.
-fn process_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-    let rest = stat.rsplit_once(')')?.1;
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
-    // USER_HZ is 100 on Linux.
-    Some(Duration::from_millis(ticks * 10))
-}
 
 #[derive(Clone)]
 enum Variant {
@@ -255,12 +190,8 @@ fn variants(rt: &tokio::runtime::Runtime, port: u16) -> [(&'static str, Variant)
 }
 
 fn bench(c: &mut Criterion) {
-    let (_server, port) = spawn_server();
-    // One client thread: the CPU time is then the requests' work, not idle workers spinning.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (_server, port) = spawn_server(SERVER_ENV);
+    let rt = client_runtime();
     let variants = variants(&rt, port);
     let mut cpu: Vec<(u64, Vec<(f64, f64)>)> = Vec::new();
     for concurrency in [1u64, 64] {
@@ -308,43 +239,30 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 
-/// `GEMINI_BENCH_ONLY=<variant>:<concurrency>:<requests>`: runs just that variant (after a
-/// warm-up of the same size) and exits, for counting instructions under callgrind (the server
-/// child process is not traced). `cargo xtask bench` drives it.
+/// `GEMINI_BENCH_ONLY=<variant>:<concurrency>:<requests>`: runs just that variant and exits,
+/// for counting instructions under callgrind. `cargo xtask bench` drives it.
 fn only(spec: &str) {
-    let mut it = spec.split(':');
-    let (name, concurrency, n) = (
-        it.next().unwrap().to_owned(),
-        it.next().unwrap().parse::<u64>().unwrap(),
-        it.next().unwrap().parse::<u64>().unwrap(),
-    );
-    let (_server, port) = spawn_server();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (fields, n) = support::parse_only(spec);
+    let (name, concurrency) = (fields[0], fields[1].parse::<u64>().unwrap());
+    let (_server, port) = spawn_server(SERVER_ENV);
+    let rt = client_runtime();
     let variants = variants(&rt, port);
     let (_, v) = variants
         .iter()
         .find(|(k, _)| *k == name)
         .expect("unknown variant");
-    rt.block_on(v.batch(n, concurrency));
-    let before = process_cpu();
-    rt.block_on(v.batch(n, concurrency));
-    if let (Some(a), Some(b)) = (before, process_cpu()) {
-        eprintln!(
-            "{name} c{concurrency}: {:?} CPU for {n} requests",
-            b.saturating_sub(a)
-        );
-    }
+    support::run_only(&rt, spec, || {
+        let v = v.clone();
+        Box::pin(async move { v.batch(n, concurrency).await })
+    });
 }
 
 fn main() {
     if std::env::var_os(SERVER_ENV).is_some() {
-        run_server();
+        support::serve(|_| ("application/json", Bytes::from_static(RESPONSE.as_bytes())));
         return;
     }
-    if let Ok(spec) = std::env::var("GEMINI_BENCH_ONLY") {
+    if let Ok(spec) = std::env::var(support::ONLY_ENV) {
         only(&spec);
         return;
     }

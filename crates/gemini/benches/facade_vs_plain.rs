@@ -17,8 +17,9 @@
 // A benchmark harness: failing loudly is the right behaviour.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
+#[path = "../../gemini-transport/benches/support/mod.rs"]
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,8 +31,9 @@ use gemini::{Client, GenerateContentRequest, GenerationConfig};
 use http_body_util::{BodyExt as _, Full};
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
+use support::{client_runtime, process_cpu, spawn_server};
 
 const SERVER_ENV: &str = "GEMINI_FACADE_BENCH_SERVER";
 const MODEL: &str = "gemini-2.5-flash";
@@ -84,104 +86,6 @@ fn sse_body() -> String {
         out.push_str("\r\n\r\n");
     }
     out
-}
-
-/// The minimal server: a fixed unary or SSE answer depending on the path.
-fn run_server() {
-    let unary = Bytes::from(unary_body());
-    let sse = Bytes::from(sse_body());
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        println!("{}", listener.local_addr().unwrap().port());
-        loop {
-            let (stream, _) = listener.accept().await.unwrap();
-            stream.set_nodelay(true).unwrap();
-            let (unary, sse) = (unary.clone(), sse.clone());
-            tokio::spawn(async move {
-                let svc =
-                    hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
-                        let streaming = req.uri().path().ends_with(":streamGenerateContent");
-                        let body = if streaming {
-                            sse.clone()
-                        } else {
-                            unary.clone()
-                        };
-                        async move {
-                            let _ = req.into_body().collect().await;
-                            let ct = if streaming {
-                                "text/event-stream"
-                            } else {
-                                "application/json"
-                            };
-                            Ok::<_, std::convert::Infallible>(
-                                http::Response::builder()
-                                    .header("content-type", ct)
-                                    .body(Full::new(body))
-                                    .unwrap(),
-                            )
-                        }
-                    });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
-}
-
-struct ServerProcess(Child);
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn spawn_server() -> (ServerProcess, u16) {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .env(SERVER_ENV, "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (ServerProcess(child), line.trim().parse().unwrap())
-}
-
-/// CPU time of this process (all threads), from /proc (Linux); `None` elsewhere. Uses the
-/// nanosecond `schedstat` of every thread, falling back to the 10 ms ticks of `stat`.
-fn process_cpu() -> Option<Duration> {
-    if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
-        let mut ns: u64 = 0;
-        let mut any = false;
-        for task in tasks.flatten() {
-            let path = task.path().join("schedstat");
-            if let Some(v) = std::fs::read_to_string(path).ok().and_then(|s| {
-                s.split_whitespace()
-                    .next()
-                    .and_then(|f| f.parse::<u64>().ok())
-            }) {
-                ns += v;
-                any = true;
-            }
-        }
-        if any {
-            return Some(Duration::from_nanos(ns));
-        }
-    }
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = stat.rsplit_once(')')?.1;
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -383,12 +287,8 @@ fn variants(rt: &tokio::runtime::Runtime, port: u16) -> [Variant; 2] {
 }
 
 fn bench(c: &mut Criterion) {
-    let (_server, port) = spawn_server();
-    // One client thread: the CPU time is then the calls' work, not idle workers spinning.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (_server, port) = spawn_server(SERVER_ENV);
+    let rt = client_runtime();
     let variants = variants(&rt, port);
     let mut cpu = Vec::new();
     for (call, label) in [(Call::Unary, "unary"), (Call::Stream, "stream")] {
@@ -439,42 +339,39 @@ fn bench(c: &mut Criterion) {
 criterion_group!(benches, bench);
 
 /// `GEMINI_BENCH_ONLY=<plain|facade>:<unary|stream>:<concurrency>:<calls>`: runs just that
-/// variant (after a warm-up of the same size) and exits, for counting instructions under
-/// callgrind (the server child process is not traced).
+/// variant and exits, for counting instructions under callgrind. `cargo xtask bench` drives it.
 fn only(spec: &str) {
-    let mut it = spec.split(':');
-    let (variant, call, concurrency, n) = (
-        it.next().unwrap().to_owned(),
-        it.next().unwrap().to_owned(),
-        it.next().unwrap().parse::<u64>().unwrap(),
-        it.next().unwrap().parse::<u64>().unwrap(),
-    );
-    let call = if call == "stream" {
+    let (fields, n) = support::parse_only(spec);
+    let call = if fields[1] == "stream" {
         Call::Stream
     } else {
         Call::Unary
     };
-    let (_server, port) = spawn_server();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let concurrency = fields[2].parse::<u64>().unwrap();
+    let (_server, port) = spawn_server(SERVER_ENV);
+    let rt = client_runtime();
     let [plain, facade] = variants(&rt, port);
-    let v = if variant == "plain" { plain } else { facade };
-    rt.block_on(v.batch(call, n, concurrency));
-    let before = process_cpu();
-    rt.block_on(v.batch(call, n, concurrency));
-    if let (Some(a), Some(b)) = (before, process_cpu()) {
-        eprintln!("{spec}: {:?} CPU", b.saturating_sub(a));
-    }
+    let v = if fields[0] == "plain" { plain } else { facade };
+    support::run_only(&rt, spec, || {
+        let v = v.clone();
+        Box::pin(async move { v.batch(call, n, concurrency).await })
+    });
 }
 
 fn main() {
     if std::env::var_os(SERVER_ENV).is_some() {
-        run_server();
+        let unary = Bytes::from(unary_body());
+        let sse = Bytes::from(sse_body());
+        support::serve(move |path| {
+            if path.ends_with(":streamGenerateContent") {
+                ("text/event-stream", sse.clone())
+            } else {
+                ("application/json", unary.clone())
+            }
+        });
         return;
     }
-    if let Ok(spec) = std::env::var("GEMINI_BENCH_ONLY") {
+    if let Ok(spec) = std::env::var(support::ONLY_ENV) {
         only(&spec);
         return;
     }

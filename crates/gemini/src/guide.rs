@@ -39,7 +39,9 @@
 //! [`Error::Api`](crate::Error::Api) with the status and `google.rpc` details, a cut
 //! connection is an [`Error::Stream`](crate::Error::Stream), and a stream that stalls longer
 //! than the idle timeout is an [`Error::Timeout`](crate::Error::Timeout). Retries happen only
-//! before the first chunk.
+//! before the first chunk. When `accumulate()` fails after some chunks arrived, the error is
+//! an [`Error::Incomplete`](crate::Error::Incomplete) that keeps the answer folded so far
+//! ([`Error::partial_response`](crate::Error::partial_response)) beside its cause.
 //!
 //! # Chats and thought signatures
 //!
@@ -128,6 +130,10 @@
 //! the pieces, for unary calls and streams, up to 16 hops. Change or disable it per client
 //! ([`ClientBuilder::continuation`](crate::ClientBuilder::continuation)) or per call
 //! ([`RequestOptions::with_continuation`](crate::RequestOptions::with_continuation)).
+//! If a hop fails after earlier hops answered, the error is an
+//! [`Error::Incomplete`](crate::Error::Incomplete): the merged answer so far, and the cause
+//! (which [`Error::is_retryable`](crate::Error::is_retryable) and the other accessors report
+//! on).
 //!
 //! # Retries and timeouts
 //!
