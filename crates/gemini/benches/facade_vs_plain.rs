@@ -138,9 +138,12 @@ impl Variant {
                     .parse()
                     .unwrap();
                 let body = serde_json::to_vec(&plain_request()).unwrap();
+                // The same headers the facade sends (less `x-server-timeout`: no timeouts here).
                 let req = http::Request::post(uri)
                     .header("content-type", "application/json")
                     .header("x-goog-api-key", "bench-key")
+                    .header("user-agent", gemini::transport::USER_AGENT)
+                    .header("x-goog-api-client", gemini::transport::USER_AGENT)
                     .body(Full::new(Bytes::from(body)))
                     .unwrap();
                 let resp = client.request(req).await.unwrap();

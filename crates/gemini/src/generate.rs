@@ -84,7 +84,7 @@ impl Models {
     pub(crate) async fn run(
         &self,
         path: &str,
-        mut request: GenerateContentRequest,
+        mut request: Box<GenerateContentRequest>,
         turns: &mut Vec<Content>,
     ) -> Result<GenerateContentResponse, Error> {
         if let Some(tools) = &self.tools {

@@ -91,7 +91,9 @@ impl Models {
         let path = resolve(model.as_ref())?;
         let mut turns = Vec::new();
         // Boxed so that callers' futures stay small (the request is large).
-        Box::pin(self.run(&path, request.into(), &mut turns)).await
+        // The request is boxed too: it is large, and the future would otherwise carry (and
+        // copy) it by value.
+        Box::pin(self.run(&path, Box::new(request.into()), &mut turns)).await
     }
 
     /// `models.streamGenerateContent` (SSE): the answer as a stream of chunks.
