@@ -77,7 +77,7 @@ async fn a_mid_stream_error_event_is_an_api_error_and_ends_the_stream() {
         "never retried after data"
     );
 
-    // accumulate() returns the error too.
+    // accumulate() returns the error too, with the two chunks folded before it.
     emu.script("streamGenerateContent")
         .reply(Reply::model().error_after(2, 500));
     let e = within(
@@ -88,7 +88,16 @@ async fn a_mid_stream_error_event_is_an_api_error_and_ends_the_stream() {
     )
     .await
     .unwrap_err();
-    assert!(matches!(e, Error::Api(_)));
+    let Error::Incomplete(incomplete) = &e else {
+        panic!("expected Error::Incomplete, got {e:?}");
+    };
+    assert!(matches!(incomplete.cause(), Error::Api(_)));
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(500));
+    assert!(e.is_retryable(), "a 500 is retryable, and so is the whole");
+    assert!(
+        !incomplete.partial().text().unwrap_or_default().is_empty(),
+        "the chunks before the error are kept"
+    );
 }
 
 #[tokio::test]
