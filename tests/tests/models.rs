@@ -89,13 +89,9 @@ async fn count_tokens_plain_and_wrapped() {
 async fn embed_content_and_batch() {
     let emu = emulator();
     let client = client(&emu);
-    let one = within(
-        client
-            .models()
-            .embed_content(EMBEDDING_MODEL, EmbedContentRequest::new("hello")),
-    )
-    .await
-    .unwrap();
+    let one = within(client.models().embed_content(EMBEDDING_MODEL, "hello"))
+        .await
+        .unwrap();
     let values = one.embedding.unwrap().values;
     assert!(!values.is_empty());
 

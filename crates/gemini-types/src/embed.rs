@@ -75,6 +75,30 @@ pub struct EmbedContentRequest {
     pub auto_truncate: Option<bool>,
 }
 
+/// Embeds one text: `client.models().embed_content(model, "text")`.
+///
+/// ```
+/// let r = gemini_types::EmbedContentRequest::from("hello");
+/// assert_eq!(serde_json::to_value(&r).unwrap(), serde_json::json!({"content": {"parts": [{"text": "hello"}]}}));
+/// ```
+impl From<&str> for EmbedContentRequest {
+    fn from(text: &str) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<String> for EmbedContentRequest {
+    fn from(text: String) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<Content> for EmbedContentRequest {
+    fn from(content: Content) -> Self {
+        Self::new(content)
+    }
+}
+
 impl EmbedContentRequest {
     /// Embeds this content (a `&str` becomes a text part; the role is dropped).
     pub fn new(content: impl Into<Content>) -> Self {
