@@ -337,7 +337,11 @@ impl Chat {
         let user = user_turn(message.into());
         let request = self.request_for(&user);
         let mut turns = Vec::new();
-        let response = Box::pin(self.models.run(&self.path, Box::new(request), &mut turns)).await?;
+        let response = Box::pin(
+            self.models
+                .run(&self.path, Box::new(request), Some(&mut turns)),
+        )
+        .await?;
         self.history.record(user, turns);
         Ok(response)
     }

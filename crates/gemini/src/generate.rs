@@ -78,14 +78,14 @@ impl Models {
         Ok(response)
     }
 
-    /// The whole call: continuation and automatic function calling. Every turn added to the
-    /// conversation (model turns, function responses, and the final model turn) is pushed to
-    /// `turns`.
+    /// The whole call: continuation and automatic function calling. With `turns` (chats),
+    /// every turn added to the conversation (model turns, function responses, and the final
+    /// model turn) is pushed to it.
     pub(crate) async fn run(
         &self,
         path: &str,
         mut request: Box<GenerateContentRequest>,
-        turns: &mut Vec<Content>,
+        mut turns: Option<&mut Vec<Content>>,
     ) -> Result<GenerateContentResponse, Error> {
         if let Some(tools) = &self.tools {
             tools.declare(&mut request);
@@ -93,16 +93,24 @@ impl Models {
         let mut rounds = 0;
         loop {
             let response = self.send_continued(path, &mut request).await?;
-            let turn = model_turn(&response);
             let tools = match &self.tools {
-                Some(t) if rounds < t.max_rounds() && t.should_answer(turn.as_ref()) => t,
+                Some(t) if rounds < t.max_rounds() => t,
+                // Nothing to answer: the model turn is copied only if someone keeps it.
                 _ => {
-                    turns.extend(turn);
+                    if let Some(turns) = turns.as_deref_mut() {
+                        turns.extend(model_turn(&response));
+                    }
                     return Ok(response);
                 }
             };
-            let Some(turn) = turn else {
-                return Ok(response);
+            let turn = match model_turn(&response) {
+                Some(turn) if tools.should_answer(Some(&turn)) => turn,
+                turn => {
+                    if let Some(turns) = turns.as_deref_mut() {
+                        turns.extend(turn);
+                    }
+                    return Ok(response);
+                }
             };
             rounds += 1;
             let answers = tools
@@ -113,10 +121,12 @@ impl Models {
                     calls = turn.function_calls().count()
                 ))
                 .await;
-            request.contents.push(turn.clone());
-            request.contents.push(answers.clone());
-            turns.push(turn);
-            turns.push(answers);
+            if let Some(turns) = turns.as_deref_mut() {
+                turns.push(turn.clone());
+                turns.push(answers.clone());
+            }
+            request.contents.push(turn);
+            request.contents.push(answers);
         }
     }
 }

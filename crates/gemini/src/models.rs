@@ -89,11 +89,9 @@ impl Models {
         request: impl Into<GenerateContentRequest>,
     ) -> Result<GenerateContentResponse, Error> {
         let path = resolve(model.as_ref())?;
-        let mut turns = Vec::new();
-        // Boxed so that callers' futures stay small (the request is large).
-        // The request is boxed too: it is large, and the future would otherwise carry (and
-        // copy) it by value.
-        Box::pin(self.run(&path, Box::new(request.into()), &mut turns)).await
+        // Boxed so that callers' futures stay small; the request is boxed too (it is large,
+        // and the future would otherwise carry and copy it by value).
+        Box::pin(self.run(&path, Box::new(request.into()), None)).await
     }
 
     /// `models.streamGenerateContent` (SSE): the answer as a stream of chunks.
