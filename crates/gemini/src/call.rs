@@ -62,6 +62,15 @@ pub(crate) async fn unary<T: DeserializeOwned>(
     Ok(Box::pin(client.http().execute_json(spec)).await?)
 }
 
+/// [`unary`] without its own box, for callers whose future is boxed already (one allocation
+/// per call instead of two).
+pub(crate) async fn unary_inline<T: DeserializeOwned>(
+    client: &Client,
+    spec: RequestSpec,
+) -> Result<T, Error> {
+    Ok(client.http().execute_json(spec).await?)
+}
+
 /// Opens a streaming call (`alt=sse`) and decodes its events.
 pub(crate) async fn open_events(client: &Client, spec: RequestSpec) -> Result<Events, Error> {
     // The transport applies the idle timeout, the per-call override included (it travels in

@@ -46,7 +46,8 @@ impl Models {
             Some(body),
             options,
         );
-        call::unary(&self.client, spec).await
+        // `generate_content` and chats box the whole call already.
+        call::unary_inline(&self.client, spec).await
     }
 
     /// One logical answer: the request, then its continuation hops, merged.
