@@ -131,18 +131,7 @@ async fn streaming_continuation_across_three_hops() {
     assert_same_request_resent(&emu.requests_for("streamGenerateContent"));
 
     emu.clear_requests();
-    let folded = within(
-        within(
-            client
-                .models()
-                .generate_content_stream(MODEL, "Tell a long story"),
-        )
-        .await
-        .unwrap()
-        .accumulate(),
-    )
-    .await
-    .unwrap();
+    let folded = accumulated_story(&client).await.unwrap();
     assert_eq!(folded.text().as_deref(), Some(PIECES.concat().as_str()));
     assert_eq!(
         folded
@@ -252,9 +241,11 @@ async fn a_failed_hop_keeps_the_answer_so_far() {
     assert_eq!(emu.count("generateContent"), 3);
 }
 
-/// Streams "Tell a long story", folds it with `accumulate()`, and returns its error.
+/// Streams "Tell a long story" and folds it with `accumulate()`.
 #[allow(clippy::unwrap_used)] // A test helper: a panic is the failure report.
-async fn accumulated_story_error(client: &gemini::Client) -> gemini::Error {
+async fn accumulated_story(
+    client: &gemini::Client,
+) -> Result<gemini::GenerateContentResponse, gemini::Error> {
     within(
         within(
             client
@@ -266,7 +257,6 @@ async fn accumulated_story_error(client: &gemini::Client) -> gemini::Error {
         .accumulate(),
     )
     .await
-    .unwrap_err()
 }
 
 #[tokio::test]
@@ -276,7 +266,7 @@ async fn an_accumulated_stream_that_fails_keeps_the_answer_so_far() {
     emu.script("streamGenerateContent")
         .reply_with(failing_at_hop_2(stream_reply))
         .forever();
-    let err = accumulated_story_error(&client).await;
+    let err = accumulated_story(&client).await.unwrap_err();
     let partial = err.partial_response().expect("an Incomplete error");
     assert_eq!(
         partial.text().as_deref(),
@@ -294,6 +284,6 @@ async fn an_accumulated_stream_that_fails_keeps_the_answer_so_far() {
             ])
         })
         .forever();
-    let err = accumulated_story_error(&client).await;
+    let err = accumulated_story(&client).await.unwrap_err();
     assert!(matches!(err, gemini::Error::Api(_)), "{err:?}");
 }
