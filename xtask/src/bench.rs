@@ -32,7 +32,8 @@ fn suites() -> Vec<Suite> {
         for c in [1, 32] {
             facade.push(vec![
                 ("plain hyper-util + serde_json", format!("plain:{call}:{c}")),
-                ("gemini facade", format!("facade:{call}:{c}")),
+                ("client.raw() (Value)", format!("raw:{call}:{c}")),
+                ("gemini facade (typed)", format!("facade:{call}:{c}")),
             ]);
         }
     }

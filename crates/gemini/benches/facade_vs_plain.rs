@@ -101,6 +101,9 @@ enum Variant {
         base: Arc<str>,
     },
     Facade(Client),
+    /// The facade's HTTP stack with untyped JSON (`client.raw()`, `serde_json::Value`): where
+    /// the typed layer's cost begins.
+    Raw(Client),
 }
 
 /// The request body a hand-written client would build with serde_json.
@@ -170,6 +173,32 @@ impl Variant {
                                 let v: Value = serde_json::from_slice(payload).unwrap();
                                 text.push_str(text_of(&v));
                             }
+                        }
+                        assert_eq!(text.len(), ANSWER.len());
+                    }
+                }
+            }
+            Self::Raw(client) => {
+                let path = format!("models/{MODEL}:generateContent");
+                match call {
+                    Call::Unary => {
+                        let v = client
+                            .raw()
+                            .post_json(&path, &plain_request())
+                            .await
+                            .unwrap();
+                        assert_eq!(text_of(&v).len(), ANSWER.len());
+                    }
+                    Call::Stream => {
+                        let path = format!("models/{MODEL}:streamGenerateContent");
+                        let mut stream = client
+                            .raw()
+                            .post_stream(&path, &plain_request())
+                            .await
+                            .unwrap();
+                        let mut text = String::new();
+                        while let Some(event) = stream.next().await {
+                            text.push_str(text_of(&event.unwrap()));
                         }
                         assert_eq!(text.len(), ANSWER.len());
                     }
@@ -354,7 +383,14 @@ fn only(spec: &str) {
     let (_server, port) = spawn_server(SERVER_ENV);
     let rt = client_runtime();
     let [plain, facade] = variants(&rt, port);
-    let v = if fields[0] == "plain" { plain } else { facade };
+    let v = match fields[0] {
+        "plain" => plain,
+        "raw" => Variant::Raw(match facade {
+            Variant::Facade(c) => c,
+            _ => unreachable!(),
+        }),
+        _ => facade,
+    };
     support::run_only(&rt, spec, || {
         let v = v.clone();
         Box::pin(async move { v.batch(call, n, concurrency).await })
