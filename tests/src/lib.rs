@@ -55,6 +55,22 @@ pub async fn within<F: Future>(fut: F) -> F::Output {
         .expect("the step finished in time")
 }
 
+/// Streams `prompt` from `model` and folds the chunks with `accumulate()`, each step bounded by
+/// [`within`]. Opening the stream must succeed; the fold's result is returned.
+pub async fn accumulated(
+    client: &Client,
+    model: &str,
+    prompt: &str,
+) -> Result<gemini::GenerateContentResponse, gemini::Error> {
+    within(
+        within(client.models().generate_content_stream(model, prompt))
+            .await
+            .unwrap()
+            .accumulate(),
+    )
+    .await
+}
+
 /// The `contents` of a recorded request.
 pub fn contents(request: &RecordedRequest) -> Vec<serde_json::Value> {
     request

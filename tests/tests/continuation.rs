@@ -3,7 +3,9 @@
 
 use futures_util::StreamExt;
 use gemini::{Continuation, RequestOptions};
-use integration_tests::{MODEL, RecordedRequest, Reply, client, contents, emulator, within};
+use integration_tests::{
+    MODEL, RecordedRequest, Reply, accumulated, client, contents, emulator, within,
+};
 use serde_json::{Value, json};
 
 /// Tokens t1..t3 (base64), then the end.
@@ -131,7 +133,9 @@ async fn streaming_continuation_across_three_hops() {
     assert_same_request_resent(&emu.requests_for("streamGenerateContent"));
 
     emu.clear_requests();
-    let folded = accumulated_story(&client).await.unwrap();
+    let folded = accumulated(&client, MODEL, "Tell a long story")
+        .await
+        .unwrap();
     assert_eq!(folded.text().as_deref(), Some(PIECES.concat().as_str()));
     assert_eq!(
         folded
@@ -241,24 +245,6 @@ async fn a_failed_hop_keeps_the_answer_so_far() {
     assert_eq!(emu.count("generateContent"), 3);
 }
 
-/// Streams "Tell a long story" and folds it with `accumulate()`.
-#[allow(clippy::unwrap_used)] // A test helper: a panic is the failure report.
-async fn accumulated_story(
-    client: &gemini::Client,
-) -> Result<gemini::GenerateContentResponse, gemini::Error> {
-    within(
-        within(
-            client
-                .models()
-                .generate_content_stream(MODEL, "Tell a long story"),
-        )
-        .await
-        .unwrap()
-        .accumulate(),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn an_accumulated_stream_that_fails_keeps_the_answer_so_far() {
     let emu = emulator();
@@ -266,7 +252,9 @@ async fn an_accumulated_stream_that_fails_keeps_the_answer_so_far() {
     emu.script("streamGenerateContent")
         .reply_with(failing_at_hop_2(stream_reply))
         .forever();
-    let err = accumulated_story(&client).await.unwrap_err();
+    let err = accumulated(&client, MODEL, "Tell a long story")
+        .await
+        .unwrap_err();
     let partial = err.partial_response().expect("an Incomplete error");
     assert_eq!(
         partial.text().as_deref(),
@@ -284,6 +272,8 @@ async fn an_accumulated_stream_that_fails_keeps_the_answer_so_far() {
             ])
         })
         .forever();
-    let err = accumulated_story(&client).await.unwrap_err();
+    let err = accumulated(&client, MODEL, "Tell a long story")
+        .await
+        .unwrap_err();
     assert!(matches!(err, gemini::Error::Api(_)), "{err:?}");
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use gemini::{RequestOptions, RetryPolicy};
-use integration_tests::{MODEL, Reply, client, emulator, within};
+use integration_tests::{MODEL, Reply, accumulated, client, emulator, within};
 
 #[tokio::test]
 async fn a_503_then_success() {
@@ -25,14 +25,7 @@ async fn a_stream_is_retried_before_its_first_chunk() {
     emu.script("streamGenerateContent")
         .reply_status(503)
         .times(2);
-    let r = within(
-        within(client.models().generate_content_stream(MODEL, "retry me"))
-            .await
-            .unwrap()
-            .accumulate(),
-    )
-    .await
-    .unwrap();
+    let r = accumulated(&client, MODEL, "retry me").await.unwrap();
     assert_eq!(r.text().as_deref(), Some("You said: retry me"));
     assert_eq!(emu.count("streamGenerateContent"), 3);
 }

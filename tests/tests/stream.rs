@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use gemini::{Error, GenerateContentRequest};
-use integration_tests::{MODEL, Reply, builder, client, emulator, within};
+use integration_tests::{MODEL, Reply, accumulated, builder, client, emulator, within};
 
 const PROMPT: &str =
     "Please describe, in a good number of words, how a river finds its way to the sea";
@@ -31,14 +31,7 @@ async fn chunks_arrive_and_accumulate_to_the_unary_answer() {
     assert_eq!(Some(text), unary.text());
     assert!(stream.next().await.is_none(), "the stream stays ended");
 
-    let folded = within(
-        within(client.models().generate_content_stream(MODEL, PROMPT))
-            .await
-            .unwrap()
-            .accumulate(),
-    )
-    .await
-    .unwrap();
+    let folded = accumulated(&client, MODEL, PROMPT).await.unwrap();
     assert_eq!(folded.text(), unary.text());
     assert_eq!(folded.finish_reason(), unary.finish_reason());
     assert_eq!(
@@ -80,14 +73,7 @@ async fn a_mid_stream_error_event_is_an_api_error_and_ends_the_stream() {
     // accumulate() returns the error too, with the two chunks folded before it.
     emu.script("streamGenerateContent")
         .reply(Reply::model().error_after(2, 500));
-    let e = within(
-        within(client.models().generate_content_stream(MODEL, PROMPT))
-            .await
-            .unwrap()
-            .accumulate(),
-    )
-    .await
-    .unwrap_err();
+    let e = accumulated(&client, MODEL, PROMPT).await.unwrap_err();
     let Error::Incomplete(incomplete) = &e else {
         panic!("expected Error::Incomplete, got {e:?}");
     };
@@ -123,14 +109,7 @@ async fn a_stalled_stream_hits_the_idle_timeout() {
     // A slow but steady stream is fine: each chunk resets the timer.
     emu.script("streamGenerateContent")
         .reply(Reply::model().chunk_interval(Duration::from_millis(50)));
-    let ok = within(
-        within(client.models().generate_content_stream(MODEL, PROMPT))
-            .await
-            .unwrap()
-            .accumulate(),
-    )
-    .await
-    .unwrap();
+    let ok = accumulated(&client, MODEL, PROMPT).await.unwrap();
     assert!(ok.text().is_some());
 }
 
