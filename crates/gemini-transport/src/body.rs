@@ -107,17 +107,7 @@ impl ResponseBody {
 
     /// Fails the body with [`TimeoutKind::Total`] if it has not ended `remaining` from now.
     #[must_use]
-    pub fn with_deadline(self, remaining: Duration, sleeper: Arc<dyn Sleeper>) -> Self {
-        self.with_deadline_reporting(remaining, Some(remaining), sleeper)
-    }
-
-    /// [`with_deadline`](Self::with_deadline), reporting `total` in the timeout error.
-    pub(crate) fn with_deadline_reporting(
-        mut self,
-        remaining: Duration,
-        total: Option<Duration>,
-        sleeper: Arc<dyn Sleeper>,
-    ) -> Self {
+    pub fn with_deadline(mut self, remaining: Duration, sleeper: Arc<dyn Sleeper>) -> Self {
         let sleep = sleeper.sleep(remaining);
         let t = self.timers(sleeper);
         t.deadline = Some((
@@ -125,7 +115,7 @@ impl ResponseBody {
                 sleep: Some(sleep),
                 at: None,
             },
-            total,
+            Some(remaining),
         ));
         self
     }

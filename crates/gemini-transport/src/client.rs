@@ -60,8 +60,6 @@ struct Inner {
     key_header: Option<HeaderValue>,
     /// `x-server-timeout` for the configured total timeout, the value of a first attempt.
     total_timeout_header: Option<(u64, HeaderValue)>,
-    /// The authority of the base URL, lowercased, for the key's same-origin check.
-    base_authority: String,
     transport: Arc<dyn Transport>,
     clock: Arc<dyn Clock>,
     retry_sleeper: Arc<dyn Sleeper>,
@@ -147,7 +145,6 @@ impl HttpClientBuilder {
         let ua_header = HeaderValue::from_str(&config.user_agent)
             .map_err(|_| Error::builder("the user agent is not a valid header value"))?;
         let base = Base::new(&config.base_url, config.api_version.as_str())?;
-        let base_authority = base.authority.as_str().to_ascii_lowercase();
         let total_timeout_header = config.timeouts.total.map(|t| {
             let secs = server_timeout_secs(t);
             (secs, HeaderValue::from(secs))
@@ -167,7 +164,6 @@ impl HttpClientBuilder {
                 base_headers,
                 key_header,
                 total_timeout_header,
-                base_authority,
                 transport,
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 retry_sleeper,
@@ -544,9 +540,9 @@ impl HttpClient {
             Target::Absolute(_) => {
                 let base = &self.inner.base;
                 uri.scheme() == Some(&base.scheme)
-                    && uri.authority().is_some_and(|a| {
-                        a.as_str().eq_ignore_ascii_case(&self.inner.base_authority)
-                    })
+                    && uri
+                        .authority()
+                        .is_some_and(|a| a.as_str().eq_ignore_ascii_case(base.authority.as_str()))
             }
         }
     }
