@@ -59,7 +59,7 @@ pub(crate) async fn unary<T: DeserializeOwned>(
     spec: RequestSpec,
 ) -> Result<T, Error> {
     // Boxed: the transport's retry loop is a large future, and every caller would copy it.
-    Ok(Box::pin(client.http().execute_json(spec)).await?)
+    Box::pin(unary_inline(client, spec)).await
 }
 
 /// [`unary`] without its own box, for callers whose future is boxed already (one allocation

@@ -94,19 +94,16 @@ impl Models {
         let mut rounds = 0;
         loop {
             let response = self.send_continued(path, &mut request).await?;
-            let tools = match &self.tools {
-                Some(t) if rounds < t.max_rounds() => t,
-                // Nothing to answer: the model turn is copied only if someone keeps it.
-                _ => {
-                    if let Some(turns) = turns.as_deref_mut() {
-                        turns.extend(model_turn(&response));
-                    }
-                    return Ok(response);
-                }
+            let tools = self.tools.as_ref().filter(|t| rounds < t.max_rounds());
+            // The model turn is copied only if something uses it: tools answer it, chats keep it.
+            let turn = if tools.is_some() || turns.is_some() {
+                model_turn(&response)
+            } else {
+                None
             };
-            let turn = match model_turn(&response) {
-                Some(turn) if tools.should_answer(Some(&turn)) => turn,
-                turn => {
+            let (tools, turn) = match (tools, turn) {
+                (Some(tools), Some(turn)) if tools.should_answer(Some(&turn)) => (tools, turn),
+                (_, turn) => {
                     if let Some(turns) = turns.as_deref_mut() {
                         turns.extend(turn);
                     }
