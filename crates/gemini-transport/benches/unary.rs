@@ -224,7 +224,7 @@ fn bench(c: &mut Criterion) {
         group.finish();
     }
     println!(
-        "\nclient CPU per request (utime+stime of this process from /proc; server in a child process):"
+        "\nclient CPU per request (all threads of this process, /proc schedstat; server in a child process):"
     );
     for (concurrency, results) in &cpu {
         let base = results.first().map_or(f64::NAN, |r| r.0);
