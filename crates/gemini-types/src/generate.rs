@@ -73,8 +73,11 @@ pub struct GenerateContentRequest {
     )]
     pub safety_settings: Vec<SafetySetting>,
     /// `generationConfig`.
+    ///
+    /// Boxed: the config is large (about 1.3 KB) and usually absent or set once, and the
+    /// request is moved through every layer of a call.
     #[serde(skip_serializing_if = "Option::is_none", alias = "generation_config")]
-    pub generation_config: Option<GenerationConfig>,
+    pub generation_config: Option<Box<GenerationConfig>>,
     /// `cachedContent`: `cachedContents/{id}` (then do not send systemInstruction/tools/toolConfig).
     #[serde(skip_serializing_if = "Option::is_none", alias = "cached_content")]
     pub cached_content: Option<String>,
@@ -161,7 +164,7 @@ impl GenerateContentRequest {
     /// Sets `generationConfig`.
     #[must_use]
     pub fn with_generation_config(mut self, config: GenerationConfig) -> Self {
-        self.generation_config = Some(config);
+        self.generation_config = Some(Box::new(config));
         self
     }
 
@@ -202,8 +205,7 @@ impl GenerateContentRequest {
 
     /// The generation config, created empty if unset (for in-place edits).
     pub fn generation_config_mut(&mut self) -> &mut GenerationConfig {
-        self.generation_config
-            .get_or_insert_with(GenerationConfig::default)
+        self.generation_config.get_or_insert_with(Box::default)
     }
 }
 
