@@ -335,13 +335,10 @@ impl Chat {
         message: impl Into<Content>,
     ) -> Result<GenerateContentResponse, Error> {
         let user = user_turn(message.into());
-        let request = self.request_for(&user);
+        let mut request = self.request_for(&user);
         let mut turns = Vec::new();
-        let response = Box::pin(
-            self.models
-                .run(&self.path, Box::new(request), Some(&mut turns)),
-        )
-        .await?;
+        let response =
+            Box::pin(self.models.run(&self.path, &mut request, Some(&mut turns))).await?;
         self.history.record(user, turns);
         Ok(response)
     }

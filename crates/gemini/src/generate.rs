@@ -50,13 +50,14 @@ impl Models {
         call::unary_inline(&self.client, spec).await
     }
 
-    /// One logical answer: the request, then its continuation hops, merged.
-    pub(crate) async fn send_continued(
+    /// Follows the continuation hops of `response` (the answer to `request`) and merges them
+    /// into it.
+    async fn continue_hops(
         &self,
         path: &str,
         request: &mut GenerateContentRequest,
+        mut response: GenerateContentResponse,
     ) -> Result<GenerateContentResponse, Error> {
-        let mut response = self.send_once(path, request).await?;
         let max = self.continuation().max_hops();
         let mut hops = 0;
         while hops < max {
@@ -82,18 +83,37 @@ impl Models {
     /// The whole call: continuation and automatic function calling. With `turns` (chats),
     /// every turn added to the conversation (model turns, function responses, and the final
     /// model turn) is pushed to it.
+    ///
+    /// The common call (no tools, no chat, no continuation) is one request and nothing else;
+    /// the rest of the machinery is a boxed future entered only when the first answer needs
+    /// it, so the common call's future stays small.
     pub(crate) async fn run(
         &self,
         path: &str,
-        mut request: Box<GenerateContentRequest>,
-        mut turns: Option<&mut Vec<Content>>,
+        request: &mut GenerateContentRequest,
+        turns: Option<&mut Vec<Content>>,
     ) -> Result<GenerateContentResponse, Error> {
         if let Some(tools) = &self.tools {
-            tools.declare(&mut request);
+            tools.declare(request);
         }
+        let first = self.send_once(path, request).await?;
+        if self.tools.is_none() && turns.is_none() && continuation_token(&first).is_none() {
+            return Ok(first);
+        }
+        Box::pin(self.run_from(path, request, first, turns)).await
+    }
+
+    /// [`run`](Self::run) after the first answer, `response`.
+    async fn run_from(
+        &self,
+        path: &str,
+        request: &mut GenerateContentRequest,
+        mut response: GenerateContentResponse,
+        mut turns: Option<&mut Vec<Content>>,
+    ) -> Result<GenerateContentResponse, Error> {
         let mut rounds = 0;
         loop {
-            let response = self.send_continued(path, &mut request).await?;
+            response = self.continue_hops(path, request, response).await?;
             let tools = self.tools.as_ref().filter(|t| rounds < t.max_rounds());
             // The model turn is copied only if something uses it: tools answer it, chats keep it.
             let turn = if tools.is_some() || turns.is_some() {
@@ -125,6 +145,7 @@ impl Models {
             }
             request.contents.push(turn);
             request.contents.push(answers);
+            response = self.send_once(path, request).await?;
         }
     }
 }

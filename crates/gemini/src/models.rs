@@ -89,9 +89,8 @@ impl Models {
         request: impl Into<GenerateContentRequest>,
     ) -> Result<GenerateContentResponse, Error> {
         let path = resolve(model.as_ref())?;
-        // Boxed so that callers' futures stay small; the request is boxed too (it is large,
-        // and the future would otherwise carry and copy it by value).
-        Box::pin(self.run(&path, Box::new(request.into()), None)).await
+        let mut request = request.into();
+        self.run(&path, &mut request, None).await
     }
 
     /// `models.streamGenerateContent` (SSE): the answer as a stream of chunks.
@@ -109,13 +108,7 @@ impl Models {
         if let Some(tools) = &self.tools {
             tools.declare(&mut request);
         }
-        Box::pin(GenerateContentStream::open(
-            self.clone(),
-            path,
-            request,
-            false,
-        ))
-        .await
+        GenerateContentStream::open(self.clone(), path, request, false).await
     }
 
     /// Structured output: asks for `application/json` following the JSON schema of `T`
