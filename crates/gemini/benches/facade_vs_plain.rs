@@ -13,6 +13,12 @@
 //!
 //! With `GEMINI_BENCH_NO_TIMEOUTS=1` the facade runs without timeouts and retries, to show
 //! what the timers and the retry loop cost.
+//!
+//! To find where a cost begins, `GEMINI_BENCH_PAIR=<a>,<b>` compares any two layers instead
+//! of `plain,facade`: `plain`, `raw` (the facade's `client.raw()` with `serde_json::Value`),
+//! `http-typed` (`gemini-transport`'s `HttpClient` with the typed request and response, no
+//! facade), `facade`, `facade-nt` (the facade without timeouts and retries).
+//! `GEMINI_BENCH_CPU_ROUNDS=<n>` prints only the CPU table, over `n` interleaved rounds.
 
 // A benchmark harness: failing loudly is the right behaviour.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -26,8 +32,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use criterion::{Criterion, criterion_group};
 use futures_util::StreamExt as _;
-use gemini::transport::{Clock as _, SystemClock};
-use gemini::{Client, GenerateContentRequest, GenerationConfig};
+use gemini::transport::{Clock as _, Config, HttpClient, ProxyConfig, RequestSpec, SystemClock};
+use gemini::{Client, GenerateContentRequest, GenerateContentResponse, GenerationConfig};
 use http_body_util::{BodyExt as _, Full};
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -104,6 +110,9 @@ enum Variant {
     /// The facade's HTTP stack with untyped JSON (`client.raw()`, `serde_json::Value`): where
     /// the typed layer's cost begins.
     Raw(Client),
+    /// `gemini-transport`'s `HttpClient` with the typed request and response, without the
+    /// facade's layers: where the facade's own cost begins.
+    HttpTyped(Arc<HttpClient>),
 }
 
 /// The request body a hand-written client would build with serde_json.
@@ -204,6 +213,39 @@ impl Variant {
                     }
                 }
             }
+            Self::HttpTyped(http) => {
+                let body = serde_json::to_vec(&facade_request()).unwrap();
+                let verb = match call {
+                    Call::Unary => "generateContent",
+                    Call::Stream => "streamGenerateContent",
+                };
+                let spec = RequestSpec::new(http::Method::POST, format!("models/{MODEL}:{verb}"))
+                    .header(
+                        http::header::CONTENT_TYPE,
+                        http::HeaderValue::from_static("application/json"),
+                    )
+                    .body(Bytes::from(body));
+                match call {
+                    Call::Unary => {
+                        let r: GenerateContentResponse = http.execute_json(spec).await.unwrap();
+                        assert_eq!(r.text().unwrap().len(), ANSWER.len());
+                    }
+                    Call::Stream => {
+                        let resp = http
+                            .execute_streaming(spec.query("alt", "sse"))
+                            .await
+                            .unwrap();
+                        let mut events = gemini_sse::SseStream::new(resp.into_body());
+                        let mut text = String::new();
+                        while let Some(event) = events.next().await {
+                            let chunk: GenerateContentResponse =
+                                serde_json::from_str(event.unwrap().data()).unwrap();
+                            text.push_str(&chunk.text().unwrap_or_default());
+                        }
+                        assert_eq!(text.len(), ANSWER.len());
+                    }
+                }
+            }
             Self::Facade(client) => match call {
                 Call::Unary => {
                     let r = client
@@ -283,45 +325,73 @@ fn cpu_per_call(
     (total.map(|c| c.as_secs_f64() * 1e6 / n), median)
 }
 
-/// The two clients under test, built on `rt`.
-fn variants(rt: &tokio::runtime::Runtime, port: u16) -> [Variant; 2] {
+/// One client under test, built on `rt`: `plain`, `raw` (the facade's `client.raw()`),
+/// `http-typed` (the transport with typed bodies), `facade`, or `facade-nt` (the facade
+/// without timeouts and retries).
+fn variant(rt: &tokio::runtime::Runtime, port: u16, name: &str) -> Variant {
     let base = format!("http://127.0.0.1:{port}");
-    let plain = {
+    let _guard = rt.enter();
+    if name == "plain" {
         let mut http = HttpConnector::new();
         http.set_nodelay(true);
-        let _guard = rt.enter();
-        HyperClient::builder(TokioExecutor::new()).build(http)
-    };
-    let facade = {
-        let _guard = rt.enter();
-        let transport = gemini::HyperTransport::builder()
-            .proxy(gemini::transport::ProxyConfig::none())
-            .build()
-            .unwrap();
-        let mut builder = Client::builder()
-            .api_key("bench-key")
-            .base_url(&base)
-            .transport(Arc::new(transport));
-        if std::env::var_os("GEMINI_BENCH_NO_TIMEOUTS").is_some() {
-            builder = builder
-                .timeouts(gemini::Timeouts::none())
-                .retry_policy(gemini::RetryPolicy::disabled());
-        }
-        builder.build().unwrap()
-    };
-    [
-        Variant::Plain {
-            client: Arc::new(plain),
+        return Variant::Plain {
+            client: Arc::new(HyperClient::builder(TokioExecutor::new()).build(http)),
             base: base.into(),
-        },
-        Variant::Facade(facade),
-    ]
+        };
+    }
+    let transport = gemini::HyperTransport::builder()
+        .proxy(ProxyConfig::none())
+        .build()
+        .unwrap();
+    if name == "http-typed" {
+        let config = Config::new()
+            .with_api_key("bench-key")
+            .with_base_url(&base)
+            .unwrap();
+        return Variant::HttpTyped(Arc::new(
+            HttpClient::builder()
+                .config(config)
+                .transport(Arc::new(transport))
+                .build()
+                .unwrap(),
+        ));
+    }
+    let mut builder = Client::builder()
+        .api_key("bench-key")
+        .base_url(&base)
+        .transport(Arc::new(transport));
+    if name == "facade-nt" || std::env::var_os("GEMINI_BENCH_NO_TIMEOUTS").is_some() {
+        builder = builder
+            .timeouts(gemini::Timeouts::none())
+            .retry_policy(gemini::RetryPolicy::disabled());
+    }
+    let client = builder.build().unwrap();
+    match name {
+        "raw" => Variant::Raw(client),
+        "facade" | "facade-nt" => Variant::Facade(client),
+        other => panic!("unknown variant {other:?}"),
+    }
+}
+
+/// The baseline and the variant compared with it: `plain` and `facade`, or the pair named by
+/// `GEMINI_BENCH_PAIR=<a>,<b>` (see [`variant`]).
+fn variants(rt: &tokio::runtime::Runtime, port: u16) -> ([Variant; 2], [String; 2]) {
+    let pair = std::env::var("GEMINI_BENCH_PAIR").unwrap_or_else(|_| "plain,facade".to_owned());
+    let (a, b) = pair.split_once(',').expect("GEMINI_BENCH_PAIR=<a>,<b>");
+    (
+        [variant(rt, port, a), variant(rt, port, b)],
+        [a.to_owned(), b.to_owned()],
+    )
 }
 
 fn bench(c: &mut Criterion) {
     let (_server, port) = spawn_server(SERVER_ENV);
     let rt = client_runtime();
-    let variants = variants(&rt, port);
+    let (variants, [name_a, name_b]) = variants(&rt, port);
+    // `GEMINI_BENCH_CPU_ROUNDS=<n>`: only the CPU table, over `n` interleaved rounds.
+    let cpu_rounds = std::env::var("GEMINI_BENCH_CPU_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok());
     let mut cpu = Vec::new();
     for (call, label) in [(Call::Unary, "unary"), (Call::Stream, "stream")] {
         for concurrency in [1u64, 32] {
@@ -332,8 +402,18 @@ fn bench(c: &mut Criterion) {
             cpu.push((
                 label,
                 concurrency,
-                cpu_per_call(&rt, &variants, call, concurrency, per_round, 10),
+                cpu_per_call(
+                    &rt,
+                    &variants,
+                    call,
+                    concurrency,
+                    per_round,
+                    cpu_rounds.unwrap_or(10),
+                ),
             ));
+            if cpu_rounds.is_some() {
+                continue;
+            }
             let mut group = c.benchmark_group(format!("{label}_c{concurrency}"));
             let batch = if concurrency == 1 { 50 } else { 320 };
             group
@@ -341,11 +421,8 @@ fn bench(c: &mut Criterion) {
                 .warm_up_time(Duration::from_millis(200))
                 .measurement_time(Duration::from_secs(1))
                 .throughput(criterion::Throughput::Elements(batch));
-            for (name, v) in ["plain_hyper_util_serde_json", "gemini_facade"]
-                .iter()
-                .zip(&variants)
-            {
-                group.bench_function(*name, |b| {
+            for (name, v) in [&name_a, &name_b].into_iter().zip(&variants) {
+                group.bench_function(name.as_str(), |b| {
                     b.iter_custom(|iters| {
                         (0..iters)
                             .map(|_| rt.block_on(v.batch(call, batch, concurrency)))
@@ -359,11 +436,11 @@ fn bench(c: &mut Criterion) {
     println!(
         "\nclient CPU per call (all threads of this process, /proc schedstat; server in a child process):"
     );
-    for (label, concurrency, ([plain, facade], median)) in &cpu {
+    for (label, concurrency, ([a, b], median)) in &cpu {
         println!(
-            "  {label:<6} c{concurrency:<3} plain {plain:>7.2} us   facade {facade:>7.2} us   \
+            "  {label:<6} c{concurrency:<3} {name_a} {a:>7.2} us   {name_b} {b:>7.2} us   \
              ratio {:.3} (median of rounds {median:.3})",
-            facade / plain
+            b / a
         );
     }
 }
@@ -382,15 +459,7 @@ fn only(spec: &str) {
     let concurrency = fields[2].parse::<u64>().unwrap();
     let (_server, port) = spawn_server(SERVER_ENV);
     let rt = client_runtime();
-    let [plain, facade] = variants(&rt, port);
-    let v = match fields[0] {
-        "plain" => plain,
-        "raw" => Variant::Raw(match facade {
-            Variant::Facade(c) => c,
-            _ => unreachable!(),
-        }),
-        _ => facade,
-    };
+    let v = variant(&rt, port, fields[0]);
     support::run_only(&rt, spec, || {
         let v = v.clone();
         Box::pin(async move { v.batch(call, n, concurrency).await })
