@@ -33,6 +33,10 @@ fn suites() -> Vec<Suite> {
             facade.push(vec![
                 ("plain hyper-util + serde_json", format!("plain:{call}:{c}")),
                 ("client.raw() (Value)", format!("raw:{call}:{c}")),
+                (
+                    "HttpClient + typed bodies",
+                    format!("http-typed:{call}:{c}"),
+                ),
                 ("gemini facade (typed)", format!("facade:{call}:{c}")),
             ]);
         }
