@@ -86,7 +86,7 @@ impl Models {
     ///
     /// The common call (no tools, no chat, no continuation) is one request and nothing else;
     /// the rest of the machinery is a boxed future entered only when the first answer needs
-    /// it, so the common call's future stays small.
+    /// it, so the common call neither carries nor allocates it.
     pub(crate) async fn run(
         &self,
         path: &str,
