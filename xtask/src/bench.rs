@@ -1,12 +1,20 @@
-//! `cargo xtask bench`: client instructions per call, counted with valgrind's callgrind, for
-//! every benchmark that compares a gemini-rs layer with a plain hyper-util baseline.
+//! `cargo xtask bench`: client instructions and code footprint per call, counted with
+//! valgrind's callgrind, for every benchmark that compares a gemini-rs layer with a plain
+//! hyper-util baseline.
 //!
 //! Wall and CPU time are noisy on shared machines; instruction counts repeat. Each variant runs
 //! in its own process under callgrind (the loopback server is a child process, not traced)
 //! twice, with `n` and `2n` calls after a warm-up of the same size; the difference divided by
 //! the extra calls is the marginal cost of one call, free of start-up work. Every variant is
 //! printed beside its baseline from the same run.
+//!
+//! The code footprint is the number of distinct 64-byte lines of machine code that one call
+//! executes: the instruction addresses whose execution count grew between the two runs
+//! (callgrind's `--dump-instr`). It is what a call costs when it starts with cold caches, as
+//! every call does at concurrency 1 on a machine whose CPU idles while the call waits on the
+//! network (docs/ARCHITECTURE.md, Performance).
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -71,8 +79,8 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
         );
     }
     println!(
-        "client instructions per call (callgrind; marginal cost between {calls} and {} calls; \
-         server in an untraced child process)",
+        "client cost per call (callgrind; marginal cost between {calls} and {} calls; server in \
+         an untraced child process): instructions, and distinct 64-byte lines of code executed",
         calls * 2
     );
     for suite in suites() {
@@ -81,11 +89,14 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
         for group in &suite.groups {
             let mut baseline = None;
             for (label, spec) in group {
-                let per_call = instructions_per_call(&exe, spec, calls)?;
-                let base = *baseline.get_or_insert(per_call);
+                let cost = cost_per_call(&exe, spec, calls)?;
+                let base = *baseline.get_or_insert(cost);
                 println!(
-                    "  {spec:<22} {label:<30} {per_call:>9.0} instr/call   ratio {:.3}",
-                    per_call / base
+                    "  {spec:<22} {label:<30} {:>9.0} instr/call  ratio {:.3}   {:>5} code lines  ratio {:.3}",
+                    cost.instructions,
+                    cost.instructions / base.instructions,
+                    cost.code_lines,
+                    cost.code_lines as f64 / base.code_lines as f64,
                 );
             }
         }
@@ -124,16 +135,35 @@ fn build(root: &Path, package: &str, bench: &str) -> Result<PathBuf, String> {
         .ok_or_else(|| format!("bench: cargo reported no executable for {package}/{bench}"))
 }
 
-/// The marginal instructions of one call of `spec`, from runs of `calls` and `2 * calls`.
-fn instructions_per_call(exe: &Path, spec: &str, calls: u64) -> Result<f64, String> {
-    let a = total_instructions(exe, &format!("{spec}:{calls}"))?;
-    let b = total_instructions(exe, &format!("{spec}:{}", calls * 2))?;
-    // Each run makes its calls twice (warm-up, then measured): 2 * calls more in the second.
-    Ok(b.saturating_sub(a) as f64 / (2 * calls) as f64)
+/// What one call costs: instructions, and distinct lines of code executed.
+#[derive(Clone, Copy, Debug)]
+struct Cost {
+    instructions: f64,
+    code_lines: usize,
 }
 
-/// Runs one variant under callgrind and returns the instructions it collected.
-fn total_instructions(exe: &Path, only: &str) -> Result<u64, String> {
+/// The marginal cost of one call of `spec`, from runs of `calls` and `2 * calls`.
+fn cost_per_call(exe: &Path, spec: &str, calls: u64) -> Result<Cost, String> {
+    let a = profile(exe, &format!("{spec}:{calls}"))?;
+    let b = profile(exe, &format!("{spec}:{}", calls * 2))?;
+    Ok(Cost {
+        // Each run makes its calls twice (warm-up, then measured): 2 * calls more in the second.
+        instructions: b.instructions.saturating_sub(a.instructions) as f64 / (2 * calls) as f64,
+        code_lines: grown_code_lines(&a.executed, &b.executed),
+    })
+}
+
+/// One callgrind run: the instructions collected and how often each instruction ran.
+struct Profile {
+    instructions: u64,
+    executed: Executed,
+}
+
+/// Execution count of each instruction, by (object file, address).
+type Executed = HashMap<(String, u64), u64>;
+
+/// Runs one variant under callgrind, with per-instruction counts.
+fn profile(exe: &Path, only: &str) -> Result<Profile, String> {
     let out_file = std::env::temp_dir().join(format!(
         "xtask-callgrind-{}-{}.out",
         std::process::id(),
@@ -141,17 +171,72 @@ fn total_instructions(exe: &Path, only: &str) -> Result<u64, String> {
     ));
     let out = Command::new("valgrind")
         .arg("--tool=callgrind")
+        .args([
+            "--dump-instr=yes",
+            "--compress-pos=no",
+            "--compress-strings=no",
+        ])
         .arg(format!("--callgrind-out-file={}", out_file.display()))
         .arg(exe)
         .env("GEMINI_BENCH_ONLY", only)
         .output()
         .map_err(|e| format!("bench: could not run valgrind: {e}"))?;
+    let dump = std::fs::read_to_string(&out_file);
     let _ = std::fs::remove_file(&out_file);
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
         return Err(format!("bench: {only} failed under callgrind:\n{stderr}"));
     }
-    parse_collected(&stderr).ok_or_else(|| format!("bench: no `Collected` line for {only}"))
+    let instructions =
+        parse_collected(&stderr).ok_or_else(|| format!("bench: no `Collected` line for {only}"))?;
+    let dump = dump.map_err(|e| format!("bench: could not read callgrind's output: {e}"))?;
+    Ok(Profile {
+        instructions,
+        executed: parse_executed(&dump),
+    })
+}
+
+/// The per-instruction counts of a callgrind dump written with `--dump-instr=yes
+/// --compress-pos=no --compress-strings=no`. The cost line after a `calls=` line is the call's
+/// inclusive cost, not the call instruction's own, so it is skipped.
+fn parse_executed(dump: &str) -> Executed {
+    let mut executed = Executed::new();
+    let mut object = String::new();
+    let mut positions = 1;
+    let mut after_call = false;
+    for line in dump.lines() {
+        if let Some(p) = line.strip_prefix("positions:") {
+            positions = p.split_whitespace().count();
+        } else if let Some(ob) = line.strip_prefix("ob=") {
+            object = ob.trim().to_owned();
+        } else if line.starts_with("calls=") {
+            after_call = true;
+        } else if let Some(hex) = line.strip_prefix("0x") {
+            if std::mem::take(&mut after_call) {
+                continue;
+            }
+            let mut fields = hex.split_whitespace();
+            let addr = fields.next().and_then(|a| u64::from_str_radix(a, 16).ok());
+            let count = fields
+                .nth(positions - 1)
+                .and_then(|c| c.parse::<u64>().ok());
+            if let (Some(addr), Some(count)) = (addr, count) {
+                *executed.entry((object.clone(), addr)).or_default() += count;
+            }
+        }
+    }
+    executed
+}
+
+/// The distinct 64-byte code lines holding an instruction that ran more often in `more` than
+/// in `fewer`: the code the extra calls executed. valgrind loads every object at the same
+/// address in both runs, so addresses compare.
+fn grown_code_lines(fewer: &Executed, more: &Executed) -> usize {
+    more.iter()
+        .filter(|(k, n)| **n > fewer.get(*k).copied().unwrap_or(0))
+        .map(|((object, addr), _)| (object.as_str(), addr >> 6))
+        .collect::<HashSet<_>>()
+        .len()
 }
 
 /// The number on callgrind's `==pid== Collected : N` line.
@@ -171,6 +256,27 @@ mod tests {
         let s = "==1== Events    : Ir\n==1== Collected : 35726496\n==1==\n";
         assert_eq!(parse_collected(s), Some(35_726_496));
         assert_eq!(parse_collected("nothing"), None);
+    }
+
+    #[test]
+    fn counts_the_code_lines_that_ran_more() {
+        let dump = |n: u64| {
+            format!(
+                "version: 1\npositions: instr line\nevents: Ir\n\
+                 ob=/bin/a\nfn=f\n0x1000 10 {n}\n0x1004 10 {n}\n0x1040 11 1\n\
+                 calls=1 0x2000 5\n0x1044 11 {}\n\
+                 ob=/lib/b\nfn=g\n0x1000 3 {n}\n",
+                n * 100
+            )
+        };
+        let (a, b) = (parse_executed(&dump(1)), parse_executed(&dump(2)));
+        // The call's inclusive cost line is not an instruction count.
+        assert!(!a.contains_key(&("/bin/a".to_owned(), 0x1044)));
+        assert_eq!(a[&("/bin/a".to_owned(), 0x1004)], 1);
+        // 0x1000 and 0x1004 share a line of /bin/a; 0x1040 ran as often in both runs; the
+        // same address in another object is another line.
+        assert_eq!(grown_code_lines(&a, &b), 2);
+        assert_eq!(grown_code_lines(&b, &b), 0);
     }
 
     #[test]
