@@ -159,8 +159,8 @@ struct Profile {
     executed: Executed,
 }
 
-/// Execution count of each instruction, by (object file, address).
-type Executed = HashMap<(String, u64), u64>;
+/// Execution count of each instruction, by object file and address.
+type Executed = HashMap<String, HashMap<u64, u64>>;
 
 /// Runs one variant under callgrind, with per-instruction counts.
 fn profile(exe: &Path, only: &str) -> Result<Profile, String> {
@@ -201,14 +201,14 @@ fn profile(exe: &Path, only: &str) -> Result<Profile, String> {
 /// inclusive cost, not the call instruction's own, so it is skipped.
 fn parse_executed(dump: &str) -> Executed {
     let mut executed = Executed::new();
-    let mut object = String::new();
+    let mut object = "";
     let mut positions = 1;
     let mut after_call = false;
     for line in dump.lines() {
         if let Some(p) = line.strip_prefix("positions:") {
             positions = p.split_whitespace().count();
         } else if let Some(ob) = line.strip_prefix("ob=") {
-            object = ob.trim().to_owned();
+            object = ob.trim();
         } else if line.starts_with("calls=") {
             after_call = true;
         } else if let Some(hex) = line.strip_prefix("0x") {
@@ -221,7 +221,11 @@ fn parse_executed(dump: &str) -> Executed {
                 .nth(positions - 1)
                 .and_then(|c| c.parse::<u64>().ok());
             if let (Some(addr), Some(count)) = (addr, count) {
-                *executed.entry((object.clone(), addr)).or_default() += count;
+                let counts = match executed.get_mut(object) {
+                    Some(counts) => counts,
+                    None => executed.entry(object.to_owned()).or_default(),
+                };
+                *counts.entry(addr).or_default() += count;
             }
         }
     }
@@ -232,11 +236,16 @@ fn parse_executed(dump: &str) -> Executed {
 /// in `fewer`: the code the extra calls executed. valgrind loads every object at the same
 /// address in both runs, so addresses compare.
 fn grown_code_lines(fewer: &Executed, more: &Executed) -> usize {
-    more.iter()
-        .filter(|(k, n)| **n > fewer.get(*k).copied().unwrap_or(0))
-        .map(|((object, addr), _)| (object.as_str(), addr >> 6))
-        .collect::<HashSet<_>>()
-        .len()
+    let mut lines = HashSet::new();
+    for (object, counts) in more {
+        let before = fewer.get(object);
+        for (addr, n) in counts {
+            if *n > before.and_then(|b| b.get(addr)).copied().unwrap_or(0) {
+                lines.insert((object.as_str(), addr >> 6));
+            }
+        }
+    }
+    lines.len()
 }
 
 /// The number on callgrind's `==pid== Collected : N` line.
@@ -271,8 +280,8 @@ mod tests {
         };
         let (a, b) = (parse_executed(&dump(1)), parse_executed(&dump(2)));
         // The call's inclusive cost line is not an instruction count.
-        assert!(!a.contains_key(&("/bin/a".to_owned(), 0x1044)));
-        assert_eq!(a[&("/bin/a".to_owned(), 0x1004)], 1);
+        assert!(!a["/bin/a"].contains_key(&0x1044));
+        assert_eq!(a["/bin/a"][&0x1004], 1);
         // 0x1000 and 0x1004 share a line of /bin/a; 0x1040 ran as often in both runs; the
         // same address in another object is another line.
         assert_eq!(grown_code_lines(&a, &b), 2);
