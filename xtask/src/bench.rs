@@ -149,7 +149,9 @@ fn cost_per_call(exe: &Path, spec: &str, calls: u64) -> Result<Cost, String> {
     Ok(Cost {
         // Each run makes its calls twice (warm-up, then measured): 2 * calls more in the second.
         instructions: b.instructions.saturating_sub(a.instructions) as f64 / (2 * calls) as f64,
-        code_lines: grown_code_lines(&a.executed, &b.executed),
+        code_lines: grown_code_lines(&a.executed, &b.executed).ok_or_else(|| {
+            format!("bench: {spec}: the code addresses of the two runs do not line up")
+        })?,
     })
 }
 
@@ -234,18 +236,23 @@ fn parse_executed(dump: &str) -> Executed {
 
 /// The distinct 64-byte code lines holding an instruction that ran more often in `more` than
 /// in `fewer`: the code the extra calls executed. valgrind loads every object at the same
-/// address in both runs, so addresses compare.
-fn grown_code_lines(fewer: &Executed, more: &Executed) -> usize {
+/// address in both runs, so addresses compare; `None` if they visibly do not (most of the
+/// instructions of `more` never ran in `fewer`, although both runs did the same work).
+fn grown_code_lines(fewer: &Executed, more: &Executed) -> Option<usize> {
     let mut lines = HashSet::new();
+    let (mut seen, mut new) = (0usize, 0usize);
     for (object, counts) in more {
         let before = fewer.get(object);
         for (addr, n) in counts {
-            if *n > before.and_then(|b| b.get(addr)).copied().unwrap_or(0) {
+            seen += 1;
+            let was = before.and_then(|b| b.get(addr)).copied();
+            new += usize::from(was.is_none());
+            if *n > was.unwrap_or(0) {
                 lines.insert((object.as_str(), addr >> 6));
             }
         }
     }
-    lines.len()
+    (new * 2 <= seen).then_some(lines.len())
 }
 
 /// The number on callgrind's `==pid== Collected : N` line.
@@ -284,8 +291,11 @@ mod tests {
         assert_eq!(a["/bin/a"][&0x1004], 1);
         // 0x1000 and 0x1004 share a line of /bin/a; 0x1040 ran as often in both runs; the
         // same address in another object is another line.
-        assert_eq!(grown_code_lines(&a, &b), 2);
-        assert_eq!(grown_code_lines(&b, &b), 0);
+        assert_eq!(grown_code_lines(&a, &b), Some(2));
+        assert_eq!(grown_code_lines(&b, &b), Some(0));
+        // Runs whose code sits at other addresses do not compare.
+        let moved = parse_executed(&dump(2).replace("0x10", "0x90"));
+        assert_eq!(grown_code_lines(&a, &moved), None);
     }
 
     #[test]
