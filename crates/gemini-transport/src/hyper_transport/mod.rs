@@ -1,28 +1,30 @@
-//! The default transport: hyper-util's pooled client over rustls (feature `hyper`).
+//! The default transport: hyper 1 over rustls, with its own connection pool (feature `hyper`).
 
 mod connector;
+mod pool;
 mod proxy;
 mod tls;
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::Full;
-use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 pub use proxy::ProxyConfig;
 pub use tls::TlsRoots;
 
-use crate::{BoxFuture, Error, ResponseBody, TimeoutKind, Transport};
-use connector::{ConnectTimeout, Connector, InsecureHttp, TlsError};
+use crate::{BoxFuture, Error, ResponseBody, Transport};
+use connector::Connector;
+use pool::Pool;
 
-/// hyper-util's pooled client over rustls: HTTP/2 or HTTP/1.1 by ALPN, TLS roots chosen at
-/// runtime ([`TlsRoots`]), proxies from the environment by default ([`ProxyConfig`]), the
-/// `ring` crypto provider (never the process-wide default). Plain `http://` goes only to
-/// loopback hosts unless [`allow_insecure_http`](HyperTransportBuilder::allow_insecure_http).
+/// hyper 1 over rustls with a connection pool: HTTP/2 or HTTP/1.1 by ALPN (one shared HTTP/2
+/// connection per origin; HTTP/1.1 connections reused once their response body has been read
+/// to the end), TLS roots chosen at runtime ([`TlsRoots`]), proxies from the environment by
+/// default ([`ProxyConfig`]), the `ring` crypto provider (never the process-wide default).
+/// Plain `http://` goes only to loopback hosts unless
+/// [`allow_insecure_http`](HyperTransportBuilder::allow_insecure_http).
 ///
 /// Needs a tokio runtime (with the time driver enabled). Cheap to clone; clones share the pool.
 ///
@@ -39,7 +41,7 @@ use connector::{ConnectTimeout, Connector, InsecureHttp, TlsError};
 /// ```
 #[derive(Clone)]
 pub struct HyperTransport {
-    client: Client<Connector, Full<Bytes>>,
+    pool: Arc<Pool>,
 }
 
 impl fmt::Debug for HyperTransport {
@@ -101,7 +103,8 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// How long an idle pooled connection is kept (default 90 s).
+    /// How long an idle pooled connection is kept (default 90 s): an older one is closed
+    /// instead of used, when its origin is next called.
     #[must_use]
     pub fn pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.pool_idle_timeout = timeout;
@@ -128,13 +131,13 @@ impl HyperTransportBuilder {
             allow_insecure_http: self.allow_insecure_http,
             connect_timeout: self.connect_timeout,
         };
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(self.pool_idle_timeout)
-            .pool_max_idle_per_host(self.pool_max_idle_per_host)
-            .pool_timer(TokioTimer::new())
-            .timer(TokioTimer::new())
-            .build(connector);
-        Ok(HyperTransport { client })
+        Ok(HyperTransport {
+            pool: Arc::new(Pool::new(
+                connector,
+                self.pool_idle_timeout,
+                self.pool_max_idle_per_host,
+            )),
+        })
     }
 }
 
@@ -156,20 +159,14 @@ impl Transport for HyperTransport {
         request: http::Request<Bytes>,
     ) -> BoxFuture<'_, Result<http::Response<ResponseBody>, Error>> {
         // Plain http:// to a host that is not loopback is refused by the connector when it
-        // would open the connection (`map_error` turns that into a builder error), so no
-        // pooled connection to such a host exists and the request need not be checked here.
-        let fut = self.client.request(request.map(Full::new));
-        Box::pin(async move {
-            match fut.await {
-                Ok(resp) => Ok(resp.map(ResponseBody::new)),
-                Err(e) => Err(map_error(e)),
-            }
-        })
+        // would open the connection, so no pooled connection to such a host exists and the
+        // request need not be checked here.
+        Box::pin(Arc::clone(&self.pool).send(request))
     }
 }
 
 /// Finds an error of type `T` in a source chain.
-fn find_source<'a, T: std::error::Error + 'static>(
+pub(crate) fn find_source<'a, T: std::error::Error + 'static>(
     mut err: &'a (dyn std::error::Error + 'static),
 ) -> Option<&'a T> {
     loop {
@@ -177,22 +174,5 @@ fn find_source<'a, T: std::error::Error + 'static>(
             return Some(t);
         }
         err = err.source()?;
-    }
-}
-
-fn map_error(e: hyper_util::client::legacy::Error) -> Error {
-    if let Some(t) = find_source::<ConnectTimeout>(&e) {
-        return Error::timeout(TimeoutKind::Connect, Some(t.0));
-    }
-    if find_source::<InsecureHttp>(&e).is_some() {
-        return Error::builder(InsecureHttp.to_string());
-    }
-    if find_source::<TlsError>(&e).is_some() {
-        return Error::tls(e);
-    }
-    if e.is_connect() {
-        Error::connect(e)
-    } else {
-        Error::request(e)
     }
 }
