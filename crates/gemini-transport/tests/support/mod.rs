@@ -49,12 +49,13 @@ pub struct Seen {
 
 pub type Handler = Arc<dyn Fn(usize, &Seen) -> Response<Body> + Send + Sync>;
 
-/// A running server: its address and what it has seen.
+/// A running server: its address, what it has seen, and how many connections it accepted.
 #[derive(Clone)]
 pub struct Server {
     pub addr: SocketAddr,
     pub seen: Arc<Mutex<Vec<Seen>>>,
     pub count: Arc<AtomicUsize>,
+    pub connections: Arc<AtomicUsize>,
 }
 
 impl Server {
@@ -63,6 +64,9 @@ impl Server {
     }
     pub fn requests(&self) -> usize {
         self.count.load(Ordering::SeqCst)
+    }
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
@@ -173,11 +177,14 @@ pub async fn serve(
         addr: listener.local_addr().unwrap(),
         seen: Arc::default(),
         count: Arc::default(),
+        connections: Arc::default(),
     };
     let handler: Handler = Arc::new(handler);
     let (seen, count) = (server.seen.clone(), server.count.clone());
+    let connections = server.connections.clone();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
+            connections.fetch_add(1, Ordering::SeqCst);
             serve_conn(stream, handler.clone(), seen.clone(), count.clone());
         }
     });
@@ -215,11 +222,14 @@ pub async fn serve_tls(
         addr: listener.local_addr().unwrap(),
         seen: Arc::default(),
         count: Arc::default(),
+        connections: Arc::default(),
     };
     let handler: Handler = Arc::new(handler);
     let (seen, count) = (server.seen.clone(), server.count.clone());
+    let connections = server.connections.clone();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
+            connections.fetch_add(1, Ordering::SeqCst);
             let acceptor = acceptor.clone();
             let (handler, seen, count) = (handler.clone(), seen.clone(), count.clone());
             tokio::spawn(async move {

@@ -1,0 +1,189 @@
+//! `HyperTransport`'s connection pool against loopback servers that count their connections:
+//! HTTP/1.1 reuse, a body dropped half-read, connections the server closed, the idle limits,
+//! and one shared HTTP/2 connection.
+
+// Helpers outside `#[test]` functions panic on purpose, like the tests.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use gemini_transport::{HyperTransport, ProxyConfig, TlsRoots, Transport as _};
+use support::{json, within};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpListener;
+
+const OK: &str = r#"{"candidates": []}"#;
+
+fn request(url: &str) -> http::Request<Bytes> {
+    http::Request::post(format!("{url}/v1beta/models/m:generateContent"))
+        .header("content-type", "application/json")
+        .body(Bytes::from_static(b"{}"))
+        .unwrap()
+}
+
+fn pool(
+    tweak: impl FnOnce(
+        gemini_transport::HyperTransportBuilder,
+    ) -> gemini_transport::HyperTransportBuilder,
+) -> HyperTransport {
+    tweak(HyperTransport::builder().proxy(ProxyConfig::none()))
+        .build()
+        .unwrap()
+}
+
+/// Sends one request and reads the whole answer.
+async fn call(transport: &HyperTransport, url: &str) -> Bytes {
+    let response = within(10, transport.send(request(url))).await.unwrap();
+    assert_eq!(response.status(), 200);
+    within(10, response.into_body().collect()).await.unwrap()
+}
+
+#[tokio::test]
+async fn http1_connections_are_reused() {
+    let server = support::serve(|_, _| json(200, OK)).await;
+    let transport = pool(|b| b);
+    for _ in 0..5 {
+        assert_eq!(call(&transport, &server.url()).await, OK);
+    }
+    assert_eq!(server.requests(), 5);
+    assert_eq!(server.connections(), 1);
+    let seen = server.seen();
+    assert_eq!(seen[0].uri, "/v1beta/models/m:generateContent");
+    assert_eq!(seen[0].headers["host"], server.addr.to_string());
+}
+
+#[tokio::test]
+async fn concurrent_http1_requests_get_their_own_connections_then_share_them() {
+    let server = support::serve(|_, _| json(200, OK)).await;
+    let transport = pool(|b| b);
+    let url = server.url();
+    let (a, b, c, d) = tokio::join!(
+        call(&transport, &url),
+        call(&transport, &url),
+        call(&transport, &url),
+        call(&transport, &url)
+    );
+    assert!([a, b, c, d].iter().all(|body| body == OK));
+    let opened = server.connections();
+    assert!((1..=4).contains(&opened), "{opened}");
+    for _ in 0..4 {
+        call(&transport, &url).await;
+    }
+    assert_eq!(
+        server.connections(),
+        opened,
+        "later calls reuse the idle ones"
+    );
+}
+
+#[tokio::test]
+async fn a_body_dropped_half_read_takes_its_connection_with_it() {
+    let server = support::serve(|_, _| json(200, OK)).await;
+    let transport = pool(|b| b);
+    let response = within(10, transport.send(request(&server.url())))
+        .await
+        .unwrap();
+    drop(response);
+    assert_eq!(call(&transport, &server.url()).await, OK);
+    assert_eq!(server.connections(), 2);
+    // The second connection was read to the end, so it is reused.
+    call(&transport, &server.url()).await;
+    assert_eq!(server.connections(), 2);
+}
+
+#[tokio::test]
+async fn no_idle_connections_are_kept_when_the_limit_is_zero() {
+    let server = support::serve(|_, _| json(200, OK)).await;
+    let transport = pool(|b| b.pool_max_idle_per_host(0));
+    for _ in 0..3 {
+        call(&transport, &server.url()).await;
+    }
+    assert_eq!(server.connections(), 3);
+}
+
+#[tokio::test]
+async fn an_idle_connection_older_than_the_idle_timeout_is_not_used() {
+    let server = support::serve(|_, _| json(200, OK)).await;
+    let transport = pool(|b| b.pool_idle_timeout(Some(Duration::from_millis(40))));
+    call(&transport, &server.url()).await;
+    call(&transport, &server.url()).await;
+    assert_eq!(server.connections(), 1);
+    tokio::time::sleep(Duration::from_millis(120)).await;
+    call(&transport, &server.url()).await;
+    assert_eq!(server.connections(), 2);
+}
+
+/// A server that answers one request per connection and then closes it, without saying so
+/// in the response (as a server whose keep-alive timeout fired would).
+async fn one_request_per_connection() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let mut read = 0;
+                // The request head and its 2-byte body.
+                while !buf[..read].windows(6).any(|w| w == b"\r\n\r\n{}") {
+                    match stream.read(&mut buf[read..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => read += n,
+                    }
+                }
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{OK}",
+                    OK.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+                // Closing at once: the client learns it only from the socket.
+            });
+        }
+    });
+    (url, connections)
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closed_is_not_used_again() {
+    let (url, connections) = one_request_per_connection().await;
+    let transport = pool(|b| b);
+    for n in 1..=3 {
+        assert_eq!(call(&transport, &url).await, OK);
+        // Let the connection's task see the close.
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        assert_eq!(connections.load(Ordering::SeqCst), n);
+    }
+}
+
+#[tokio::test]
+async fn http2_requests_share_one_connection() {
+    let cert = support::cert(&["localhost"]);
+    let server = support::serve_tls(&cert, |_, _| json(200, OK)).await;
+    let url = format!("https://localhost:{}", server.addr.port());
+    let transport = support::tls_transport(TlsRoots::custom_der([cert.0.clone()]));
+    // The first call opens the connection; the next ones, concurrent or not, share it.
+    assert_eq!(call(&transport, &url).await, OK);
+    let (a, b, c, d) = tokio::join!(
+        call(&transport, &url),
+        call(&transport, &url),
+        call(&transport, &url),
+        call(&transport, &url)
+    );
+    assert!([a, b, c, d].iter().all(|body| body == OK));
+    call(&transport, &url).await;
+    assert_eq!(server.requests(), 6);
+    assert_eq!(server.connections(), 1);
+    assert!(
+        server
+            .seen()
+            .iter()
+            .all(|s| s.version == http::Version::HTTP_2)
+    );
+}
