@@ -9,8 +9,8 @@
 //!
 //! * [`Transport`]: an object-safe trait, `http::Request<Bytes>` in,
 //!   `http::Response<`[`ResponseBody`]`>` out, one attempt. [`HyperTransport`] (feature `hyper`,
-//!   default) is hyper-util's pooled client over rustls with HTTP/2 by ALPN, selectable TLS
-//!   roots ([`TlsRoots`]) and proxies ([`ProxyConfig`]).
+//!   default) is hyper 1 over rustls with its own connection pool, HTTP/2 by ALPN, selectable
+//!   TLS roots ([`TlsRoots`]) and proxies ([`ProxyConfig`]).
 //! * [`HttpClient`]: URL building from [`Config`] (base URL, [`ApiVersion`]), the API key in
 //!   `x-goog-api-key`, `user-agent` / `x-goog-api-client`, [`Timeouts`] (connect, response
 //!   headers, idle between chunks, total), [`RetryPolicy`] (on by default, honours

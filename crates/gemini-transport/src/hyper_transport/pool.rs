@@ -12,9 +12,9 @@
 //!
 //! Why not hyper-util's legacy `Client`: per request it hashes the origin into a map of pools,
 //! builds a connect future to race against the checkout, and spawns a task to hand each
-//! HTTP/1.1 connection back. A client that talks to one or two origins needs none of it, and a
-//! call spends less than half the instructions in its transport without it
-//! (`cargo xtask bench`, docs/ARCHITECTURE.md).
+//! HTTP/1.1 connection back. A client that talks to one or two origins needs none of it:
+//! `HyperTransport` runs 26.5k instructions and 1,275 lines of code per unary request on
+//! loopback, where a plain hyper-util client runs 34.9k and 1,625 (`cargo xtask bench`).
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -111,9 +111,10 @@ impl Pool {
                     match sender.try_send_request(request).await {
                         Ok(response) => return Ok(response.map(ResponseBody::new)),
                         Err(e) => {
-                            // The shared connection is going away: the next request opens
-                            // another.
-                            self.forget_h2(scheme, authority);
+                            // A closed shared connection: the next request opens another.
+                            if sender.is_closed() {
+                                self.forget_h2(scheme, authority);
+                            }
                             e
                         }
                     }
