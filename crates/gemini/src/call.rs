@@ -104,7 +104,7 @@ impl Events {
 
     /// Polls the next event's payload decoded as `T`; an `{"error": ...}` payload is an
     /// [`Error::Api`] and ends the stream.
-    pub(crate) fn poll_decoded<T: DeserializeOwned>(
+    pub(crate) fn poll_decoded<T: Event>(
         &mut self,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<T, Error>>> {
@@ -121,7 +121,7 @@ impl Events {
                 Some(Ok(event)) => {
                     let data = event.data();
                     // Keep-alive or empty events carry no response.
-                    if data.trim().is_empty() {
+                    if data.trim_ascii().is_empty() {
                         continue;
                     }
                     decode_event(data)
@@ -138,22 +138,49 @@ impl Events {
     }
 }
 
-/// Decodes one event payload: an error envelope becomes [`Error::Api`]
-/// (../shared/spec/API.md §6, errors mid-stream).
-pub(crate) fn decode_event<T: DeserializeOwned>(data: &str) -> Result<T, Error> {
-    // Only payloads that mention "error" can be an envelope; the others decode directly.
-    if data.contains("\"error\"") {
-        let v: Value =
-            serde_json::from_str(data).map_err(|e| Error::decode_json(e, data.as_bytes()))?;
-        if v.get("error").is_some_and(Value::is_object) {
-            return Err(Error::Api(ApiError::from_body(
-                StatusCode::OK,
-                Bytes::copy_from_slice(data.as_bytes()),
-            )));
-        }
-        return serde_json::from_value(v).map_err(|e| Error::decode_json(e, data.as_bytes()));
+/// A type a stream's events decode into, which can tell when a decoded event might have been
+/// an `{"error": ...}` envelope rather than data (../shared/spec/API.md §6, errors mid-stream).
+pub(crate) trait Event: DeserializeOwned {
+    /// Whether this value could be what an error envelope decodes into.
+    fn may_be_error(&self) -> bool;
+}
+
+impl Event for gemini_types::GenerateContentResponse {
+    fn may_be_error(&self) -> bool {
+        // An envelope has none of a response's fields.
+        self.candidates.is_empty()
+            && self.prompt_feedback.is_none()
+            && self.usage_metadata.is_none()
+            && self.model_version.is_none()
+            && self.response_id.is_none()
     }
-    serde_json::from_str(data).map_err(|e| Error::decode_json(e, data.as_bytes()))
+}
+
+impl Event for Value {
+    fn may_be_error(&self) -> bool {
+        self.get("error").is_some()
+    }
+}
+
+/// Decodes one event payload: an error envelope becomes [`Error::Api`].
+///
+/// The payload is decoded as `T` first; only a payload that fails to, or that decodes into
+/// something an envelope could be, is looked at again as JSON.
+pub(crate) fn decode_event<T: Event>(data: &str) -> Result<T, Error> {
+    match serde_json::from_str::<T>(data) {
+        Ok(event) if !event.may_be_error() => Ok(event),
+        decoded => {
+            if let Ok(v) = serde_json::from_str::<Value>(data) {
+                if v.get("error").is_some_and(Value::is_object) {
+                    return Err(Error::Api(ApiError::from_body(
+                        StatusCode::OK,
+                        Bytes::copy_from_slice(data.as_bytes()),
+                    )));
+                }
+            }
+            decoded.map_err(|e| Error::decode_json(e, data.as_bytes()))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -171,6 +198,25 @@ mod tests {
         assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(api.message(), "The model is overloaded.");
         assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn envelopes_are_found_wherever_the_error_key_is() {
+        let data = r#"{"unrelated": 1, "error": {"code": 429, "message": "m", "status": "RESOURCE_EXHAUSTED"}}"#;
+        let e = decode_event::<GenerateContentResponse>(data).unwrap_err();
+        assert_eq!(
+            e.api_error().unwrap().status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        let e = decode_event::<Value>(data).unwrap_err();
+        assert!(e.api_error().is_some());
+        // An empty chunk or a non-object `error` is data, not an envelope.
+        assert_eq!(
+            decode_event::<GenerateContentResponse>("{}").unwrap(),
+            GenerateContentResponse::default()
+        );
+        let v = decode_event::<Value>(r#"{"error": "just a string"}"#).unwrap();
+        assert_eq!(v["error"], "just a string");
     }
 
     #[test]
