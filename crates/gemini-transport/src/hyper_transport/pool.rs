@@ -54,6 +54,8 @@ pub(crate) struct Pool {
 struct Origin {
     scheme: Scheme,
     authority: Authority,
+    /// Its `Host` header for HTTP/1.1, made once.
+    host: Option<HeaderValue>,
     h2: Option<http2::SendRequest<ReqBody>>,
     idle: Vec<Idle>,
 }
@@ -101,9 +103,14 @@ impl Pool {
         let mut request = request.map(Full::new);
         let mut retries = 0;
         loop {
-            let (sender, from_pool) = match self.checkout(scheme, authority).await {
-                Some(sender) => (sender, true),
-                None => (self.connect(&uri, scheme, authority).await?, false),
+            let pooled = self.checkout(scheme, authority).await;
+            let from_pool = pooled.is_some();
+            let (sender, host) = match pooled {
+                Some(pooled) => pooled,
+                None => (
+                    self.connect(&uri, scheme, authority).await?,
+                    host_header(scheme, authority),
+                ),
             };
             let mut failed = match sender {
                 Sender::H2(mut sender) => {
@@ -121,8 +128,8 @@ impl Pool {
                 }
                 Sender::H1(mut sender) => {
                     *request.uri_mut() = origin_form(&uri);
-                    if !request.headers().contains_key(HOST) {
-                        if let Some(host) = host_header(scheme, authority) {
+                    if let Some(host) = host {
+                        if !request.headers().contains_key(HOST) {
                             request.headers_mut().insert(HOST, host);
                         }
                     }
@@ -155,16 +162,20 @@ impl Pool {
 
     /// A pooled connection to the origin, if one is open: the shared HTTP/2 connection, or the
     /// most recently returned idle HTTP/1.1 one once it is ready for another request.
-    async fn checkout(&self, scheme: &Scheme, authority: &Authority) -> Option<Sender> {
+    async fn checkout(
+        &self,
+        scheme: &Scheme,
+        authority: &Authority,
+    ) -> Option<(Sender, Option<HeaderValue>)> {
         loop {
-            let mut idle = {
+            let (mut idle, host) = {
                 let mut origins = self.origins();
                 let origin = origins
                     .iter_mut()
                     .find(|o| o.scheme == *scheme && o.authority == *authority)?;
                 if let Some(h2) = &origin.h2 {
                     if !h2.is_closed() {
-                        return Some(Sender::H2(h2.clone()));
+                        return Some((Sender::H2(h2.clone()), None));
                     }
                     origin.h2 = None;
                 }
@@ -172,13 +183,13 @@ impl Pool {
                 loop {
                     let idle = origin.idle.pop()?;
                     if !idle.sender.is_closed() && !self.expired(&idle, now) {
-                        break idle;
+                        break (idle, origin.host.clone());
                     }
                 }
             };
             // Its last response ended; the connection is ready at once or about to be.
             if idle.sender.is_ready() || idle.sender.ready().await.is_ok() {
-                return Some(Sender::H1(idle.sender));
+                return Some((Sender::H1(idle.sender), host));
             }
         }
     }
@@ -276,6 +287,7 @@ fn origin_entry<'a>(
     origins.push(Origin {
         scheme: scheme.clone(),
         authority: authority.clone(),
+        host: host_header(scheme, authority),
         h2: None,
         idle: Vec::new(),
     });
