@@ -43,6 +43,17 @@ async fn call(transport: &HyperTransport, url: &str) -> Bytes {
     within(10, response.into_body().collect()).await.unwrap()
 }
 
+/// Four calls in flight at once, each read to the end.
+async fn four_at_once(transport: &HyperTransport, url: &str) {
+    let (a, b, c, d) = tokio::join!(
+        call(transport, url),
+        call(transport, url),
+        call(transport, url),
+        call(transport, url)
+    );
+    assert!([a, b, c, d].iter().all(|body| body == OK));
+}
+
 #[tokio::test]
 async fn http1_connections_are_reused() {
     let server = support::serve(|_, _| json(200, OK)).await;
@@ -62,13 +73,7 @@ async fn concurrent_http1_requests_get_their_own_connections_then_share_them() {
     let server = support::serve(|_, _| json(200, OK)).await;
     let transport = pool(|b| b);
     let url = server.url();
-    let (a, b, c, d) = tokio::join!(
-        call(&transport, &url),
-        call(&transport, &url),
-        call(&transport, &url),
-        call(&transport, &url)
-    );
-    assert!([a, b, c, d].iter().all(|body| body == OK));
+    four_at_once(&transport, &url).await;
     let opened = server.connections();
     assert!((1..=4).contains(&opened), "{opened}");
     for _ in 0..4 {
@@ -170,13 +175,7 @@ async fn http2_requests_share_one_connection() {
     let transport = support::tls_transport(TlsRoots::custom_der([cert.0.clone()]));
     // The first call opens the connection; the next ones, concurrent or not, share it.
     assert_eq!(call(&transport, &url).await, OK);
-    let (a, b, c, d) = tokio::join!(
-        call(&transport, &url),
-        call(&transport, &url),
-        call(&transport, &url),
-        call(&transport, &url)
-    );
-    assert!([a, b, c, d].iter().all(|body| body == OK));
+    four_at_once(&transport, &url).await;
     call(&transport, &url).await;
     assert_eq!(server.requests(), 6);
     assert_eq!(server.connections(), 1);
