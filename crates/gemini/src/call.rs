@@ -62,8 +62,8 @@ pub(crate) async fn unary<T: DeserializeOwned>(
     Box::pin(unary_inline(client, spec)).await
 }
 
-/// [`unary`] without its own box, for callers whose future is boxed already (one allocation
-/// per call instead of two).
+/// [`unary`] without its own box, for callers whose future is boxed already or that keep the
+/// call inline on purpose (`generateContent`'s common call).
 pub(crate) async fn unary_inline<T: DeserializeOwned>(
     client: &Client,
     spec: RequestSpec,

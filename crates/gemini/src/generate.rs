@@ -46,7 +46,8 @@ impl Models {
             Some(body),
             options,
         );
-        // `generate_content` and chats box the whole call already.
+        // Not boxed: the plain `generate_content` call stays one inline future (no heap copy
+        // per call), and chats box their whole call.
         call::unary_inline(&self.client, spec).await
     }
 

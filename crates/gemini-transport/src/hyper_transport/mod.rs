@@ -164,15 +164,3 @@ impl Transport for HyperTransport {
         Box::pin(Arc::clone(&self.pool).send(request))
     }
 }
-
-/// Finds an error of type `T` in a source chain.
-pub(crate) fn find_source<'a, T: std::error::Error + 'static>(
-    mut err: &'a (dyn std::error::Error + 'static),
-) -> Option<&'a T> {
-    loop {
-        if let Some(t) = err.downcast_ref::<T>() {
-            return Some(t);
-        }
-        err = err.source()?;
-    }
-}

@@ -324,7 +324,6 @@ fn host_header(scheme: &Scheme, authority: &Authority) -> Option<HeaderValue> {
 /// failures keep their kind.
 fn connect_error(e: BoxError) -> Error {
     use super::connector::{ConnectTimeout, InsecureHttp, TlsError};
-    use super::find_source;
     if let Some(t) = find_source::<ConnectTimeout>(&*e) {
         return Error::timeout(crate::TimeoutKind::Connect, Some(t.0));
     }
@@ -335,6 +334,18 @@ fn connect_error(e: BoxError) -> Error {
         return Error::tls(e);
     }
     Error::connect(e)
+}
+
+/// Finds an error of type `T` in a source chain.
+fn find_source<'a, T: std::error::Error + 'static>(
+    mut err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    loop {
+        if let Some(t) = err.downcast_ref::<T>() {
+            return Some(t);
+        }
+        err = err.source()?;
+    }
 }
 
 /// An HTTP/1.1 connection lent to a response, returned when its body ends.
