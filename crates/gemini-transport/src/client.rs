@@ -254,11 +254,52 @@ impl HttpClient {
     /// Makes a unary call and reads the whole body: retries, the total deadline (covering
     /// retries and the body) and the other timeouts apply. A non-2xx answer is an
     /// [`Error::api`] error.
-    pub async fn execute(&self, spec: RequestSpec) -> Result<Response<Bytes>, Error> {
+    ///
+    /// The future owns what it needs (it does not borrow the client), so it can be spawned.
+    pub fn execute(
+        &self,
+        spec: RequestSpec,
+    ) -> impl Future<Output = Result<Response<Bytes>, Error>> + Send + use<> {
+        let this = self.clone();
+        async move { this.execute_ref(&spec).await }
+    }
+
+    /// [`execute`](Self::execute), then decodes the JSON body into `T`. A body that does not
+    /// decode is an [`Error::is_decode`] error with a bounded snippet of it.
+    pub fn execute_json<T: DeserializeOwned>(
+        &self,
+        spec: RequestSpec,
+    ) -> impl Future<Output = Result<T, Error>> + Send + use<T> {
+        let this = self.clone();
+        async move {
+            let resp = this.execute_ref(&spec).await?;
+            decode_json_scrubbed(resp.body(), this.key())
+        }
+    }
+
+    /// Opens a streaming call and returns as soon as its first body chunk has arrived (or the
+    /// body ended). Retries apply only until then: a stream is never retried once a byte
+    /// reached the caller. The idle timeout guards every later chunk; the total deadline
+    /// applies only if [`RequestOptions::with_timeout`](crate::RequestOptions::with_timeout)
+    /// set one.
+    pub fn execute_streaming(
+        &self,
+        spec: RequestSpec,
+    ) -> impl Future<Output = Result<Response<ResponseBody>, Error>> + Send + use<> {
+        let this = self.clone();
+        async move { this.execute_streaming_ref(&spec).await }
+    }
+
+    // The calls' futures are kept small: each layer of an `async` call holds its callee's
+    // future, and every move of a future copies all of it. The spec lives once, in the
+    // outermost future; the layers below borrow it, and the request moves straight into the
+    // transport (see `start_attempt`).
+
+    async fn execute_ref(&self, spec: &RequestSpec) -> Result<Response<Bytes>, Error> {
         let total = spec.options.timeout.or(self.inner.config.timeouts.total);
-        let per_call = self.attempt_timeouts(&spec);
-        self.run(&spec, total, |req, deadline| async move {
-            let resp = self.send_attempt(req, deadline, per_call).await?;
+        let per_call = self.attempt_timeouts(spec);
+        self.run(spec, total, per_call, |attempt| async move {
+            let resp = attempt.await?;
             let (parts, body) = resp.into_parts();
             let bytes = body.collect().await?;
             if !parts.status.is_success() {
@@ -269,26 +310,14 @@ impl HttpClient {
         .await
     }
 
-    /// [`execute`](Self::execute), then decodes the JSON body into `T`. A body that does not
-    /// decode is an [`Error::is_decode`] error with a bounded snippet of it.
-    pub async fn execute_json<T: DeserializeOwned>(&self, spec: RequestSpec) -> Result<T, Error> {
-        let resp = self.execute(spec).await?;
-        decode_json_scrubbed(resp.body(), self.key())
-    }
-
-    /// Opens a streaming call and returns as soon as its first body chunk has arrived (or the
-    /// body ended). Retries apply only until then: a stream is never retried once a byte
-    /// reached the caller. The idle timeout guards every later chunk; the total deadline
-    /// applies only if [`RequestOptions::with_timeout`](crate::RequestOptions::with_timeout)
-    /// set one.
-    pub async fn execute_streaming(
+    async fn execute_streaming_ref(
         &self,
-        spec: RequestSpec,
+        spec: &RequestSpec,
     ) -> Result<Response<ResponseBody>, Error> {
         let total = spec.options.timeout;
-        let per_call = self.attempt_timeouts(&spec);
-        self.run(&spec, total, |req, deadline| async move {
-            let resp = self.send_attempt(req, deadline, per_call).await?;
+        let per_call = self.attempt_timeouts(spec);
+        self.run(spec, total, per_call, |attempt| async move {
+            let resp = attempt.await?;
             let (parts, mut body) = resp.into_parts();
             if !parts.status.is_success() {
                 let bytes = body.collect().await?;
@@ -325,15 +354,17 @@ impl HttpClient {
             .map(crate::ApiKey::expose_secret)
     }
 
-    /// The retry loop shared by unary and streaming calls.
-    async fn run<T, F, Fut>(
-        &self,
+    /// The retry loop shared by unary and streaming calls: each attempt's request is handed
+    /// to the transport, and `attempt_fn` reads the [`Attempt`]'s response.
+    async fn run<'a, T, F, Fut>(
+        &'a self,
         spec: &RequestSpec,
         total: Option<Duration>,
+        timeouts: AttemptTimeouts,
         attempt_fn: F,
     ) -> Result<T, Error>
     where
-        F: Fn(Request<Bytes>, Option<Deadline>) -> Fut,
+        F: Fn(Attempt<'a>) -> Fut,
         Fut: Future<Output = Result<Outcome<T>, Error>>,
     {
         let inner = &*self.inner;
@@ -371,9 +402,8 @@ impl HttpClient {
                 total,
                 remaining: remaining.unwrap_or_default(),
             });
-            let result = attempt_fn(req, attempt_deadline)
-                .instrument(span.clone())
-                .await;
+            let sent = self.start_attempt(req, attempt_deadline, timeouts, span.clone());
+            let result = attempt_fn(sent).instrument(span.clone()).await;
             if !span.is_disabled() {
                 let latency = inner.clock.now().saturating_duration_since(attempt_start);
                 span.record("latency_ms", latency.as_millis() as u64);
@@ -442,14 +472,16 @@ impl HttpClient {
         }
     }
 
-    /// Sends one request under one timer (the response-headers timeout or the total deadline,
-    /// whichever is sooner); gives the body the idle timeout and the rest of the deadline.
-    async fn send_attempt(
+    /// Hands one request to the transport now, under one timer (the response-headers timeout
+    /// or the total deadline, whichever is sooner). The [`Attempt`] resolves to the response,
+    /// whose body gets the idle timeout and the rest of the deadline.
+    fn start_attempt(
         &self,
         req: Request<Bytes>,
         deadline: Option<Deadline>,
         timeouts: AttemptTimeouts,
-    ) -> Result<Response<ResponseBody>, Error> {
+        span: tracing::Span,
+    ) -> Attempt<'_> {
         let inner = &*self.inner;
         let timer = match (timeouts.response_headers, &deadline) {
             (Some(t), Some(d)) => {
@@ -464,24 +496,14 @@ impl HttpClient {
             (None, Some(d)) => Some((d.remaining, TimeoutKind::Total, d.total)),
             (None, None) => None,
         };
-        let send = inner.transport.send(req);
-        let resp = match timer {
-            Some((wait, kind, report)) => {
-                WithTimeout::new(send, inner.timer.sleep(wait), kind, report).await?
-            }
-            None => send.await?,
-        };
-        tracing::Span::current().record("status", resp.status().as_u16());
-        let mut resp = resp;
-        if let Some(idle) = timeouts.idle {
-            resp = resp.map(|b| b.with_idle_timeout(idle, inner.timer.clone()));
+        Attempt {
+            send: inner.transport.send(req),
+            timer: timer.map(|(wait, kind, report)| (inner.timer.sleep(wait), kind, report)),
+            idle: timeouts.idle,
+            deadline,
+            inner,
+            span,
         }
-        if let Some(d) = &deadline {
-            resp = resp.map(|b| {
-                b.with_deadline_at(d.at, inner.clock.clone(), d.total, inner.timer.clone())
-            });
-        }
-        Ok(resp)
     }
 
     fn api_error(&self, parts: &http::response::Parts, body: &Bytes) -> ApiError {
@@ -621,51 +643,6 @@ fn decode_json_scrubbed<T: DeserializeOwned>(body: &[u8], key: Option<&str>) -> 
     })
 }
 
-pin_project_lite::pin_project! {
-    /// Races a future against a timer.
-    struct WithTimeout<F> {
-        #[pin]
-        fut: F,
-        sleep: BoxFuture<'static, ()>,
-        kind: TimeoutKind,
-        after: Option<Duration>,
-    }
-}
-
-impl<F> WithTimeout<F> {
-    fn new(
-        fut: F,
-        sleep: BoxFuture<'static, ()>,
-        kind: TimeoutKind,
-        after: Option<Duration>,
-    ) -> Self {
-        Self {
-            fut,
-            sleep,
-            kind,
-            after,
-        }
-    }
-}
-
-impl<F, T> Future for WithTimeout<F>
-where
-    F: Future<Output = Result<T, Error>>,
-{
-    type Output = Result<T, Error>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        if let Poll::Ready(v) = this.fut.poll(cx) {
-            return Poll::Ready(v);
-        }
-        match this.sleep.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(Error::timeout(*this.kind, *this.after))),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -677,6 +654,22 @@ mod tests {
         send(client.execute(RequestSpec::get("x")));
         send(client.execute_json::<serde_json::Value>(RequestSpec::get("x")));
         send(client.execute_streaming(RequestSpec::get("x")));
+    }
+
+    /// The calls' futures stay small: every layer that awaits one holds (and copies) all of
+    /// it. They were 2.9 KB (`execute_json`) and 2.6 KB (`execute_streaming`) before the
+    /// request went straight to the transport.
+    #[test]
+    fn call_futures_are_small() {
+        let client = HttpClient::builder().build().unwrap();
+        let json = client.execute_json::<serde_json::Value>(RequestSpec::get("x"));
+        let stream = client.execute_streaming(RequestSpec::get("x"));
+        assert!(size_of_val(&json) <= 2048, "{} bytes", size_of_val(&json));
+        assert!(
+            size_of_val(&stream) <= 2048,
+            "{} bytes",
+            size_of_val(&stream)
+        );
     }
 
     #[test]
@@ -704,4 +697,49 @@ mod tests {
 struct AttemptTimeouts {
     response_headers: Option<Duration>,
     idle: Option<Duration>,
+}
+
+/// One request in flight: the transport's future under the attempt's timer. It resolves to the
+/// response with the idle timeout and the rest of the deadline on its body.
+struct Attempt<'a> {
+    send: BoxFuture<'a, Result<Response<ResponseBody>, Error>>,
+    timer: Option<(BoxFuture<'static, ()>, TimeoutKind, Option<Duration>)>,
+    idle: Option<Duration>,
+    deadline: Option<Deadline>,
+    inner: &'a Inner,
+    span: tracing::Span,
+}
+
+impl Future for Attempt<'_> {
+    type Output = Result<Response<ResponseBody>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let resp = match this.send.as_mut().poll(cx) {
+            Poll::Ready(resp) => resp?,
+            Poll::Pending => {
+                if let Some((sleep, kind, report)) = &mut this.timer {
+                    if sleep.as_mut().poll(cx).is_ready() {
+                        return Poll::Ready(Err(Error::timeout(*kind, *report)));
+                    }
+                }
+                return Poll::Pending;
+            }
+        };
+        this.timer = None;
+        if !this.span.is_disabled() {
+            this.span.record("status", resp.status().as_u16());
+        }
+        let inner = this.inner;
+        let mut resp = resp;
+        if let Some(idle) = this.idle {
+            resp = resp.map(|b| b.with_idle_timeout(idle, inner.timer.clone()));
+        }
+        if let Some(d) = &this.deadline {
+            resp = resp.map(|b| {
+                b.with_deadline_at(d.at, inner.clock.clone(), d.total, inner.timer.clone())
+            });
+        }
+        Poll::Ready(Ok(resp))
+    }
 }
