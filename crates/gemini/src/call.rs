@@ -6,8 +6,9 @@ use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
 use futures_core::Stream;
+use futures_util::FutureExt as _;
 use gemini_sse::SseStream;
-use gemini_transport::{RequestSpec, ResponseBody};
+use gemini_transport::{BoxFuture, RequestSpec, ResponseBody};
 use http::{HeaderValue, Method, StatusCode, header::CONTENT_TYPE};
 
 use serde::Serialize;
@@ -59,27 +60,26 @@ pub(crate) async fn unary<T: DeserializeOwned>(
     spec: RequestSpec,
 ) -> Result<T, Error> {
     // Boxed: the transport's retry loop is a large future, and every caller would copy it.
-    Box::pin(unary_inline(client, spec)).await
-}
-
-/// [`unary`] without its own box, for callers whose future is boxed already or that keep the
-/// call inline on purpose (`generateContent`'s common call).
-pub(crate) async fn unary_inline<T: DeserializeOwned>(
-    client: &Client,
-    spec: RequestSpec,
-) -> Result<T, Error> {
-    Ok(client.http().execute_json(spec).await?)
+    Ok(Box::pin(client.http().execute_json(spec)).await?)
 }
 
 /// Opens a streaming call (`alt=sse`) and decodes its events.
-pub(crate) async fn open_events(client: &Client, spec: RequestSpec) -> Result<Events, Error> {
+///
+/// The request goes to the transport when the future is first polled. The future is boxed
+/// once, here, so the callers above it stay small.
+pub(crate) fn open_events(
+    client: &Client,
+    spec: RequestSpec,
+) -> BoxFuture<'static, Result<Events, Error>> {
     // The transport applies the idle timeout, the per-call override included (it travels in
     // the spec's transport options), so the body is not wrapped a second time here.
-    let response = Box::pin(client.http().execute_streaming(spec.query("alt", "sse"))).await?;
-    Ok(Events {
-        sse: SseStream::new(response.into_body()),
-        done: false,
-    })
+    let response = client.http().execute_streaming(spec.query("alt", "sse"));
+    Box::pin(response.map(|response| {
+        Ok(Events {
+            sse: SseStream::new(response?.into_body()),
+            done: false,
+        })
+    }))
 }
 
 /// The `data` of each server-sent event, in order; ends after the first error.

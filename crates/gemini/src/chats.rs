@@ -351,13 +351,9 @@ impl Chat {
     ) -> Result<ChatStream<'_>, Error> {
         let user = user_turn(message.into());
         let request = self.request_for(&user);
-        let stream = Box::pin(GenerateContentStream::open(
-            self.models.clone(),
-            self.path.clone(),
-            request,
-            true,
-        ))
-        .await?;
+        let stream =
+            GenerateContentStream::open(self.models.clone(), self.path.clone(), request, true)
+                .await?;
         Ok(ChatStream {
             chat: self,
             user: Some(user),

@@ -1,5 +1,7 @@
 //! The unary generation engine: one call, automatic continuation, automatic function calling.
 
+use futures_util::TryFutureExt as _;
+use futures_util::future::Either;
 use gemini_types::{Content, FinishReason, GenerateContentRequest, GenerateContentResponse, Role};
 use http::Method;
 use tracing::Instrument as _;
@@ -32,23 +34,26 @@ pub(crate) fn model_turn(response: &GenerateContentResponse) -> Option<Content> 
 }
 
 impl Models {
-    /// One `generateContent` request.
-    pub(crate) async fn send_once(
+    /// One `generateContent` request. The body is encoded now; the future is the transport's
+    /// call itself (no wrapper holding a second copy of the request), and it borrows nothing.
+    pub(crate) fn send_once(
         &self,
         path: &str,
         request: &GenerateContentRequest,
-    ) -> Result<GenerateContentResponse, Error> {
+    ) -> impl Future<Output = Result<GenerateContentResponse, Error>> + Send + use<> {
         let options = self.options.as_deref();
-        let body = call::encode(request, options)?;
-        let spec = call::spec(
-            Method::POST,
-            format!("{path}:generateContent"),
-            Some(body),
-            options,
-        );
-        // Not boxed: the plain `generate_content` call stays one inline future (no heap copy
-        // per call), and chats box their whole call.
-        call::unary_inline(&self.client, spec).await
+        match call::encode(request, options) {
+            Ok(body) => {
+                let spec = call::spec(
+                    Method::POST,
+                    format!("{path}:generateContent"),
+                    Some(body),
+                    options,
+                );
+                Either::Left(self.client.http().execute_json(spec).err_into())
+            }
+            Err(e) => Either::Right(std::future::ready(Err(e))),
+        }
     }
 
     /// Follows the continuation hops of `response` (the answer to `request`) and merges them

@@ -90,7 +90,7 @@ pub use models::Models;
 pub use options::{Continuation, RequestOptions};
 pub use pager::Pager;
 pub use raw::{Raw, RawStream};
-pub use stream::GenerateContentStream;
+pub use stream::{GenerateContentStream, OpenStream};
 #[cfg(feature = "schemars")]
 pub use structured::schema_for;
 pub use tools::{DEFAULT_MAX_ROUNDS, Tools};

@@ -1,5 +1,6 @@
 //! The `models` resource.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use gemini_types::{
@@ -11,7 +12,8 @@ use http::Method;
 
 use crate::model_name::resolve;
 use crate::{
-    Client, Continuation, Error, GenerateContentStream, Pager, RequestOptions, Tools, call,
+    Client, Continuation, Error, GenerateContentStream, OpenStream, Pager, RequestOptions, Tools,
+    call,
 };
 
 /// The `models` resource: `client.models()`.
@@ -83,32 +85,44 @@ impl Models {
     /// A response ending with finish reason `CONTINUATION` is continued automatically and
     /// merged (see [`Continuation`]); with [`with_tools`](Self::with_tools), function calls
     /// are answered automatically and the final response is returned.
-    pub async fn generate_content(
+    pub fn generate_content(
         &self,
         model: impl AsRef<str>,
         request: impl Into<GenerateContentRequest>,
-    ) -> Result<GenerateContentResponse, Error> {
-        let path = resolve(model.as_ref())?;
-        let mut request = request.into();
-        self.run(&path, &mut request, None).await
+    ) -> impl Future<Output = Result<GenerateContentResponse, Error>> + Send {
+        // The arguments are converted now, so the future holds the request once (an `async fn`
+        // would hold the argument and a moved copy of it).
+        let (path, mut request, error) = match resolve(model.as_ref()) {
+            Ok(path) => (path.into_owned(), request.into(), None),
+            Err(e) => (String::new(), GenerateContentRequest::default(), Some(e)),
+        };
+        async move {
+            if let Some(e) = error {
+                return Err(e);
+            }
+            self.run(&path, &mut request, None).await
+        }
     }
 
     /// `models.streamGenerateContent` (SSE): the answer as a stream of chunks.
     ///
-    /// Returns once the server accepted the request (errors before the stream starts, after
-    /// retries, are returned here). See [`GenerateContentStream`] for what the stream does
-    /// with errors, stalls, continuation and function calls.
-    pub async fn generate_content_stream(
+    /// The future resolves once the server accepted the request (errors before the stream
+    /// starts, after retries, are returned here). See [`GenerateContentStream`] for what the
+    /// stream does with errors, stalls, continuation and function calls.
+    pub fn generate_content_stream(
         &self,
         model: impl AsRef<str>,
         request: impl Into<GenerateContentRequest>,
-    ) -> Result<GenerateContentStream, Error> {
-        let path = resolve(model.as_ref())?.into_owned();
+    ) -> OpenStream {
+        let path = match resolve(model.as_ref()) {
+            Ok(path) => path.into_owned(),
+            Err(e) => return OpenStream::failed(e),
+        };
         let mut request = request.into();
         if let Some(tools) = &self.tools {
             tools.declare(&mut request);
         }
-        GenerateContentStream::open(self.clone(), path, request, false).await
+        GenerateContentStream::open(self.clone(), path, request, false)
     }
 
     /// Structured output: asks for `application/json` following the JSON schema of `T`
