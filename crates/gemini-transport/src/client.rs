@@ -296,7 +296,10 @@ impl HttpClient {
     // transport (see `start_attempt`).
 
     async fn execute_ref(&self, spec: &RequestSpec) -> Result<Response<Bytes>, Error> {
-        let total = spec.options.timeout.or(self.inner.config.timeouts.total);
+        let total = spec
+            .request_options()
+            .timeout
+            .or(self.inner.config.timeouts.total);
         let per_call = self.attempt_timeouts(spec);
         self.run(spec, total, per_call, |attempt| async move {
             let resp = attempt.await?;
@@ -314,7 +317,7 @@ impl HttpClient {
         &self,
         spec: &RequestSpec,
     ) -> Result<Response<ResponseBody>, Error> {
-        let total = spec.options.timeout;
+        let total = spec.request_options().timeout;
         let per_call = self.attempt_timeouts(spec);
         self.run(spec, total, per_call, |attempt| async move {
             let resp = attempt.await?;
@@ -342,7 +345,10 @@ impl HttpClient {
     /// its first attempt (for logging, signing or a custom send loop).
     pub fn build_request(&self, spec: &RequestSpec) -> Result<Request<Bytes>, Error> {
         let uri = spec.uri(&self.inner.base)?;
-        let total = spec.options.timeout.or(self.inner.config.timeouts.total);
+        let total = spec
+            .request_options()
+            .timeout
+            .or(self.inner.config.timeouts.total);
         Ok(self.request_for(spec, uri, total))
     }
 
@@ -368,7 +374,11 @@ impl HttpClient {
         Fut: Future<Output = Result<Outcome<T>, Error>>,
     {
         let inner = &*self.inner;
-        let policy: &RetryPolicy = spec.options.retry.as_ref().unwrap_or(&inner.config.retry);
+        let policy: &RetryPolicy = spec
+            .request_options()
+            .retry
+            .as_ref()
+            .unwrap_or(&inner.config.retry);
         let uri = spec.uri(&inner.base)?;
         let start = inner.clock.now();
         let deadline = total.map(|t| start + t);
@@ -403,26 +413,30 @@ impl HttpClient {
                 remaining: remaining.unwrap_or_default(),
             });
             let sent = self.start_attempt(req, attempt_deadline, timeouts, span.clone());
-            let result = attempt_fn(sent).instrument(span.clone()).await;
-            if !span.is_disabled() {
-                let latency = inner.clock.now().saturating_duration_since(attempt_start);
-                span.record("latency_ms", latency.as_millis() as u64);
-            }
-            let err = match result {
-                Ok(Outcome::Done(v)) => {
-                    tracing::debug!(parent: &span, "request succeeded");
-                    return Ok(v);
+            // In a block, so the attempt's result is not kept in the future across the wait.
+            let (err, before_first_byte) = {
+                let result = attempt_fn(sent).instrument(span.clone()).await;
+                if !span.is_disabled() {
+                    let latency = inner.clock.now().saturating_duration_since(attempt_start);
+                    span.record("latency_ms", latency.as_millis() as u64);
                 }
-                Ok(Outcome::FailedBeforeFirstByte(e)) => {
-                    tracing::debug!(parent: &span, error = %e, "stream failed before its first byte");
-                    if attempt >= policy.max_attempts() {
-                        return Err(e.with_attempts(attempt));
+                match result {
+                    Ok(Outcome::Done(v)) => {
+                        tracing::debug!(parent: &span, "request succeeded");
+                        return Ok(v);
                     }
-                    self.wait_or_stop(policy, None, attempt, limit, e).await?;
-                    continue;
+                    Ok(Outcome::FailedBeforeFirstByte(e)) => (e, true),
+                    Err(e) => (e, false),
                 }
-                Err(e) => e,
             };
+            if before_first_byte {
+                tracing::debug!(parent: &span, error = %err, "stream failed before its first byte");
+                if attempt >= policy.max_attempts() {
+                    return Err(err.with_attempts(attempt));
+                }
+                self.wait_or_stop(policy, None, attempt, limit, err).await?;
+                continue;
+            }
             tracing::debug!(parent: &span, error = %err, "request failed");
             if attempt >= policy.max_attempts() {
                 return Err(err.with_attempts(attempt));
@@ -465,10 +479,10 @@ impl HttpClient {
         let config = &self.inner.config.timeouts;
         AttemptTimeouts {
             response_headers: spec
-                .options
+                .request_options()
                 .response_headers_timeout
                 .or(config.response_headers),
-            idle: spec.options.idle_timeout.or(config.idle),
+            idle: spec.request_options().idle_timeout.or(config.idle),
         }
     }
 
@@ -528,7 +542,10 @@ impl HttpClient {
         let inner = &*self.inner;
         // Room for every header, plus `host` and `content-length` that hyper adds.
         let mut headers = HeaderMap::with_capacity(
-            inner.base_headers.len() + spec.headers.len() + spec.options.headers.len() + 6,
+            inner.base_headers.len()
+                + spec.headers.len()
+                + spec.request_options().headers.len()
+                + 6,
         );
         for (name, value) in &inner.base_headers {
             headers.append(name.clone(), value.clone());
@@ -547,7 +564,7 @@ impl HttpClient {
             headers.insert(X_SERVER_TIMEOUT, value);
         }
         override_headers(&mut headers, &spec.headers);
-        override_headers(&mut headers, &spec.options.headers);
+        override_headers(&mut headers, &spec.request_options().headers);
         let mut req = Request::new(spec.body.clone());
         *req.method_mut() = spec.method.clone();
         *req.uri_mut() = uri;
@@ -664,7 +681,7 @@ mod tests {
         let client = HttpClient::builder().build().unwrap();
         let json = client.execute_json::<serde_json::Value>(RequestSpec::get("x"));
         let stream = client.execute_streaming(RequestSpec::get("x"));
-        assert!(size_of_val(&json) <= 2048, "{} bytes", size_of_val(&json));
+        assert!(size_of_val(&json) <= 1536, "{} bytes", size_of_val(&json));
         assert!(
             size_of_val(&stream) <= 2048,
             "{} bytes",

@@ -121,7 +121,8 @@ pub struct RequestSpec {
     pub(crate) query: String,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
-    pub(crate) options: RequestOptions,
+    /// Boxed: most calls have none, and the spec is held by every call's future.
+    pub(crate) options: Option<Box<RequestOptions>>,
 }
 
 impl RequestSpec {
@@ -136,7 +137,7 @@ impl RequestSpec {
             query: String::new(),
             headers: HeaderMap::new(),
             body: Bytes::new(),
-            options: RequestOptions::default(),
+            options: None,
         }
     }
 
@@ -217,7 +218,7 @@ impl RequestSpec {
     /// Sets the per-call options.
     #[must_use]
     pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
+        self.options = Some(Box::new(options));
         self
     }
 
@@ -228,7 +229,9 @@ impl RequestSpec {
 
     /// The per-call options.
     pub fn request_options(&self) -> &RequestOptions {
-        &self.options
+        static NONE: std::sync::LazyLock<RequestOptions> =
+            std::sync::LazyLock::new(RequestOptions::default);
+        self.options.as_deref().unwrap_or(&NONE)
     }
 
     /// The body.

@@ -35,7 +35,8 @@ pub(crate) fn model_turn(response: &GenerateContentResponse) -> Option<Content> 
 
 impl Models {
     /// One `generateContent` request. The body is encoded now; the future is the transport's
-    /// call itself (no wrapper holding a second copy of the request), and it borrows nothing.
+    /// call itself, boxed once here so the futures above it (the caller's among them) stay
+    /// small, and it borrows nothing.
     pub(crate) fn send_once(
         &self,
         path: &str,
@@ -50,7 +51,7 @@ impl Models {
                     Some(body),
                     options,
                 );
-                Either::Left(self.client.http().execute_json(spec).err_into())
+                Either::Left(Box::pin(self.client.http().execute_json(spec)).err_into())
             }
             Err(e) => Either::Right(std::future::ready(Err(e))),
         }

@@ -446,6 +446,6 @@ mod tests {
             "{} bytes",
             size_of_val(&stream)
         );
-        assert!(size_of_val(&unary) <= 3072, "{} bytes", size_of_val(&unary));
+        assert!(size_of_val(&unary) <= 1536, "{} bytes", size_of_val(&unary));
     }
 }
