@@ -72,8 +72,9 @@ struct Ctx {
     round_serial: u64,
     /// The token of the current hop's last chunk, if it asked to be continued.
     pending_token: Option<Bytes>,
-    /// The current round folded so far, kept when a tool round or a chat needs it.
-    round: StreamAccumulator,
+    /// The current round folded so far, kept when a tool round or a chat needs it (boxed and
+    /// made on the first chunk: a plain stream never has one).
+    round: Option<Box<StreamAccumulator>>,
     keep_round: bool,
     /// Keep the conversation turns (chats).
     record: bool,
@@ -133,7 +134,7 @@ impl GenerateContentStream {
                     hop_serial: 0,
                     round_serial: 0,
                     pending_token: None,
-                    round: StreamAccumulator::new(),
+                    round: None,
                     keep_round,
                     record,
                     turns: Vec::new(),
@@ -203,10 +204,11 @@ impl GenerateContentStream {
                 };
             }
         }
-        let round = std::mem::take(&mut ctx.round);
-        let turn = (!round.is_empty())
-            .then(|| round.finish())
-            .and_then(|r| crate::generate::model_turn(&r));
+        let turn = ctx
+            .round
+            .take()
+            .filter(|round| !round.is_empty())
+            .and_then(|round| crate::generate::model_turn(&round.finish()));
         if let Some(tools) = &ctx.models.tools {
             if ctx.rounds < tools.max_rounds() && tools.should_answer(turn.as_ref()) {
                 if let Some(turn) = turn {
@@ -258,7 +260,7 @@ impl GenerateContentStream {
             }
         }
         if ctx.keep_round {
-            ctx.round.push(chunk.clone());
+            ctx.round.get_or_insert_default().push(chunk.clone());
         }
     }
 }
