@@ -31,6 +31,11 @@ pub(crate) struct Utf8Validator {
 }
 
 impl Utf8Validator {
+    /// Whether no character is pending (nothing held back from the last piece).
+    pub(crate) fn is_idle(&self) -> bool {
+        self.len == 0
+    }
+
     /// Validates `bytes` as the continuation of the text fed so far and passes the complete
     /// characters to `sink`, in order. An incomplete character at the end is kept for the next
     /// call.
