@@ -1,6 +1,6 @@
 //! The unary generation engine: one call, automatic continuation, automatic function calling.
 
-use futures_util::TryFutureExt as _;
+use futures_util::{FutureExt as _, TryFutureExt as _};
 use futures_util::future::Either;
 use gemini_types::{Content, FinishReason, GenerateContentRequest, GenerateContentResponse, Role};
 use http::Method;
@@ -53,7 +53,8 @@ impl Models {
                 );
                 Either::Left(Box::pin(self.client.http().execute_json(spec)).err_into())
             }
-            Err(e) => Either::Right(std::future::ready(Err(e))),
+            // The error alone, not a `Result` with room for a whole response.
+            Err(e) => Either::Right(std::future::ready(e).map(Err)),
         }
     }
 
@@ -103,11 +104,15 @@ impl Models {
         if let Some(tools) = &self.tools {
             tools.declare(request);
         }
-        let first = self.send_once(path, request).await?;
-        if self.tools.is_none() && turns.is_none() && continuation_token(&first).is_none() {
-            return Ok(first);
-        }
-        Box::pin(self.run_from(path, request, first, turns)).await
+        // In a block, so the first answer is not kept in this future while the rest runs.
+        let rest = {
+            let first = self.send_once(path, request).await?;
+            if self.tools.is_none() && turns.is_none() && continuation_token(&first).is_none() {
+                return Ok(first);
+            }
+            Box::pin(self.run_from(path, request, first, turns))
+        };
+        rest.await
     }
 
     /// [`run`](Self::run) after the first answer, `response`.

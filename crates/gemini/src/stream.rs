@@ -448,6 +448,6 @@ mod tests {
             "{} bytes",
             size_of_val(&stream)
         );
-        assert!(size_of_val(&unary) <= 1536, "{} bytes", size_of_val(&unary));
+        assert!(size_of_val(&unary) <= 1024, "{} bytes", size_of_val(&unary));
     }
 }
