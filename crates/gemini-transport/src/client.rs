@@ -682,7 +682,11 @@ mod tests {
         let json = client.execute_json::<serde_json::Value>(RequestSpec::get("x"));
         let stream = client.execute_streaming(RequestSpec::get("x"));
         assert!(size_of_val(&json) <= 1536, "{} bytes", size_of_val(&json));
-        assert!(size_of_val(&stream) <= 1536, "{} bytes", size_of_val(&stream));
+        assert!(
+            size_of_val(&stream) <= 1536,
+            "{} bytes",
+            size_of_val(&stream)
+        );
     }
 
     #[test]

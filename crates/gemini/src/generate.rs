@@ -1,7 +1,7 @@
 //! The unary generation engine: one call, automatic continuation, automatic function calling.
 
-use futures_util::{FutureExt as _, TryFutureExt as _};
 use futures_util::future::Either;
+use futures_util::{FutureExt as _, TryFutureExt as _};
 use gemini_types::{Content, FinishReason, GenerateContentRequest, GenerateContentResponse, Role};
 use http::Method;
 use tracing::Instrument as _;
