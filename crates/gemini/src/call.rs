@@ -35,6 +35,16 @@ pub(crate) fn encode<T: Serialize + ?Sized>(
         .map_err(|e| Error::build_with("could not serialize the request body", e))
 }
 
+/// `{resource}:{method}`, the path of a custom method (`models/x:generateContent`), built
+/// without the formatting machinery (this runs on every call).
+pub(crate) fn method_path(resource: &str, method: &str) -> String {
+    let mut path = String::with_capacity(resource.len() + 1 + method.len());
+    path.push_str(resource);
+    path.push(':');
+    path.push_str(method);
+    path
+}
+
 /// A request spec with the caller's options.
 pub(crate) fn spec(
     method: Method,

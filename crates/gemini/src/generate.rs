@@ -47,7 +47,7 @@ impl Models {
             Ok(body) => {
                 let spec = call::spec(
                     Method::POST,
-                    format!("{path}:generateContent"),
+                    call::method_path(path, "generateContent"),
                     Some(body),
                     options,
                 );

@@ -64,7 +64,11 @@ pub(crate) fn resolve(name: &str) -> Result<std::borrow::Cow<'_, str>, Error> {
     if PREFIXES.iter().any(|p| name.starts_with(p)) {
         Ok(std::borrow::Cow::Borrowed(name))
     } else {
-        Ok(std::borrow::Cow::Owned(format!("models/{name}")))
+        // Without the formatting machinery: this runs on every call.
+        let mut full = String::with_capacity("models/".len() + name.len());
+        full.push_str("models/");
+        full.push_str(name);
+        Ok(std::borrow::Cow::Owned(full))
     }
 }
 

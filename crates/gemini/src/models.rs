@@ -189,7 +189,7 @@ impl Models {
                 inner.model = Some(path.clone().into_owned());
             }
         }
-        Box::pin(self.post(format!("{path}:countTokens"), &request)).await
+        Box::pin(self.post(call::method_path(&path, "countTokens"), &request)).await
     }
 
     /// `models.embedContent`.
@@ -199,7 +199,7 @@ impl Models {
         request: impl Into<EmbedContentRequest>,
     ) -> Result<EmbedContentResponse, Error> {
         let path = resolve(model.as_ref())?;
-        self.post(format!("{path}:embedContent"), &request.into())
+        self.post(call::method_path(&path, "embedContent"), &request.into())
             .await
     }
 
@@ -219,7 +219,8 @@ impl Models {
         });
         let mut body = BatchEmbedContentsRequest::default();
         body.requests = requests.collect();
-        self.post(format!("{path}:batchEmbedContents"), &body).await
+        self.post(call::method_path(&path, "batchEmbedContents"), &body)
+            .await
     }
 
     /// `models.get`: one model's metadata.

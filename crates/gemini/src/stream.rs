@@ -321,7 +321,7 @@ fn open_hop(
     let body = call::encode(request, options)?;
     let spec = call::spec(
         Method::POST,
-        format!("{path}:streamGenerateContent"),
+        call::method_path(path, "streamGenerateContent"),
         Some(body),
         options,
     );
