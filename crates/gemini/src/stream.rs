@@ -432,7 +432,26 @@ impl FusedStream for GenerateContentStream {
 
 #[cfg(test)]
 mod tests {
+    use futures_util::FutureExt as _;
+
     use crate::Client;
+
+    /// A bad model name fails the future at once, without a request; a finished future
+    /// answers an error rather than panicking.
+    #[test]
+    fn an_open_stream_that_cannot_start_fails_at_once() {
+        let client = Client::builder().api_key("k").build().unwrap();
+        let mut open = client.models().generate_content_stream("../files/x", "hi");
+        let first = (&mut open).now_or_never().expect("ready at once");
+        assert!(first.unwrap_err().to_string().contains("model"));
+        let again = (&mut open).now_or_never().expect("ready at once");
+        assert!(
+            again
+                .unwrap_err()
+                .to_string()
+                .contains("polled after it completed")
+        );
+    }
 
     /// The futures of the generation calls stay small: a caller holds (and copies) all of
     /// one. They were 3.7 KB (stream) and 4.1 KB (unary) when every layer was an `async fn`
