@@ -368,7 +368,7 @@ impl Future for OpenStream {
             return Poll::Ready(Err(e));
         }
         let Some(stream) = this.stream.as_mut() else {
-            return Poll::Ready(Err(Error::build("OpenStream polled after it completed")));
+            return Poll::Ready(Err(completed()));
         };
         if let State::Opening(opening) = &mut stream.state {
             match opening.as_mut().poll(cx) {
@@ -380,11 +380,13 @@ impl Future for OpenStream {
                 }
             }
         }
-        match this.stream.take() {
-            Some(stream) => Poll::Ready(Ok(stream)),
-            None => Poll::Ready(Err(Error::build("OpenStream polled after it completed"))),
-        }
+        Poll::Ready(this.stream.take().ok_or_else(completed))
     }
+}
+
+/// The error of an [`OpenStream`] polled again after it completed.
+fn completed() -> Error {
+    Error::build("OpenStream polled after it completed")
 }
 
 impl Stream for GenerateContentStream {

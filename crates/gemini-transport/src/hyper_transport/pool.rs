@@ -13,8 +13,8 @@
 //! Why not hyper-util's legacy `Client`: per request it hashes the origin into a map of pools,
 //! builds a connect future to race against the checkout, and spawns a task to hand each
 //! HTTP/1.1 connection back. A client that talks to one or two origins needs none of it:
-//! `HyperTransport` runs 25.5k instructions and 1,238 lines of code per unary request on
-//! loopback, where a plain hyper-util client runs 34.9k and 1,626 (`cargo xtask bench`).
+//! `HyperTransport` runs 24.8k instructions and 1,264 lines of code per unary request on
+//! loopback, where a plain hyper-util client runs 34.8k and 1,622 (`cargo xtask bench`).
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
