@@ -14,10 +14,10 @@ use crate::grounding::{CitationMetadata, GroundingMetadata, UrlContextMetadata};
 
 /// Folds streamed [`GenerateContentResponse`] chunks into one response.
 ///
-/// Per candidate index (absent = 0): adjacent text parts of the same kind (thought or not) are
-/// concatenated; every `thoughtSignature` is kept (a text part takes the signature of the
-/// chunks merged into it, two signatures are never merged, and a signature-only part after a
-/// function call stays a part of its own); streamed function-call arguments
+/// Per candidate index (absent = 0): parts are joined by the crate's one rule,
+/// [`push_part`](crate::push_part) (adjacent plain text of the same kind is concatenated, a
+/// signature stays on the text it arrived with and a signed part is never joined with what
+/// follows, blank trailing text parts are dropped); streamed function-call arguments
 /// (`partialArgs`) are assembled into `args`; function calls stay in order; the last
 /// `finishReason`, `usageMetadata`, `modelVersion` and `responseId` win; citations, grounding
 /// and URL-context metadata are merged.
@@ -320,48 +320,8 @@ impl CandidateState {
             return;
         }
 
-        // Adjacent text of the same kind: concatenate.
-        if let PartData::Text(text) = &part.data {
-            if let Some(last) = parts.last_mut() {
-                if can_append_text(last, &part) {
-                    if let PartData::Text(existing) = &mut last.data {
-                        existing.push_str(text);
-                    }
-                    if part.thought_signature.is_some() {
-                        last.thought_signature = part.thought_signature;
-                    }
-                    return;
-                }
-            }
-        }
-        parts.push(part);
+        crate::fold::push_part(parts, part);
     }
-}
-
-/// Whether `next` (a text part) can be appended to `last`: both plain text of the same kind,
-/// and at most one of them signed (two signatures are never merged, so none is lost). The
-/// result is what the non-streaming response would hold: one text part with its signature,
-/// whether the signature came on the first chunk (Gemini 2.5) or on a trailing empty part
-/// (Gemini 3).
-fn can_append_text(last: &Part, next: &Part) -> bool {
-    matches!(last.data, PartData::Text(_))
-        && !(last.thought_signature.is_some() && next.thought_signature.is_some())
-        && last.is_thought() == next.is_thought()
-        && last.thought == next.thought
-        && only_text_metadata(last)
-        && only_text_metadata(next)
-}
-
-fn only_text_metadata(p: &Part) -> bool {
-    p.video_metadata.is_none()
-        && p.part_metadata.is_none()
-        && p.media_resolution.is_none()
-        && p.media_processing.is_none()
-        && p.document_metadata.is_none()
-        && p.spreadsheet_metadata.is_none()
-        && p.audio_metadata.is_none()
-        && p.speech_metadata.is_none()
-        && p.extra.is_empty()
 }
 
 fn apply_fragment(pending: &mut FunctionCall, fragment: FunctionCall, path: &mut Option<String>) {
@@ -637,8 +597,8 @@ mod tests {
             v,
             json!({"candidates": [{"content": {"role": "model", "parts": [
                 {"text": "Thinking", "thought": true},
-                {"text": "Hello world", "thoughtSignature": "AQ=="},
-                {"text": "", "thoughtSignature": "Ag=="}
+                {"text": "Hel", "thoughtSignature": "AQ=="},
+                {"text": "lo world", "thoughtSignature": "Ag=="}
             ]}, "finishReason": "STOP"}],
             "usageMetadata": {"promptTokenCount": 1, "totalTokenCount": 5},
             "modelVersion": "m", "responseId": "r"})
@@ -702,7 +662,8 @@ mod tests {
             json!({"name": "second", "args": {"q": "x"}})
         );
         assert_eq!(r.parts()[0].thought_signature.as_deref(), Some(&[1u8][..]));
-        assert_eq!(r.parts().len(), 3);
+        // The trailing blank text part is dropped, as in the unary response.
+        assert_eq!(r.parts().len(), 2);
         assert_eq!(r.finish_reason(), Some(&FinishReason::Stop));
     }
 
