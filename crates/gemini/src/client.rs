@@ -7,7 +7,9 @@ use std::time::Duration;
 use gemini_transport::{ApiVersion, Clock, Config, HttpClient, Sleeper, Timeouts, Transport};
 use http::{HeaderName, HeaderValue};
 
-use crate::{ApiKey, Chats, Continuation, Error, Models, Raw, RetryPolicy};
+use crate::{
+    ApiKey, Chats, Continuation, Error, Models, Operations, Raw, RetryPolicy, TunedModels,
+};
 
 /// The Gemini API client.
 ///
@@ -85,6 +87,16 @@ impl Client {
     /// Multi-turn chats that keep their history.
     pub fn chats(&self) -> Chats {
         Chats::new(self.clone())
+    }
+
+    /// Long-running operations (batches, video generation, imports): get, wait, cancel.
+    pub fn operations(&self) -> Operations {
+        Operations::new(self.clone())
+    }
+
+    /// The `tunedModels` resource (read-only).
+    pub fn tuned_models(&self) -> TunedModels {
+        TunedModels::new(self.clone())
     }
 
     /// Raw JSON calls for endpoints and fields this SDK does not model yet, with the same

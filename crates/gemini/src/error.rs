@@ -4,11 +4,10 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
-use bytes::Bytes;
-use gemini_types::{Code, ErrorDetail, ErrorInfo, GenerateContentResponse, QuotaViolation, Status};
+use gemini_types::{GenerateContentResponse, Status};
 use http::StatusCode;
 
-pub use gemini_transport::TimeoutKind;
+pub use gemini_transport::{ApiError, TimeoutKind};
 
 type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
@@ -22,6 +21,7 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// | [`Api`](Self::Api) | the service answered with an error, before or in the middle of a stream | yes |
 /// | [`Decode`](Self::Decode) | a successful answer was not the expected JSON (also structured output that does not parse) | yes |
 /// | [`Stream`](Self::Stream) | a stream broke after it started (connection cut, malformed event) | yes |
+/// | [`Operation`](Self::Operation) | a long-running operation failed, or waiting for it passed its deadline | yes |
 /// | [`Incomplete`](Self::Incomplete) | an answer made of several requests or chunks failed part way; it holds the answer so far and the cause | yes |
 ///
 /// Every payload is an opaque struct with accessors. `Display` describes only its own level;
@@ -49,7 +49,10 @@ pub enum Error {
     Timeout(TimeoutError),
     /// The service returned an error (`google.rpc.Status`), as an HTTP error or a mid-stream
     /// `{"error": ...}` event.
-    Api(ApiError),
+    Api(Box<ApiError>),
+    /// A long-running operation finished with an error, or did not finish before the wait's
+    /// deadline.
+    Operation(OperationError),
     /// A successful response was not the expected JSON.
     Decode(DecodeError),
     /// A stream broke after it started.
@@ -77,6 +80,7 @@ impl Error {
             Self::Timeout(_) => true,
             Self::Stream(e) => e.is_body(),
             Self::Incomplete(e) => e.cause.is_retryable(),
+            Self::Operation(e) => e.is_deadline(),
             Self::Build(_) | Self::Decode(_) => false,
         }
     }
@@ -187,6 +191,14 @@ impl Error {
         })
     }
 
+    /// Any other failure of an event stream after it started.
+    pub(crate) fn stream_other(source: gemini_sse::StreamError<gemini_transport::Error>) -> Self {
+        Self::Stream(StreamError {
+            kind: StreamKind::Event,
+            source: Box::new(source),
+        })
+    }
+
     pub(crate) fn decode_json(source: serde_json::Error, body: &[u8]) -> Self {
         Self::Decode(DecodeError {
             snippet: snippet(body),
@@ -214,6 +226,7 @@ impl fmt::Display for Error {
             Self::Api(e) => fmt::Display::fmt(e, f),
             Self::Decode(e) => fmt::Display::fmt(e, f),
             Self::Stream(e) => fmt::Display::fmt(e, f),
+            Self::Operation(e) => fmt::Display::fmt(e, f),
             Self::Incomplete(e) => fmt::Display::fmt(e, f),
         }
     }
@@ -228,6 +241,7 @@ impl StdError for Error {
             Self::Api(e) => e.source(),
             Self::Decode(e) => e.source(),
             Self::Stream(e) => e.source(),
+            Self::Operation(e) => e.source(),
             Self::Incomplete(e) => e.source(),
         }
     }
@@ -237,7 +251,7 @@ impl From<gemini_transport::Error> for Error {
     fn from(e: gemini_transport::Error) -> Self {
         if e.is_api() {
             return match e.into_api_error() {
-                Ok(api) => Self::Api(api.into()),
+                Ok(api) => Self::Api(Box::new(api)),
                 Err(e) => Self::Transport(TransportError { inner: e }),
             };
         }
@@ -263,113 +277,9 @@ impl From<gemini_transport::Error> for Error {
 
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
-        Self::Api(e)
+        Self::Api(Box::new(e))
     }
 }
-
-/// The service answered with an error: a non-2xx status with a `google.rpc.Status` envelope,
-/// or an `{"error": ...}` event in the middle of a stream.
-///
-/// ```
-/// let body = r#"{"error": {"code": 429, "message": "Quota exceeded.", "status": "RESOURCE_EXHAUSTED",
-///   "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "2s"}]}}"#;
-/// let e = gemini::ApiError::from_body(http::StatusCode::TOO_MANY_REQUESTS, body.into());
-/// assert_eq!(e.message(), "Quota exceeded.");
-/// assert_eq!(e.retry_after(), Some(std::time::Duration::from_secs(2)));
-/// assert!(e.is_retryable());
-/// ```
-#[derive(Clone)]
-pub struct ApiError(Box<gemini_transport::ApiError>);
-
-impl ApiError {
-    /// Builds an error from a status and a raw body (for a 2xx status, as in a mid-stream
-    /// error event, the envelope's `code` is the status).
-    pub fn from_body(status: StatusCode, body: Bytes) -> Self {
-        Self(Box::new(gemini_transport::ApiError::from_body(
-            status, body,
-        )))
-    }
-
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
-        self.0.status()
-    }
-
-    /// The `google.rpc.Code` (the envelope's `status`, or derived from the HTTP status).
-    pub fn code(&self) -> &Code {
-        self.0.code()
-    }
-
-    /// The `status` string exactly as sent, if any.
-    pub fn status_name(&self) -> Option<&str> {
-        self.0.status_name()
-    }
-
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.0.message()
-    }
-
-    /// The decoded envelope, if the body was one.
-    pub fn rpc_status(&self) -> Option<&Status> {
-        self.0.rpc_status()
-    }
-
-    /// The typed `google.rpc` details (RetryInfo, QuotaFailure, ErrorInfo, BadRequest, Help...).
-    pub fn details(&self) -> &[ErrorDetail] {
-        self.0.details()
-    }
-
-    /// The raw body as received (the API key masked should the server echo it).
-    pub fn body(&self) -> &Bytes {
-        self.0.body()
-    }
-
-    /// Whether the status is retryable (408, 429, 500, 502, 503, 504).
-    pub fn is_retryable(&self) -> bool {
-        self.0.is_retryable()
-    }
-
-    /// The delay the server asked for (`RetryInfo.retryDelay` or `Retry-After`).
-    pub fn retry_after(&self) -> Option<Duration> {
-        self.0.retry_after()
-    }
-
-    /// Every quota violation of the `QuotaFailure` details.
-    pub fn quota_violations(&self) -> impl Iterator<Item = &QuotaViolation> {
-        self.0.quota_violations()
-    }
-
-    /// The `ErrorInfo` detail, if any.
-    pub fn error_info(&self) -> Option<&ErrorInfo> {
-        self.0.error_info()
-    }
-
-    /// The machine-readable reason (`API_KEY_INVALID`, ...).
-    pub fn reason(&self) -> Option<&str> {
-        self.0.reason()
-    }
-}
-
-impl From<gemini_transport::ApiError> for ApiError {
-    fn from(e: gemini_transport::ApiError) -> Self {
-        Self(Box::new(e))
-    }
-}
-
-impl fmt::Debug for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&*self.0, f)
-    }
-}
-
-impl StdError for ApiError {}
 
 /// An answer failed part way: what arrived before the failure, and the failure.
 ///
@@ -578,6 +488,70 @@ impl StdError for DecodeError {
     }
 }
 
+/// A long-running operation finished with an error (its `google.rpc.Status`, whose `code` is a
+/// gRPC code number), or waiting for it passed the deadline of
+/// [`WaitOptions`](crate::WaitOptions).
+#[derive(Debug)]
+pub struct OperationError {
+    name: String,
+    status: Option<Box<Status>>,
+}
+
+impl OperationError {
+    /// The operation failed with `status`.
+    pub(crate) fn failed(name: impl Into<String>, status: Status) -> Self {
+        Self {
+            name: name.into(),
+            status: Some(Box::new(status)),
+        }
+    }
+
+    /// The wait's deadline passed before the operation finished.
+    pub(crate) fn deadline(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            status: None,
+        }
+    }
+
+    /// The operation's name (`batches/x`, `models/m/operations/y`, ...), to look it up again.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The error the operation finished with; `None` when the wait's deadline passed.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_deref()
+    }
+
+    /// Whether the wait's deadline passed (the operation may still finish: get or wait on it
+    /// again by [`name`](Self::name)).
+    pub fn is_deadline(&self) -> bool {
+        self.status.is_none()
+    }
+}
+
+impl fmt::Display for OperationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.status {
+            Some(s) => {
+                write!(f, "operation {} failed", self.name)?;
+                if let Some(code) = &s.code {
+                    write!(f, " (code {code})")?;
+                }
+                write!(f, ": {}", s.message.as_deref().unwrap_or_default())
+            }
+            None => write!(
+                f,
+                "operation {} did not finish before the deadline",
+                self.name
+            ),
+        }
+    }
+}
+
+impl StdError for OperationError {}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum StreamKind {
     Body,
@@ -655,7 +629,7 @@ mod tests {
         assert!(matches!(&e, Error::Transport(t) if t.is_connect() && !t.is_request_sent()));
         let e = Error::from(gemini_transport::Error::decode("eof", "{\"a\""));
         assert!(matches!(&e, Error::Decode(d) if d.snippet() == "{\"a\""));
-        let api = gemini_transport::ApiError::from_body(StatusCode::NOT_FOUND, "{}".into());
+        let api = ApiError::from_body(StatusCode::NOT_FOUND, "{}".into());
         let e = Error::from(gemini_transport::Error::api(api));
         assert_eq!(e.status(), Some(StatusCode::NOT_FOUND));
         assert!(!e.is_retryable());

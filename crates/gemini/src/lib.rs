@@ -63,34 +63,30 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod call;
-mod chats;
+mod api;
 mod client;
 mod error;
-mod fold;
-mod generate;
 pub mod guide;
-mod model_name;
-mod models;
 mod options;
-mod pager;
-mod raw;
-mod stream;
+mod rest;
 mod structured;
 mod tools;
+mod turns;
 
-pub use chats::{Chat, ChatConfig, ChatHistory, ChatStream, Chats};
+pub use api::chats::{Chat, ChatConfig, ChatHistory, ChatStream, Chats};
+pub use api::models::{GenerateContentStream, Models, OpenStream};
+pub use api::operations::Operations;
+pub use api::raw::{Raw, RawStream};
+pub use api::tuned_models::TunedModels;
 pub use client::{Client, ClientBuilder};
 pub use error::{
-    ApiError, BuildError, DecodeError, Error, IncompleteError, StreamError, TimeoutError,
-    TimeoutKind, TransportError,
+    ApiError, BuildError, DecodeError, Error, IncompleteError, OperationError, StreamError,
+    TimeoutError, TimeoutKind, TransportError,
 };
-pub use model_name::ModelName;
-pub use models::Models;
 pub use options::{Continuation, RequestOptions};
-pub use pager::Pager;
-pub use raw::{Raw, RawStream};
-pub use stream::{GenerateContentStream, OpenStream};
+pub use rest::names::ModelName;
+pub use rest::pager::Pager;
+pub use rest::wait::WaitOptions;
 #[cfg(feature = "schemars")]
 pub use structured::schema_for;
 pub use tools::{DEFAULT_MAX_ROUNDS, Tools};

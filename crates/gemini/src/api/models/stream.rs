@@ -6,16 +6,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
 use futures_core::{FusedStream, Stream};
 use gemini_transport::BoxFuture;
-use gemini_types::{
-    Content, FinishReason, GenerateContentRequest, GenerateContentResponse, StreamAccumulator,
-};
+use gemini_types::{Content, GenerateContentResponse};
 use http::Method;
 
-use crate::call::{self, Events};
-use crate::fold::fold_hops;
+use crate::rest::events::Events;
+use crate::turns::{Next, Turns};
 use crate::{Error, Models};
 
 /// The answer of [`Models::generate_content_stream`] as it is generated: a
@@ -62,23 +59,7 @@ pub struct GenerateContentStream {
 struct Ctx {
     models: Models,
     path: String,
-    request: GenerateContentRequest,
-    /// Continuation hops followed in the current round.
-    hops: u32,
-    /// Function-calling rounds run so far.
-    rounds: u32,
-    /// Bumped whenever a new hop (or round) starts, so `accumulate` can tell them apart.
-    hop_serial: u64,
-    round_serial: u64,
-    /// The token of the current hop's last chunk, if it asked to be continued.
-    pending_token: Option<Bytes>,
-    /// The current round folded so far, kept when a tool round or a chat needs it (boxed and
-    /// made on the first chunk: a plain stream never has one).
-    round: Option<Box<StreamAccumulator>>,
-    keep_round: bool,
-    /// Keep the conversation turns (chats).
-    record: bool,
-    turns: Vec<Content>,
+    turns: Turns,
     /// Whether the stream ended normally (the chat commits its history only then).
     finished: bool,
 }
@@ -103,8 +84,7 @@ impl fmt::Debug for GenerateContentStream {
         f.debug_struct("GenerateContentStream")
             .field("path", &self.ctx.path)
             .field("state", &state)
-            .field("hops", &self.ctx.hops)
-            .field("rounds", &self.ctx.rounds)
+            .field("turns", &self.ctx.turns)
             .finish_non_exhaustive()
     }
 }
@@ -112,68 +92,44 @@ impl fmt::Debug for GenerateContentStream {
 impl GenerateContentStream {
     /// Starts opening the first hop: the request is encoded now and sent when the returned
     /// future is first polled.
-    pub(crate) fn open(
-        models: Models,
-        path: String,
-        request: GenerateContentRequest,
-        record: bool,
-    ) -> OpenStream {
-        let keep_round = record || models.tools.is_some();
-        let state = match open_hop(&models, &path, &request) {
-            Ok(opening) => State::Opening(opening),
-            Err(e) => return OpenStream::failed(e),
-        };
+    pub(crate) fn open(models: Models, path: String, turns: Turns) -> OpenStream {
+        let opening = open_hop(&models, &path, &turns);
         OpenStream {
             stream: Some(Self {
                 ctx: Box::new(Ctx {
                     models,
                     path,
-                    request,
-                    hops: 0,
-                    rounds: 0,
-                    hop_serial: 0,
-                    round_serial: 0,
-                    pending_token: None,
-                    round: None,
-                    keep_round,
-                    record,
-                    turns: Vec::new(),
+                    turns,
                     finished: false,
                 }),
-                state,
+                state: State::Opening(opening),
             }),
             error: None,
         }
     }
 
-    /// Reads the stream to its end and folds every chunk into one response, as the unary
+    /// Reads the rest of the stream and folds its chunks into one response, as the unary
     /// call would have returned it: text parts joined, every `thoughtSignature` kept on its
     /// part, function calls whole, the last finish reason and usage.
     ///
     /// Across continuation hops the hops are merged as in the unary call (token counts
     /// summed). With automatic function calling, the result is the final round's answer.
-    /// An empty stream gives an empty response (no candidates). An error before any chunk is
-    /// returned as it is; an error after some chunks is an [`Error::Incomplete`] holding the
-    /// answer folded so far and the cause.
+    /// An empty stream gives an empty response (no candidates). An error before any chunk of
+    /// the round is returned as it is; an error after some chunks is an
+    /// [`Error::Incomplete`] holding the answer folded so far and the cause.
     pub async fn accumulate(mut self) -> Result<GenerateContentResponse, Error> {
-        let mut acc = Accumulated::default();
-        let mut chunks = 0_usize;
+        self.ctx.turns.keep_chunks();
         while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
-            match chunk {
-                Ok(chunk) => {
-                    acc.push(chunk, self.serials());
-                    chunks += 1;
-                }
-                Err(e) if chunks == 0 => return Err(e),
-                Err(e) => return Err(Error::incomplete(acc.finish(), e)),
+            if let Err(e) = chunk {
+                return Err(self.ctx.turns.fail(e));
             }
         }
-        Ok(acc.finish())
+        Ok(self.ctx.turns.answer())
     }
 
-    /// Which hop and round the last chunk belonged to.
-    pub(crate) fn serials(&self) -> (u64, u64) {
-        (self.ctx.hop_serial, self.ctx.round_serial)
+    /// Folds the chunks from now on ([`ChatStream`](crate::ChatStream) accumulates).
+    pub(crate) fn turns_mut(&mut self) -> &mut Turns {
+        &mut self.ctx.turns
     }
 
     /// Whether the stream reached its normal end (no error, not dropped early).
@@ -183,149 +139,36 @@ impl GenerateContentStream {
 
     /// The conversation turns recorded so far (chats).
     pub(crate) fn take_turns(&mut self) -> Vec<Content> {
-        std::mem::take(&mut self.ctx.turns)
+        self.ctx.turns.take_turns()
     }
 
-    /// A hop's events ended: continue, run the functions, or finish.
-    fn end_of_hop(&mut self) -> State {
+    /// What follows the end of a hop, or the answers to function calls.
+    fn next_state(&mut self, next: Next) -> State {
         let ctx = &mut *self.ctx;
-        let max_hops = ctx.models.continuation().max_hops();
-        if let Some(token) = ctx.pending_token.take() {
-            if ctx.hops < max_hops {
-                ctx.hops += 1;
-                ctx.hop_serial += 1;
-                tracing::debug!(hop = ctx.hops, "following a continuation token");
-                ctx.request.continuation_token = Some(token);
-                let opening = open_hop(&ctx.models, &ctx.path, &ctx.request);
-                ctx.request.continuation_token = None;
-                return match opening {
-                    Ok(f) => State::Opening(f),
-                    Err(e) => fail_later(e),
-                };
+        match next {
+            Next::Send => State::Opening(open_hop(&ctx.models, &ctx.path, &ctx.turns)),
+            Next::CallFunctions(tools, calls) => {
+                State::Tools(Box::pin(async move { tools.respond(&calls).await }))
+            }
+            Next::Done => {
+                ctx.finished = true;
+                State::Done
             }
         }
-        let turn = ctx
-            .round
-            .take()
-            .filter(|round| !round.is_empty())
-            .and_then(|round| crate::generate::model_turn(&round.finish()));
-        if let Some(tools) = &ctx.models.tools {
-            if ctx.rounds < tools.max_rounds() && tools.should_answer(turn.as_ref()) {
-                if let Some(turn) = turn {
-                    ctx.rounds += 1;
-                    tracing::debug!(round = ctx.rounds, "running function calls");
-                    ctx.request.contents.push(turn.clone());
-                    if ctx.record {
-                        ctx.turns.push(turn.clone());
-                    }
-                    let tools = tools.clone();
-                    return State::Tools(Box::pin(async move {
-                        tools.respond(turn.function_calls()).await
-                    }));
-                }
-            }
-        }
-        if ctx.record {
-            ctx.turns.extend(turn);
-        }
-        ctx.finished = true;
-        State::Done
     }
-
-    /// The functions answered: send the next round.
-    fn next_round(&mut self, answers: Content) -> State {
-        let ctx = &mut *self.ctx;
-        ctx.request.contents.push(answers.clone());
-        if ctx.record {
-            ctx.turns.push(answers);
-        }
-        ctx.hops = 0;
-        ctx.hop_serial += 1;
-        ctx.round_serial += 1;
-        match open_hop(&ctx.models, &ctx.path, &ctx.request) {
-            Ok(f) => State::Opening(f),
-            Err(e) => fail_later(e),
-        }
-    }
-
-    fn on_chunk(&mut self, chunk: &GenerateContentResponse) {
-        let ctx = &mut *self.ctx;
-        if let Some(c) = chunk.candidate() {
-            match (&c.finish_reason, &c.continuation_token) {
-                (Some(FinishReason::Continuation), Some(t)) if !t.is_empty() => {
-                    ctx.pending_token = Some(t.clone());
-                }
-                (Some(_), _) => ctx.pending_token = None,
-                (None, _) => {}
-            }
-        }
-        if ctx.keep_round {
-            ctx.round.get_or_insert_default().push(chunk.clone());
-        }
-    }
-}
-
-/// Folds chunks the way [`GenerateContentStream::accumulate`] documents.
-#[derive(Default)]
-pub(crate) struct Accumulated {
-    total: Option<GenerateContentResponse>,
-    hop: StreamAccumulator,
-    serials: (u64, u64),
-}
-
-impl Accumulated {
-    /// Adds a chunk from the hop and round `serials` (see [`GenerateContentStream::serials`]).
-    pub(crate) fn push(&mut self, chunk: GenerateContentResponse, serials: (u64, u64)) {
-        if serials.1 != self.serials.1 {
-            // A new function-calling round: only the final round's answer is returned.
-            self.total = None;
-            self.hop = StreamAccumulator::new();
-        } else if serials.0 != self.serials.0 {
-            self.end_hop();
-        }
-        self.serials = serials;
-        self.hop.push(chunk);
-    }
-
-    /// Merges the finished hop into the total (hops are billed separately: counts add up).
-    fn end_hop(&mut self) {
-        let hop = std::mem::take(&mut self.hop);
-        if hop.is_empty() {
-            return;
-        }
-        let hop = hop.finish();
-        match &mut self.total {
-            Some(total) => fold_hops(total, hop),
-            None => self.total = Some(hop),
-        }
-    }
-
-    /// The folded response (empty when there was no chunk).
-    pub(crate) fn finish(mut self) -> GenerateContentResponse {
-        self.end_hop();
-        self.total.unwrap_or_default()
-    }
-}
-
-fn fail_later(e: Error) -> State {
-    State::Opening(Box::pin(async move { Err(e) }))
 }
 
 /// Starts opening one hop (the request body is encoded now, so the future owns everything).
 fn open_hop(
     models: &Models,
     path: &str,
-    request: &GenerateContentRequest,
-) -> Result<BoxFuture<'static, Result<Events, Error>>, Error> {
-    let options = models.options.as_deref();
-    let body = call::encode(request, options)?;
-    let spec = call::spec(
-        Method::POST,
-        call::method_path(path, "streamGenerateContent"),
-        Some(body),
-        options,
-    );
-    Ok(call::open_events(&models.client, spec))
+    turns: &Turns,
+) -> BoxFuture<'static, Result<Events, Error>> {
+    models
+        .rest
+        .call(Method::POST, format!("{path}:streamGenerateContent"))
+        .json(turns.request())
+        .open_events()
 }
 
 /// The future of [`Models::generate_content_stream`]: resolves to the
@@ -400,16 +243,19 @@ impl Stream for GenerateContentStream {
                 State::Events(events) => match events.poll_decoded::<GenerateContentResponse>(cx) {
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(Some(Ok(chunk))) => {
-                        this.on_chunk(&chunk);
+                        this.ctx.turns.on_chunk(&chunk);
                         return Poll::Ready(Some(Ok(chunk)));
                     }
                     Poll::Ready(Some(Err(e))) => {
                         this.state = State::Done;
                         return Poll::Ready(Some(Err(e)));
                     }
-                    Poll::Ready(None) => this.state = this.end_of_hop(),
+                    Poll::Ready(None) => {
+                        let next = this.ctx.turns.end_hop();
+                        this.state = this.next_state(next);
+                    }
                 },
-                State::Opening(fut) => match fut.as_mut().poll(cx) {
+                State::Opening(opening) => match opening.as_mut().poll(cx) {
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(Ok(events)) => this.state = State::Events(events),
                     Poll::Ready(Err(e)) => {
@@ -419,7 +265,10 @@ impl Stream for GenerateContentStream {
                 },
                 State::Tools(fut) => match fut.as_mut().poll(cx) {
                     Poll::Pending => return Poll::Pending,
-                    Poll::Ready(answers) => this.state = this.next_round(answers),
+                    Poll::Ready(responses) => {
+                        this.ctx.turns.on_function_responses(responses);
+                        this.state = this.next_state(Next::Send);
+                    }
                 },
             }
         }
@@ -453,22 +302,5 @@ mod tests {
                 .to_string()
                 .contains("polled after it completed")
         );
-    }
-
-    /// The futures of the generation calls stay small: a caller holds (and copies) all of
-    /// one. They were 3.7 KB (stream) and 4.1 KB (unary) when every layer was an `async fn`
-    /// holding its own copy of the request.
-    #[test]
-    fn generation_futures_are_small() {
-        let client = Client::builder().api_key("k").build().unwrap();
-        let models = client.models();
-        let stream = models.generate_content_stream("gemini-2.5-flash", "hi");
-        let unary = models.generate_content("gemini-2.5-flash", "hi");
-        assert!(
-            size_of_val(&stream) <= 1024,
-            "{} bytes",
-            size_of_val(&stream)
-        );
-        assert!(size_of_val(&unary) <= 1024, "{} bytes", size_of_val(&unary));
     }
 }

@@ -10,8 +10,8 @@ use gemini_types::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::model_name::resolve;
-use crate::stream::Accumulated;
+use crate::rest::names::resolve;
+use crate::turns::Turns;
 use crate::{Client, Error, GenerateContentStream, Models, RequestOptions, Tools};
 
 /// The `chats` helper: `client.chats()`.
@@ -50,14 +50,10 @@ impl Chats {
         if let Some(t) = config.tools {
             models = models.with_tools(t);
         }
-        let mut template = config.template;
-        if let Some(tools) = &models.tools {
-            tools.declare(&mut template);
-        }
         Ok(Chat {
             models,
             path,
-            template,
+            template: config.template,
             history: config.history,
         })
     }
@@ -335,12 +331,10 @@ impl Chat {
         message: impl Into<Content>,
     ) -> Result<GenerateContentResponse, Error> {
         let user = user_turn(message.into());
-        let mut request = self.request_for(&user);
-        let mut turns = Vec::new();
-        let response =
-            Box::pin(self.models.run(&self.path, &mut request, Some(&mut turns))).await?;
-        self.history.record(user, turns);
-        Ok(response)
+        let mut turns = Turns::new(self.request_for(&user), self.models.policy(true));
+        Box::pin(self.models.drive(&self.path, &mut turns)).await?;
+        self.history.record(user, turns.take_turns());
+        Ok(turns.answer())
     }
 
     /// Sends a message and streams the answer. The exchange is recorded when the stream ends
@@ -350,10 +344,9 @@ impl Chat {
         message: impl Into<Content>,
     ) -> Result<ChatStream<'_>, Error> {
         let user = user_turn(message.into());
-        let request = self.request_for(&user);
+        let turns = Turns::new(self.request_for(&user), self.models.policy(true));
         let stream =
-            GenerateContentStream::open(self.models.clone(), self.path.clone(), request, true)
-                .await?;
+            GenerateContentStream::open(self.models.clone(), self.path.clone(), turns).await?;
         Ok(ChatStream {
             chat: self,
             user: Some(user),
@@ -380,14 +373,18 @@ pub struct ChatStream<'a> {
 }
 
 impl ChatStream<'_> {
-    /// Reads the stream to its end and folds the chunks (see
-    /// [`GenerateContentStream::accumulate`]); the exchange is recorded.
+    /// Reads the rest of the stream and folds the chunks (see
+    /// [`GenerateContentStream::accumulate`]): an error after some chunks is an
+    /// [`Error::Incomplete`] holding the answer so far. The exchange is recorded when the
+    /// stream ends normally.
     pub async fn accumulate(mut self) -> Result<GenerateContentResponse, Error> {
-        let mut acc = Accumulated::default();
+        self.stream.turns_mut().keep_chunks();
         while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
-            acc.push(chunk?, self.stream.serials());
+            if let Err(e) = chunk {
+                return Err(self.stream.turns_mut().fail(e));
+            }
         }
-        Ok(acc.finish())
+        Ok(self.stream.turns_mut().answer())
     }
 }
 

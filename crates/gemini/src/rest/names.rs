@@ -1,5 +1,6 @@
 //! [`ModelName`]: a validated model resource name.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -34,7 +35,7 @@ impl ModelName {
     /// Validates `name` and expands a bare id to `models/{id}`.
     pub fn new(name: impl AsRef<str>) -> Result<Self, Error> {
         let name = name.as_ref();
-        check(name)?;
+        check("model", name, &PREFIXES)?;
         if PREFIXES.iter().any(|p| name.starts_with(p)) {
             Ok(Self(Arc::from(name)))
         } else {
@@ -58,26 +59,72 @@ impl ModelName {
     }
 }
 
-/// Validates and returns the full name of `name` without allocating when it already is one.
-pub(crate) fn resolve(name: &str) -> Result<std::borrow::Cow<'_, str>, Error> {
-    check(name)?;
+/// Validates and returns the full name of a model: `models/{id}` for a bare id.
+pub(crate) fn resolve(name: &str) -> Result<Cow<'_, str>, Error> {
+    check("model", name, &PREFIXES)?;
     if PREFIXES.iter().any(|p| name.starts_with(p)) {
-        Ok(std::borrow::Cow::Borrowed(name))
+        Ok(Cow::Borrowed(name))
     } else {
-        // Without the formatting machinery: this runs on every call.
-        let mut full = String::with_capacity("models/".len() + name.len());
-        full.push_str("models/");
-        full.push_str(name);
-        Ok(std::borrow::Cow::Owned(full))
+        Ok(Cow::Owned(format!("models/{name}")))
     }
 }
 
-fn check(name: &str) -> Result<(), Error> {
-    let id = PREFIXES
+/// Validates and returns the full name of a resource of `collection` (`files/abc` from
+/// `files/abc` or `abc`): the name becomes part of the request path, so it may not change it.
+pub(crate) fn resource(collection: &str, name: &str) -> Result<String, Error> {
+    let prefix = format!("{collection}/");
+    check(collection, name, &[prefix.as_str()])?;
+    if name.starts_with(&prefix) {
+        Ok(name.to_owned())
+    } else {
+        Ok(prefix + name)
+    }
+}
+
+/// Validates the name of an operation, which may be nested under the resource that started
+/// it (`operations/x`, `models/veo-3.0/operations/x`, `fileSearchStores/s/upload/operations/x`)
+/// or be a batch (`batches/x`); a bare id is `operations/{id}`.
+pub(crate) fn operation(name: &str) -> Result<String, Error> {
+    check_chars("operation", name)?;
+    let segments: Vec<&str> = name.split('/').collect();
+    if segments.len() == 1 {
+        return Ok(format!("operations/{name}"));
+    }
+    let n = segments.len();
+    let well_formed = segments.iter().all(|s| !s.is_empty())
+        && (segments[n - 2] == "operations" || (n == 2 && segments[0] == "batches"));
+    if well_formed {
+        Ok(name.to_owned())
+    } else {
+        Err(Error::build(format!(
+            "invalid operation name {name:?}: expected `operations/{{id}}`, `{{parent}}/operations/{{id}}` or `batches/{{id}}`"
+        )))
+    }
+}
+
+/// `name` is a bare id or one of `prefixes` followed by an id.
+fn check(what: &str, name: &str, prefixes: &[&str]) -> Result<(), Error> {
+    check_chars(what, name)?;
+    let id = prefixes
         .iter()
         .find_map(|p| name.strip_prefix(p))
         .unwrap_or(name);
     let reason = if id.is_empty() {
+        Some("it is empty")
+    } else if id.contains(['/', '\\']) {
+        Some("it contains a `/` after the collection")
+    } else {
+        None
+    };
+    match reason {
+        Some(r) => Err(Error::build(format!("invalid {what} name {name:?}: {r}"))),
+        None => Ok(()),
+    }
+}
+
+/// `name` cannot leave its place in the path or the query.
+fn check_chars(what: &str, name: &str) -> Result<(), Error> {
+    let reason = if name.is_empty() {
         Some("it is empty")
     } else if name.contains("..") {
         Some("it contains `..`")
@@ -85,14 +132,12 @@ fn check(name: &str) -> Result<(), Error> {
         Some("it contains `?`, `&`, `#` or `%`")
     } else if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
         Some("it contains whitespace or a control character")
-    } else if id.contains(['/', '\\']) {
-        Some("it contains a `/` after the collection")
     } else {
         None
     };
     match reason {
         // The name itself is echoed (it is not secret); the reason says what to fix.
-        Some(r) => Err(Error::build(format!("invalid model name {name:?}: {r}"))),
+        Some(r) => Err(Error::build(format!("invalid {what} name {name:?}: {r}"))),
         None => Ok(()),
     }
 }
@@ -144,7 +189,7 @@ impl serde::Serialize for ModelName {
 
 impl<'de> serde::Deserialize<'de> for ModelName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let s = <Cow<'de, str>>::deserialize(d)?;
         Self::new(&*s).map_err(serde::de::Error::custom)
     }
 }
@@ -186,6 +231,38 @@ mod tests {
         ] {
             let e = ModelName::new(bad).unwrap_err();
             assert!(matches!(e, Error::Build(_)), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn resource_and_operation_names() {
+        assert_eq!(resource("files", "abc").unwrap(), "files/abc");
+        assert_eq!(resource("files", "files/abc").unwrap(), "files/abc");
+        for bad in ["", "files/", "files/a/b", "../x", "a?b", "cachedContents/x"] {
+            let e = resource("files", bad).unwrap_err();
+            assert!(
+                e.to_string().starts_with("invalid files name"),
+                "{bad:?}: {e}"
+            );
+        }
+        assert_eq!(operation("abc").unwrap(), "operations/abc");
+        for ok in [
+            "operations/abc",
+            "models/veo-3.0-generate-001/operations/abc",
+            "fileSearchStores/s/operations/o",
+            "fileSearchStores/s/upload/operations/o",
+            "batches/b",
+        ] {
+            assert_eq!(operation(ok).unwrap(), ok);
+        }
+        for bad in [
+            "operations/",
+            "models/x/operations",
+            "files/x",
+            "a/../b",
+            "op?x",
+        ] {
+            assert!(operation(bad).is_err(), "{bad:?}");
         }
     }
 

@@ -12,6 +12,32 @@ use gemini_transport::BoxFuture;
 use crate::Error;
 
 type Page<T> = Result<(Vec<T>, Option<String>), Error>;
+
+/// A page of a `list` call: its items and the token of the next page.
+pub(crate) trait ListPage {
+    /// What the list holds.
+    type Item;
+    /// The items and the next page's token (absent or empty on the last page).
+    fn into_page(self) -> (Vec<Self::Item>, Option<String>);
+}
+
+/// Implements [`ListPage`] for list responses with one items field and `next_page_token`.
+macro_rules! list_page {
+    ($($page:ty => $field:ident: $item:ty),* $(,)?) => {$(
+        impl ListPage for $page {
+            type Item = $item;
+            fn into_page(self) -> (Vec<$item>, Option<String>) {
+                (self.$field, self.next_page_token)
+            }
+        }
+    )*};
+}
+
+list_page! {
+    gemini_types::ListModelsResponse => models: gemini_types::Model,
+    gemini_types::ListTunedModelsResponse => tuned_models: gemini_types::TunedModel,
+    gemini_types::ListOperationsResponse => operations: gemini_types::Operation,
+}
 type Fetch<T> =
     Arc<dyn Fn(Option<u32>, Option<String>) -> BoxFuture<'static, Page<T>> + Send + Sync>;
 

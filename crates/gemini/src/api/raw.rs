@@ -9,7 +9,8 @@ use futures_core::{FusedStream, Stream};
 use http::Method;
 use serde_json::Value;
 
-use crate::call::{self, Events};
+use crate::rest::Rest;
+use crate::rest::events::Events;
 use crate::{Client, Error, RequestOptions};
 
 /// Raw JSON calls: `client.raw()`.
@@ -35,22 +36,20 @@ use crate::{Client, Error, RequestOptions};
 /// ```
 #[derive(Clone, Debug)]
 pub struct Raw {
-    client: Client,
-    options: Option<Arc<RequestOptions>>,
+    rest: Rest,
 }
 
 impl Raw {
     pub(crate) fn new(client: Client) -> Self {
         Self {
-            client,
-            options: None,
+            rest: Rest::new(client),
         }
     }
 
     /// Per-call options for the calls made through this handle.
     #[must_use]
     pub fn with_options(mut self, options: RequestOptions) -> Self {
-        self.options = Some(Arc::new(options));
+        self.rest.options = Some(Arc::new(options));
         self
     }
 
@@ -63,18 +62,14 @@ impl Raw {
         query: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Result<Value, Error> {
-        let options = self.options.as_deref();
-        let body = body.map(|b| call::encode(b, options)).transpose()?;
-        let mut spec = call::spec(method, path.to_owned(), body, options);
+        let mut call = self.rest.call(method, path);
         for (k, v) in query {
-            spec = spec.query(k, v);
+            call = call.query(k, v);
         }
-        let response = Box::pin(self.client.http().execute(spec)).await?;
-        let bytes = response.into_body();
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Value::Null);
+        if let Some(body) = body {
+            call = call.json(body);
         }
-        serde_json::from_slice(&bytes).map_err(|e| Error::decode_json(e, &bytes))
+        call.send_value().await
     }
 
     /// `GET path`.
@@ -96,10 +91,12 @@ impl Raw {
     /// `{"error": ...}` event is an [`Error::Api`] and ends the stream, as in
     /// [`GenerateContentStream`](crate::GenerateContentStream).
     pub async fn post_stream(&self, path: &str, body: &Value) -> Result<RawStream, Error> {
-        let options = self.options.as_deref();
-        let body = call::encode(body, options)?;
-        let spec = call::spec(Method::POST, path.to_owned(), Some(body), options);
-        let events = call::open_events(&self.client, spec).await?;
+        let events = self
+            .rest
+            .call(Method::POST, path)
+            .json(body)
+            .open_events()
+            .await?;
         Ok(RawStream { events })
     }
 }

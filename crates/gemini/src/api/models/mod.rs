@@ -1,4 +1,8 @@
-//! The `models` resource.
+//! The `models` resource: generation (unary in `generate.rs`, streamed in `stream.rs`, both
+//! driving the turn engine), token counting, embeddings, and the model catalogue.
+
+mod generate;
+mod stream;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -10,11 +14,11 @@ use gemini_types::{
 };
 use http::Method;
 
-use crate::model_name::resolve;
-use crate::{
-    Client, Continuation, Error, GenerateContentStream, OpenStream, Pager, RequestOptions, Tools,
-    call,
-};
+pub use self::stream::{GenerateContentStream, OpenStream};
+use crate::rest::Rest;
+use crate::rest::names::resolve;
+use crate::turns::{Policy, Turns};
+use crate::{Client, Continuation, Error, Pager, RequestOptions, Tools};
 
 /// The `models` resource: `client.models()`.
 ///
@@ -45,16 +49,14 @@ use crate::{
 /// ```
 #[derive(Clone, Debug)]
 pub struct Models {
-    pub(crate) client: Client,
-    pub(crate) options: Option<Arc<RequestOptions>>,
+    pub(crate) rest: Rest,
     pub(crate) tools: Option<Tools>,
 }
 
 impl Models {
     pub(crate) fn new(client: Client) -> Self {
         Self {
-            client,
-            options: None,
+            rest: Rest::new(client),
             tools: None,
         }
     }
@@ -62,7 +64,7 @@ impl Models {
     /// Per-call options for the calls made through this handle.
     #[must_use]
     pub fn with_options(mut self, options: RequestOptions) -> Self {
-        self.options = Some(Arc::new(options));
+        self.rest.options = Some(Arc::new(options));
         self
     }
 
@@ -74,10 +76,19 @@ impl Models {
     }
 
     pub(crate) fn continuation(&self) -> Continuation {
-        self.options
-            .as_ref()
+        self.rest
+            .options()
             .and_then(|o| o.continuation)
-            .unwrap_or(self.client.inner.continuation)
+            .unwrap_or(self.rest.client.inner.continuation)
+    }
+
+    /// The turn engine's policy for a call through this handle.
+    pub(crate) fn policy(&self, record: bool) -> Policy {
+        Policy {
+            max_hops: self.continuation().max_hops(),
+            tools: self.tools.clone(),
+            record,
+        }
     }
 
     /// `models.generateContent`: one complete answer.
@@ -90,17 +101,13 @@ impl Models {
         model: impl AsRef<str>,
         request: impl Into<GenerateContentRequest>,
     ) -> impl Future<Output = Result<GenerateContentResponse, Error>> + Send {
-        // The arguments are converted now, so the future holds the request once (an `async fn`
-        // would hold the argument and a moved copy of it).
-        let (path, mut request, error) = match resolve(model.as_ref()) {
-            Ok(path) => (path.into_owned(), request.into(), None),
-            Err(e) => (String::new(), GenerateContentRequest::default(), Some(e)),
-        };
+        let path = resolve(model.as_ref()).map(std::borrow::Cow::into_owned);
+        let request = request.into();
         async move {
-            if let Some(e) = error {
-                return Err(e);
-            }
-            self.run(&path, &mut request, None).await
+            let path = path?;
+            let mut turns = Turns::new(request, self.policy(false));
+            self.drive(&path, &mut turns).await?;
+            Ok(turns.answer())
         }
     }
 
@@ -114,15 +121,14 @@ impl Models {
         model: impl AsRef<str>,
         request: impl Into<GenerateContentRequest>,
     ) -> OpenStream {
-        let path = match resolve(model.as_ref()) {
-            Ok(path) => path.into_owned(),
-            Err(e) => return OpenStream::failed(e),
-        };
-        let mut request = request.into();
-        if let Some(tools) = &self.tools {
-            tools.declare(&mut request);
+        match resolve(model.as_ref()) {
+            Ok(path) => GenerateContentStream::open(
+                self.clone(),
+                path.into_owned(),
+                Turns::new(request.into(), self.policy(false)),
+            ),
+            Err(e) => OpenStream::failed(e),
         }
-        GenerateContentStream::open(self.clone(), path, request, false)
     }
 
     /// Structured output: asks for `application/json` following the JSON schema of `T`
@@ -189,7 +195,11 @@ impl Models {
                 inner.model = Some(path.clone().into_owned());
             }
         }
-        Box::pin(self.post(call::method_path(&path, "countTokens"), &request)).await
+        self.rest
+            .call(Method::POST, format!("{path}:countTokens"))
+            .json(&request)
+            .send()
+            .await
     }
 
     /// `models.embedContent`.
@@ -199,7 +209,10 @@ impl Models {
         request: impl Into<EmbedContentRequest>,
     ) -> Result<EmbedContentResponse, Error> {
         let path = resolve(model.as_ref())?;
-        self.post(call::method_path(&path, "embedContent"), &request.into())
+        self.rest
+            .call(Method::POST, format!("{path}:embedContent"))
+            .json(&request.into())
+            .send()
             .await
     }
 
@@ -219,16 +232,17 @@ impl Models {
         });
         let mut body = BatchEmbedContentsRequest::default();
         body.requests = requests.collect();
-        self.post(call::method_path(&path, "batchEmbedContents"), &body)
+        self.rest
+            .call(Method::POST, format!("{path}:batchEmbedContents"))
+            .json(&body)
+            .send()
             .await
     }
 
     /// `models.get`: one model's metadata.
     pub async fn get(&self, model: impl AsRef<str>) -> Result<Model, Error> {
         let path = resolve(model.as_ref())?;
-        let options = self.options.as_deref();
-        let spec = call::spec(Method::GET, path.into_owned(), None, options);
-        call::unary(&self.client, spec).await
+        self.rest.call(Method::GET, path).send().await
     }
 
     /// `models.list`: every model, as a stream that fetches the pages as you go.
@@ -241,15 +255,7 @@ impl Models {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> Pager<Model> {
-        let this = self.clone();
-        Pager::new(move |size, token| {
-            let this = this.clone();
-            Box::pin(async move {
-                let page = this.list_page(size, token.as_deref()).await?;
-                let next = page.next_page_token().map(str::to_owned);
-                Ok((page.models, next))
-            })
-        })
+        self.rest.list::<ListModelsResponse>("models", Vec::new())
     }
 
     /// `models.list`, one page: at most `page_size` models (the server's default when `None`)
@@ -259,28 +265,6 @@ impl Models {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<ListModelsResponse, Error> {
-        let options = self.options.as_deref();
-        let mut spec = call::spec(Method::GET, "models".to_owned(), None, options);
-        if let Some(size) = page_size {
-            spec = spec.query("pageSize", &size.to_string());
-        }
-        if let Some(token) = page_token.filter(|t| !t.is_empty()) {
-            spec = spec.query("pageToken", token);
-        }
-        call::unary(&self.client, spec).await
-    }
-
-    async fn post<B, T>(&self, path: String, body: &B) -> Result<T, Error>
-    where
-        B: serde::Serialize + ?Sized,
-        T: serde::de::DeserializeOwned,
-    {
-        let options = self.options.as_deref();
-        let body = call::encode(body, options)?;
-        call::unary(
-            &self.client,
-            call::spec(Method::POST, path, Some(body), options),
-        )
-        .await
+        self.rest.page("models", &[], page_size, page_token).await
     }
 }

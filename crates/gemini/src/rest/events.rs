@@ -1,96 +1,18 @@
-//! Plumbing shared by every resource: encoding bodies, building request specs, unary calls and
-//! event streams.
+//! Server-sent event streams: [`Events`] decodes the `data` of each event into a type, and
+//! turns an `{"error": ...}` event into an [`Error::Api`].
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
 use futures_core::Stream;
-use futures_util::FutureExt as _;
 use gemini_sse::SseStream;
-use gemini_transport::{BoxFuture, RequestSpec, ResponseBody};
-use http::{HeaderValue, Method, StatusCode, header::CONTENT_TYPE};
-
-use serde::Serialize;
+use gemini_transport::ResponseBody;
+use http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::options::merge_json;
-use crate::{ApiError, Client, Error, RequestOptions};
-
-/// Serializes a request body, deep-merging the caller's `extra_body` when there is one.
-pub(crate) fn encode<T: Serialize + ?Sized>(
-    body: &T,
-    options: Option<&RequestOptions>,
-) -> Result<Bytes, Error> {
-    let bytes = match options.and_then(|o| o.extra_body.as_ref()) {
-        None => serde_json::to_vec(body),
-        Some(extra) => serde_json::to_value(body).and_then(|mut v| {
-            merge_json(&mut v, extra);
-            serde_json::to_vec(&v)
-        }),
-    };
-    bytes
-        .map(Bytes::from)
-        .map_err(|e| Error::build_with("could not serialize the request body", e))
-}
-
-/// `{resource}:{method}`, the path of a custom method (`models/x:generateContent`), built
-/// without the formatting machinery (this runs on every call).
-pub(crate) fn method_path(resource: &str, method: &str) -> String {
-    let mut path = String::with_capacity(resource.len() + 1 + method.len());
-    path.push_str(resource);
-    path.push(':');
-    path.push_str(method);
-    path
-}
-
-/// A request spec with the caller's options.
-pub(crate) fn spec(
-    method: Method,
-    path: String,
-    body: Option<Bytes>,
-    options: Option<&RequestOptions>,
-) -> RequestSpec {
-    let mut spec = RequestSpec::new(method, path);
-    if let Some(body) = body {
-        spec = spec
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .body(body);
-    }
-    if let Some(o) = options {
-        spec = spec.options(o.transport.clone());
-    }
-    spec
-}
-
-/// Makes a unary call and decodes its JSON answer.
-pub(crate) async fn unary<T: DeserializeOwned>(
-    client: &Client,
-    spec: RequestSpec,
-) -> Result<T, Error> {
-    // Boxed: the transport's retry loop is a large future, and every caller would copy it.
-    Ok(Box::pin(client.http().execute_json(spec)).await?)
-}
-
-/// Opens a streaming call (`alt=sse`) and decodes its events.
-///
-/// The request goes to the transport when the future is first polled. The future is boxed
-/// once, here, so the callers above it stay small.
-pub(crate) fn open_events(
-    client: &Client,
-    spec: RequestSpec,
-) -> BoxFuture<'static, Result<Events, Error>> {
-    // The transport applies the idle timeout, the per-call override included (it travels in
-    // the spec's transport options), so the body is not wrapped a second time here.
-    let response = client.http().execute_streaming(spec.query("alt", "sse"));
-    Box::pin(response.map(|response| {
-        Ok(Events {
-            sse: SseStream::new(response?.into_body()),
-            done: false,
-        })
-    }))
-}
+use crate::{ApiError, Error};
 
 /// The `data` of each server-sent event, in order; ends after the first error.
 pub(crate) struct Events {
@@ -107,6 +29,14 @@ impl std::fmt::Debug for Events {
 }
 
 impl Events {
+    /// The events of `body`.
+    pub(crate) fn new(body: ResponseBody) -> Self {
+        Self {
+            sse: SseStream::new(body),
+            done: false,
+        }
+    }
+
     /// Whether the stream ended.
     pub(crate) fn is_done(&self) -> bool {
         self.done
@@ -138,7 +68,7 @@ impl Events {
                 }
                 Some(Err(gemini_sse::StreamError::Body(e))) => Err(Error::stream_body(e)),
                 Some(Err(gemini_sse::StreamError::Decode(e))) => Err(Error::stream_event(e)),
-                Some(Err(_)) => Err(Error::build("unknown event stream error")),
+                Some(Err(e)) => Err(Error::stream_other(e)),
             };
             if result.is_err() {
                 self.done = true;
@@ -182,7 +112,7 @@ pub(crate) fn decode_event<T: Event>(data: &str) -> Result<T, Error> {
         decoded => {
             if let Ok(v) = serde_json::from_str::<Value>(data) {
                 if v.get("error").is_some_and(Value::is_object) {
-                    return Err(Error::Api(ApiError::from_body(
+                    return Err(Error::from(ApiError::from_body(
                         StatusCode::OK,
                         Bytes::copy_from_slice(data.as_bytes()),
                     )));
@@ -238,21 +168,5 @@ mod tests {
         assert_eq!(r.text().as_deref(), Some("\"error\" is a word"));
         let e = decode_event::<GenerateContentResponse>("{not json").unwrap_err();
         assert!(matches!(e, Error::Decode(_)));
-    }
-
-    #[test]
-    fn extra_body_is_merged() {
-        let o = RequestOptions::new()
-            .with_extra_body(serde_json::json!({"generationConfig": {"x": 1}}));
-        let b = encode(
-            &serde_json::json!({"contents": [], "generationConfig": {"seed": 2}}),
-            Some(&o),
-        )
-        .unwrap();
-        let v: Value = serde_json::from_slice(&b).unwrap();
-        assert_eq!(
-            v["generationConfig"],
-            serde_json::json!({"seed": 2, "x": 1})
-        );
     }
 }

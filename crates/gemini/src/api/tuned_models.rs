@@ -1,0 +1,57 @@
+//! The `tunedModels` resource (read-only): the tuned models of the project. Generation with a
+//! tuned model goes through [`Models`](crate::Models) with its `tunedModels/{id}` name.
+
+use std::sync::Arc;
+
+use gemini_types::{ListTunedModelsResponse, TunedModel};
+use http::Method;
+
+use crate::rest::{Rest, names};
+use crate::{Client, Error, Pager, RequestOptions};
+
+/// The `tunedModels` resource: `client.tuned_models()`.
+///
+/// Gemini API tuning is largely retired; existing tuned models can still be listed, read and
+/// used for generation (`client.models().generate_content("tunedModels/my-model", ...)`).
+///
+/// ```no_run
+/// # #[tokio::main] async fn main() -> Result<(), gemini::Error> {
+/// use futures_util::TryStreamExt;
+/// let client = gemini::Client::from_env()?;
+/// let tuned: Vec<gemini::types::TunedModel> = client.tuned_models().list().try_collect().await?;
+/// for model in &tuned {
+///     println!("{}", model.name.as_deref().unwrap_or_default());
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct TunedModels {
+    rest: Rest,
+}
+
+impl TunedModels {
+    pub(crate) fn new(client: Client) -> Self {
+        Self {
+            rest: Rest::new(client),
+        }
+    }
+
+    /// Per-call options for the calls made through this handle.
+    #[must_use]
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.rest.options = Some(Arc::new(options));
+        self
+    }
+
+    /// `tunedModels.get`: one tuned model, by `tunedModels/{id}` or its id.
+    pub async fn get(&self, name: impl AsRef<str>) -> Result<TunedModel, Error> {
+        let name = names::resource("tunedModels", name.as_ref())?;
+        self.rest.call(Method::GET, name).send().await
+    }
+
+    /// `tunedModels.list`: every tuned model, as a stream that fetches the pages as you go.
+    pub fn list(&self) -> Pager<TunedModel> {
+        self.rest
+            .list::<ListTunedModelsResponse>("tunedModels", Vec::new())
+    }
+}

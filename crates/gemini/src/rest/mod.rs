@@ -1,0 +1,224 @@
+//! The plumbing every resource shares: the handle state ([`Rest`]), typed calls ([`Call`]),
+//! resource names, pagers, event streams and waiting on long-running operations.
+//!
+//! A resource's method is a declaration on top of it:
+//!
+//! ```ignore
+//! pub async fn get(&self, name: &str) -> Result<TunedModel, Error> {
+//!     let name = names::resource("tunedModels", name)?;
+//!     self.rest.call(Method::GET, name).send().await
+//! }
+//! ```
+
+pub(crate) mod events;
+pub(crate) mod names;
+pub(crate) mod pager;
+pub(crate) mod wait;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::TryFutureExt as _;
+use gemini_transport::{BoxFuture, RequestSpec};
+use http::{HeaderValue, Method, header::CONTENT_TYPE};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use self::events::Events;
+use self::pager::{ListPage, Pager};
+use crate::options::merge_json;
+use crate::{Client, Error, RequestOptions};
+
+/// What every resource handle holds: the client and the per-call options of its calls.
+#[derive(Clone, Debug)]
+pub(crate) struct Rest {
+    pub(crate) client: Client,
+    pub(crate) options: Option<Arc<RequestOptions>>,
+}
+
+impl Rest {
+    pub(crate) fn new(client: Client) -> Self {
+        Self {
+            client,
+            options: None,
+        }
+    }
+
+    /// The per-call options, if any were set on the handle.
+    pub(crate) fn options(&self) -> Option<&RequestOptions> {
+        self.options.as_deref()
+    }
+
+    /// A call of `method` on `path` (relative to the API version, e.g. `tunedModels/x` or
+    /// `models/m:countTokens`) with the handle's options.
+    pub(crate) fn call(&self, method: Method, path: impl Into<String>) -> Call {
+        let mut spec = RequestSpec::new(method, path.into());
+        if let Some(o) = self.options() {
+            spec = spec.options(o.transport.clone());
+        }
+        Call {
+            client: self.client.clone(),
+            options: self.options.clone(),
+            spec: Ok(spec),
+        }
+    }
+
+    /// Every item of the list at `path`, fetching pages as they are used (`pageSize`,
+    /// `pageToken`, `nextPageToken`), with extra `query` parameters on every page.
+    pub(crate) fn list<P>(
+        &self,
+        path: impl Into<String>,
+        query: Vec<(String, String)>,
+    ) -> Pager<P::Item>
+    where
+        P: ListPage + DeserializeOwned + Send + 'static,
+        P::Item: Send + 'static,
+    {
+        let rest = self.clone();
+        let path: Arc<str> = path.into().into();
+        let query: Arc<[(String, String)]> = query.into();
+        Pager::new(move |size, token| {
+            Box::pin(
+                rest.page::<P>(&path, &query, size, token.as_deref())
+                    .map_ok(ListPage::into_page),
+            )
+        })
+    }
+
+    /// One page of the list at `path`.
+    pub(crate) fn page<P: DeserializeOwned + Send + 'static>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        page_size: Option<u32>,
+        page_token: Option<&str>,
+    ) -> impl Future<Output = Result<P, Error>> + Send + use<P> {
+        let mut call = self.call(Method::GET, path);
+        for (k, v) in query {
+            call = call.query(k, v);
+        }
+        if let Some(size) = page_size {
+            call = call.query("pageSize", &size.to_string());
+        }
+        if let Some(token) = page_token.filter(|t| !t.is_empty()) {
+            call = call.query("pageToken", token);
+        }
+        call.send()
+    }
+}
+
+/// One typed call being built: path, query, JSON body; then [`send`](Self::send) (a JSON
+/// answer), [`send_empty`](Self::send_empty) (an empty answer) or
+/// [`open_events`](Self::open_events) (a server-sent event stream).
+///
+/// A body that does not serialize is kept as the call's error and returned when it is sent,
+/// so building never fails half way.
+#[derive(Debug)]
+pub(crate) struct Call {
+    client: Client,
+    options: Option<Arc<RequestOptions>>,
+    spec: Result<RequestSpec, Error>,
+}
+
+impl Call {
+    /// Adds a query parameter.
+    pub(crate) fn query(mut self, name: &str, value: &str) -> Self {
+        self.spec = self.spec.map(|s| s.query(name, value));
+        self
+    }
+
+    /// The JSON body, with the caller's `extra_body` merged into it.
+    pub(crate) fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        let body = encode(body, self.options.as_deref());
+        self.spec = match (self.spec, body) {
+            (Ok(spec), Ok(body)) => Ok(spec
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body)),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        self
+    }
+
+    /// Sends the call and decodes its JSON answer. The future owns everything (it is
+    /// `'static`) and is boxed once, here, so the futures above it stay small.
+    pub(crate) fn send<T: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> BoxFuture<'static, Result<T, Error>> {
+        match self.spec {
+            Ok(spec) => Box::pin(self.client.http().execute_json(spec).err_into()),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
+    }
+
+    /// Sends the call and decodes its JSON answer as a [`Value`] (`null` for an empty body).
+    pub(crate) async fn send_value(self) -> Result<Value, Error> {
+        let response = Box::pin(self.client.http().execute(self.spec?)).await?;
+        let bytes = response.into_body();
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&bytes).map_err(|e| Error::decode_json(e, &bytes))
+    }
+
+    /// Sends the call and ignores its answer (`{}` or empty, e.g. a `delete`).
+    pub(crate) async fn send_empty(self) -> Result<(), Error> {
+        Box::pin(self.client.http().execute(self.spec?)).await?;
+        Ok(())
+    }
+
+    /// Opens the call as a server-sent event stream (`alt=sse`). The request goes out when
+    /// the future is first polled.
+    pub(crate) fn open_events(self) -> BoxFuture<'static, Result<Events, Error>> {
+        match self.spec {
+            // The transport applies the idle timeout, the per-call override included (it
+            // travels in the spec's transport options).
+            Ok(spec) => Box::pin(
+                self.client
+                    .http()
+                    .execute_streaming(spec.query("alt", "sse"))
+                    .map_ok(|response| Events::new(response.into_body()))
+                    .err_into(),
+            ),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
+    }
+}
+
+/// Serializes a request body, deep-merging the caller's `extra_body` when there is one.
+pub(crate) fn encode<T: Serialize + ?Sized>(
+    body: &T,
+    options: Option<&RequestOptions>,
+) -> Result<Bytes, Error> {
+    let bytes = match options.and_then(|o| o.extra_body.as_ref()) {
+        None => serde_json::to_vec(body),
+        Some(extra) => serde_json::to_value(body).and_then(|mut v| {
+            merge_json(&mut v, extra);
+            serde_json::to_vec(&v)
+        }),
+    };
+    bytes
+        .map(Bytes::from)
+        .map_err(|e| Error::build_with("could not serialize the request body", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_body_is_merged() {
+        let o = RequestOptions::new()
+            .with_extra_body(serde_json::json!({"generationConfig": {"x": 1}}));
+        let b = encode(
+            &serde_json::json!({"contents": [], "generationConfig": {"seed": 2}}),
+            Some(&o),
+        )
+        .unwrap();
+        let v: Value = serde_json::from_slice(&b).unwrap();
+        assert_eq!(
+            v["generationConfig"],
+            serde_json::json!({"seed": 2, "x": 1})
+        );
+    }
+}
