@@ -563,7 +563,7 @@ fn merge_grounding(into: &mut GroundingMetadata, from: GroundingMetadata) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::FinishReason;
+    use crate::{FinishReason, ThoughtSignature};
     use serde_json::json;
 
     fn chunk(v: Value) -> GenerateContentResponse {
@@ -625,9 +625,21 @@ mod tests {
         assert_eq!(names, ["a", "b", "c"]);
         let parts = r.parts();
         assert_eq!(parts.len(), 4);
-        assert_eq!(parts[0].thought_signature.as_deref(), Some(&[1u8][..]));
+        assert_eq!(
+            parts[0]
+                .thought_signature
+                .as_ref()
+                .map(ThoughtSignature::as_str),
+            Some("AQ==")
+        );
         assert_eq!(parts[3].data, PartData::None);
-        assert_eq!(parts[3].thought_signature.as_deref(), Some(&[2u8][..]));
+        assert_eq!(
+            parts[3]
+                .thought_signature
+                .as_ref()
+                .map(ThoughtSignature::as_str),
+            Some("Ag==")
+        );
     }
 
     #[test]
@@ -661,7 +673,13 @@ mod tests {
             serde_json::to_value(calls[1]).unwrap(),
             json!({"name": "second", "args": {"q": "x"}})
         );
-        assert_eq!(r.parts()[0].thought_signature.as_deref(), Some(&[1u8][..]));
+        assert_eq!(
+            r.parts()[0]
+                .thought_signature
+                .as_ref()
+                .map(ThoughtSignature::as_str),
+            Some("AQ==")
+        );
         // The trailing blank text part is dropped, as in the unary response.
         assert_eq!(r.parts().len(), 2);
         assert_eq!(r.finish_reason(), Some(&FinishReason::Stop));

@@ -200,7 +200,9 @@ impl PartMediaResolution {
 /// use gemini_types::{Part, PartData};
 /// let part: Part = serde_json::from_str(r#"{"text":"hi","thoughtSignature":"AQID"}"#).unwrap();
 /// assert_eq!(part.as_text(), Some("hi"));
-/// assert_eq!(part.thought_signature.as_deref(), Some(&[1u8, 2, 3][..]));
+/// let sig = part.thought_signature.as_ref().unwrap();
+/// assert_eq!(sig.as_str(), "AQID");
+/// assert_eq!(sig.decode().unwrap(), [1, 2, 3]);
 ///
 /// // An unknown part kind is kept with its key and raw JSON.
 /// # #[cfg(not(feature = "strict-unknown"))] {
@@ -216,8 +218,9 @@ pub struct Part {
     pub data: PartData,
     /// `thought`: `true` on a thought-summary part (only with `includeThoughts`).
     pub thought: Option<bool>,
-    /// `thoughtSignature`: opaque signature that must be sent back on the same part.
-    pub thought_signature: Option<Bytes>,
+    /// `thoughtSignature`: opaque signature that must be sent back on the same part, kept
+    /// exactly as received (see [`ThoughtSignature`]).
+    pub thought_signature: Option<ThoughtSignature>,
     /// `videoMetadata`: clipping and frame rate of video data.
     pub video_metadata: Option<VideoMetadata>,
     /// `partMetadata`: free-form client-side bookkeeping (a `Struct`).
@@ -335,9 +338,9 @@ impl Part {
         self
     }
 
-    /// Sets the thought signature.
+    /// Sets the thought signature (bytes, or a [`ThoughtSignature`] kept as received).
     #[must_use]
-    pub fn with_thought_signature(mut self, signature: impl Into<Bytes>) -> Self {
+    pub fn with_thought_signature(mut self, signature: impl Into<ThoughtSignature>) -> Self {
         self.thought_signature = Some(signature.into());
         self
     }
@@ -383,6 +386,113 @@ impl Part {
             PartData::InlineData(b) => Some(b),
             _ => None,
         }
+    }
+}
+
+/// A `thoughtSignature`: an opaque token the model attaches to a part, which must be sent back
+/// on the same part unmodified (../shared/spec/API.md §22, gotcha 4).
+///
+/// On the wire it is a base64 `bytes` field, but the client never reads it, only echoes it, so
+/// it is kept as the exact string received instead of being decoded:
+///
+/// * decoding a response never fails because of a signature: recordings whose signatures were
+///   redacted (`"<redacted>"`) decode, and a change in the server's encoding cannot break a
+///   client;
+/// * it is sent back byte-identical, whatever base64 alphabet or padding it arrived in;
+/// * a multi-megabyte signature costs one string copy, no base64 pass each way.
+///
+/// [`decode`](Self::decode) gives the bytes when they are wanted. A signature made from bytes
+/// (`From<Vec<u8>>`, `From<&[u8]>`, `From<Bytes>`) is encoded as standard base64 with padding, as
+/// the API sends them; [`from_wire`](Self::from_wire) keeps a string exactly (e.g. the documented
+/// bypass value `skip_thought_signature_validator`). Equality compares the wire strings.
+///
+/// ```
+/// use gemini_types::{Part, ThoughtSignature};
+/// let part: Part =
+///     serde_json::from_str(r#"{"functionCall":{"name":"f"},"thoughtSignature":"<redacted>"}"#)
+///         .unwrap();
+/// let sig = part.thought_signature.as_ref().unwrap();
+/// assert_eq!(sig.as_str(), "<redacted>");
+/// assert!(sig.decode().is_err());
+/// assert_eq!(
+///     serde_json::to_string(&part).unwrap(),
+///     r#"{"functionCall":{"name":"f"},"thoughtSignature":"<redacted>"}"#
+/// );
+/// assert_eq!(ThoughtSignature::from(vec![1, 2, 3]).as_str(), "AQID");
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(transparent)]
+pub struct ThoughtSignature(String);
+
+impl ThoughtSignature {
+    /// A signature with this exact wire string (normally base64), kept as given.
+    pub fn from_wire(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+
+    /// A signature holding `bytes`, encoded as standard base64 with padding.
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        Self(wire::encode_base64(bytes))
+    }
+
+    /// The wire string, exactly as received or given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The wire string.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// Whether the wire string is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Decodes the wire string as base64 (standard or URL-safe, padded or not). Fails when the
+    /// string is not base64 (e.g. a recording's placeholder); the signature is still sent back
+    /// as received.
+    pub fn decode(&self) -> Result<Vec<u8>, base64::DecodeError> {
+        wire::decode_base64(&self.0)
+    }
+}
+
+impl fmt::Debug for ThoughtSignature {
+    /// Short: signatures can be megabytes long. Shows the first characters and the length.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 24;
+        match self.0.get(..SHOWN) {
+            Some(head) if self.0.len() > SHOWN => {
+                write!(f, "ThoughtSignature({head:?}... {} chars)", self.0.len())
+            }
+            _ => write!(f, "ThoughtSignature({:?})", self.0),
+        }
+    }
+}
+
+impl From<Vec<u8>> for ThoughtSignature {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::from_bytes(&bytes)
+    }
+}
+
+impl From<&[u8]> for ThoughtSignature {
+    fn from(bytes: &[u8]) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl<const N: usize> From<&[u8; N]> for ThoughtSignature {
+    fn from(bytes: &[u8; N]) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<Bytes> for ThoughtSignature {
+    fn from(bytes: Bytes) -> Self {
+        Self::from_bytes(&bytes)
     }
 }
 
@@ -439,11 +549,17 @@ pub struct Blob {
     #[serde(skip_serializing_if = "Option::is_none", alias = "mime_type")]
     pub mime_type: Option<String>,
     /// `data`: the raw bytes (base64 on the wire).
+    ///
+    /// Unlike a [`ThoughtSignature`], which is only echoed, these bytes are what the caller
+    /// reads (an image, audio), so they are decoded: standard or URL-safe base64, padded or
+    /// not, as the service accepts. A string that is not base64 is rejected with an error naming
+    /// `inlineData.data`, never decoded approximately; re-serialized, the same bytes are written
+    /// as standard base64 with padding.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::base64_bytes::serialize",
-        deserialize_with = "wire::base64_bytes::deserialize"
+        deserialize_with = "blob_data"
     )]
     #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
     pub data: Option<Bytes>,
@@ -461,6 +577,10 @@ impl Blob {
             display_name: None,
         }
     }
+}
+
+fn blob_data<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Bytes>, D::Error> {
+    wire::base64_bytes::deserialize_named(d, "`inlineData.data`")
 }
 
 /// `FunctionResponseBlob`: the same shape as [`Blob`].
@@ -1006,22 +1126,6 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrManyVec<T> {
     }
 }
 
-struct Base64(Option<Bytes>);
-
-impl<'de> Deserialize<'de> for Base64 {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        wire::base64_bytes::deserialize(d).map(Base64)
-    }
-}
-
-struct B64Ref<'a>(&'a Bytes);
-
-impl Serialize for B64Ref<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        wire::base64_bytes::required::serialize(self.0, s)
-    }
-}
-
 fn serialize_extra<M: SerializeMap>(m: &mut M, extra: &Map<String, Value>) -> Result<(), M::Error> {
     for (k, v) in extra {
         m.serialize_entry(k, v)?;
@@ -1127,7 +1231,7 @@ impl Serialize for Part {
             m.serialize_entry("thought", v)?;
         }
         if let Some(v) = &self.thought_signature {
-            m.serialize_entry("thoughtSignature", &B64Ref(v))?;
+            m.serialize_entry("thoughtSignature", v)?;
         }
         if let Some(v) = &self.video_metadata {
             m.serialize_entry("videoMetadata", v)?;
@@ -1164,7 +1268,6 @@ impl<'de> Deserialize<'de> for Part {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Part, A::Error> {
                 let mut p = Part::default();
-                let mut sig: Option<Base64> = None;
                 while let Some(key) = next_key::<PartKey, _>(&mut map)? {
                     let k = match key {
                         Key::Known(k) => k,
@@ -1197,7 +1300,7 @@ impl<'de> Deserialize<'de> for Part {
                             continue;
                         }
                         PartKey::ThoughtSignature => {
-                            set_once(&mut map, &mut sig, "thoughtSignature")?;
+                            set_nullable(&mut map, &mut p.thought_signature, "thoughtSignature")?;
                             continue;
                         }
                         PartKey::VideoMetadata => {
@@ -1252,7 +1355,6 @@ impl<'de> Deserialize<'de> for Part {
                         }
                     }
                 }
-                p.thought_signature = sig.and_then(|b| b.0);
                 Ok(p)
             }
         }
@@ -1575,7 +1677,10 @@ mod tests {
         let b = p.as_inline_data().unwrap();
         assert_eq!(b.mime_type.as_deref(), Some("image/png"));
         assert_eq!(b.data.as_deref(), Some(&[1u8, 2, 3][..]));
-        assert_eq!(p.thought_signature.as_deref(), Some(&[1u8][..]));
+        assert_eq!(
+            p.thought_signature.as_ref().map(ThoughtSignature::as_str),
+            Some("AQ==")
+        );
         let p: Part = serde_json::from_value(json!({
             "function_response": {"name": "f", "will_continue": false, "parts": {"inline_data": {"data": ""}}}
         }))

@@ -166,12 +166,21 @@ pub mod base64_bytes {
         }
     }
 
-    /// Accepts standard or URL-safe base64, padded or not, or null.
+    /// Accepts standard or URL-safe base64, padded or not, or null. A string that is not
+    /// base64 is an error (`not valid base64 ...`); nothing is ever decoded approximately.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Bytes>, D::Error> {
-        d.deserialize_option(OptB64)
+        deserialize_named(d, "a `bytes` field")
     }
 
-    struct OptB64;
+    /// [`deserialize`], naming `field` (e.g. `` "`inlineData.data`" ``) in the error.
+    pub(crate) fn deserialize_named<'de, D: Deserializer<'de>>(
+        d: D,
+        field: &'static str,
+    ) -> Result<Option<Bytes>, D::Error> {
+        d.deserialize_option(OptB64(field))
+    }
+
+    struct OptB64(&'static str);
 
     impl<'de> Visitor<'de> for OptB64 {
         type Value = Option<Bytes>;
@@ -185,11 +194,11 @@ pub mod base64_bytes {
             Ok(None)
         }
         fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_str(B64)
+            d.deserialize_str(B64(self.0))
         }
     }
 
-    struct B64;
+    struct B64(&'static str);
 
     impl Visitor<'_> for B64 {
         type Value = Option<Bytes>;
@@ -199,7 +208,7 @@ pub mod base64_bytes {
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
             decode_base64(v)
                 .map(|b| Some(Bytes::from(b)))
-                .map_err(E::custom)
+                .map_err(|e| E::custom(format_args!("{} is not valid base64 ({e})", self.0)))
         }
     }
 

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use common::corpus::{Doc, kind_for, manifest};
 use common::kinds::Kind;
-use common::{jsonl, scrubbed, skipped, spec_dir};
+use common::{Outcome, jsonl, scrubbed, skipped, spec_dir};
 
 /// Result of one file: every unit (document, stream line, Live frame) that failed.
 struct FileResult {
@@ -44,9 +44,16 @@ fn check_file(real: &Path, doc: &Doc, kind: Kind) -> FileResult {
     };
     let mut failures = Vec::new();
     for (n, unit) in units.iter().enumerate() {
-        // Placeholders the source put in bytes fields are not base64; see `scrub_placeholders`.
-        let (unit, _) = scrubbed(unit);
-        let outcome = kind.check(&unit, request);
+        let mut outcome = kind.check(unit, request);
+        if rejected_placeholder(&outcome) {
+            // A source replaced `inlineData.data` with a placeholder that is not base64: it is
+            // rejected with an error naming the field (checked here), and the rest of the
+            // document is checked with the placeholder replaced (see `scrub_placeholders`).
+            let (scrubbed, replaced) = scrubbed(unit);
+            if replaced > 0 {
+                outcome = kind.check(&scrubbed, request);
+            }
+        }
         if !outcome.is_ok() {
             let at = if units.len() > 1 {
                 format!("line {}: ", n + 1)
@@ -60,6 +67,12 @@ fn check_file(real: &Path, doc: &Doc, kind: Kind) -> FileResult {
         units: units.len(),
         failures,
     }
+}
+
+/// Decoding failed only because `inlineData.data` is not base64, with an error naming it.
+fn rejected_placeholder(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::DecodeError(e)
+        if e.contains("inlineData.data") && e.contains("is not valid base64"))
 }
 
 #[derive(Default)]

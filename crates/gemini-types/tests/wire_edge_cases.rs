@@ -96,12 +96,21 @@ fn int64_fields_of_real_types() {
 
 // ---------------------------------------------------------------- base64
 
+/// The bytes of a signature, decoded on request (the part itself always decodes).
 fn signature(s: &str) -> Result<Vec<u8>, String> {
     let part: Part = decode(&json!({"text": "x", "thoughtSignature": s}).to_string())?;
+    let sig = part.thought_signature.unwrap_or_default();
+    sig.decode().map_err(|e| e.to_string())
+}
+
+/// The bytes of an `inlineData.data` field.
+fn blob(s: &str) -> Result<Vec<u8>, String> {
+    let part: Part = decode(&json!({"inlineData": {"data": s}}).to_string())?;
     Ok(part
-        .thought_signature
-        .map(|b| b.to_vec())
-        .unwrap_or_default())
+        .as_inline_data()
+        .and_then(|b| b.data.clone())
+        .unwrap_or_default()
+        .to_vec())
 }
 
 #[test]
@@ -113,13 +122,28 @@ fn base64_accepts_both_alphabets_padded_or_not() {
     assert_eq!(signature("-_8=").unwrap(), [0xfb, 0xff]);
     assert_eq!(signature("-_8").unwrap(), [0xfb, 0xff]);
     assert_eq!(signature("").unwrap(), b"");
+    for (s, bytes) in [
+        ("AQID", &[1u8, 2, 3][..]),
+        ("aGk", b"hi"),
+        ("-_8", &[0xfb, 0xff]),
+        ("+/8=", &[0xfb, 0xff]),
+    ] {
+        assert_eq!(blob(s).unwrap(), bytes, "{s}");
+    }
 }
 
 #[test]
-fn base64_is_sent_standard_and_padded() {
+fn base64_is_sent_standard_and_padded_and_signatures_as_received() {
+    // A signature is only echoed: it goes back exactly as it came.
     let part: Part = decode(r#"{"text":"x","thoughtSignature":"-_8"}"#).unwrap();
     let out = serde_json::to_value(&part).unwrap();
-    assert_eq!(out["thoughtSignature"], "+/8=");
+    assert_eq!(out["thoughtSignature"], "-_8");
+    // One made from bytes is written as the API writes them.
+    let part = Part::text("x").with_thought_signature(vec![0xfb, 0xff]);
+    assert_eq!(
+        serde_json::to_value(&part).unwrap()["thoughtSignature"],
+        "+/8="
+    );
     let blob: Part = decode(r#"{"inlineData":{"mimeType":"image/png","data":"aGk"}}"#).unwrap();
     assert_eq!(
         serde_json::to_value(&blob).unwrap()["inlineData"]["data"],
@@ -129,9 +153,17 @@ fn base64_is_sent_standard_and_padded() {
 
 #[test]
 fn invalid_base64_names_the_field() {
-    for bad in ["!!!", "a", "aGk=x", "aG=k"] {
-        let err = signature(bad).expect_err(bad);
-        assert!(err.contains("thoughtSignature"), "{bad}: {err}");
+    for bad in ["!!!", "a", "aGk=x", "aG=k", "<redacted>"] {
+        let err = blob(bad).expect_err(bad);
+        assert!(
+            err.contains("inlineData.data") && err.contains("not valid base64"),
+            "{bad}: {err}"
+        );
+        // An echo-only signature never fails the decoding, and is kept exactly.
+        let doc = json!({"functionCall": {"name": "f"}, "thoughtSignature": bad});
+        let part: Part = decode(&doc.to_string()).unwrap();
+        assert_eq!(serde_json::to_value(&part).unwrap(), doc);
+        assert!(signature(bad).is_err(), "{bad}");
     }
     let err = decode::<GenerateContentResponse>(
         r#"{"candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"@@"}}]}}]}"#,

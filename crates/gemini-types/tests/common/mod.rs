@@ -7,7 +7,8 @@
 //! * duration spelling (`"3.50s"` == `"3.5s"`) and timestamp spelling (fraction digits, offset);
 //! * key order (objects are compared as maps);
 //! * empty arrays / objects and `null` members that were omitted (or added);
-//! * base64 padding and alphabet (compared as bytes);
+//! * base64 padding and alphabet (compared as bytes), except in `thoughtSignature`, which the
+//!   client only echoes and must send back exactly as received;
 //! * when `lenient_request` is set (request documents of camelCase surfaces): snake_case keys that
 //!   come back camelCase, and a single object where a list is expected (`"parts": {..}`), which
 //!   the real service accepts.
@@ -177,6 +178,9 @@ fn short(v: &Value) -> String {
     }
 }
 
+/// Keys whose values the client only echoes, compared exactly (not as equivalent base64).
+const ECHOED: &[&str] = &["thoughtSignature", "thought_signature"];
+
 fn diff(a: &Value, b: &Value, path: &mut String, opts: Opts, out: &mut Vec<Loss>) {
     let len = path.len();
     match (a, b) {
@@ -192,6 +196,20 @@ fn diff(a: &Value, b: &Value, path: &mut String, opts: Opts, out: &mut Vec<Loss>
                 });
                 push_key(path, k);
                 match found {
+                    // Signatures are only echoed: they must come back exactly as received.
+                    Some((bk, vb)) if ECHOED.contains(&k.as_str()) => {
+                        matched.push(bk.as_str());
+                        if va != vb {
+                            out.push(Loss {
+                                path: path.clone(),
+                                what: format!(
+                                    "echoed value changed: {} became {}",
+                                    short(va),
+                                    short(vb)
+                                ),
+                            });
+                        }
+                    }
                     Some((bk, vb)) => {
                         matched.push(bk.as_str());
                         diff(va, vb, path, opts, out);
@@ -368,15 +386,12 @@ pub fn jsonl(body: &str) -> Vec<&str> {
 
 /// Some recorded documents had binary fields replaced by their source with placeholders such as
 /// `"<redacted live image data; length=439196>"` (see the manifest notes), which are not base64.
-/// Replaces each such placeholder in a bytes field with the base64 of the placeholder text, so the
-/// rest of the document is still checked. Returns how many were replaced.
+/// `inlineData.data` is decoded, so such a placeholder is rejected (with an error naming the
+/// field); this replaces each one with the base64 of the placeholder text, so the rest of the
+/// document can still be checked. Returns how many were replaced. (Signatures are kept as
+/// received and `bytesBase64Encoded` as a string: their placeholders decode as they are.)
 pub fn scrub_placeholders(v: &mut Value) -> usize {
-    const BYTES_FIELDS: &[&str] = &[
-        "data",
-        "thoughtSignature",
-        "bytesBase64Encoded",
-        "signature",
-    ];
+    const BYTES_FIELDS: &[&str] = &["data"];
     match v {
         Value::Object(o) => {
             let mut n = 0;
