@@ -2,6 +2,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::{ApiError, BoxError};
@@ -32,6 +33,7 @@ struct Inner {
     attempts: u32,
 }
 
+#[derive(Clone)]
 enum Kind {
     Builder(String),
     Connect,
@@ -117,6 +119,19 @@ impl Error {
     /// A response body that is not the expected JSON. `snippet` is a bounded excerpt of it.
     pub fn decode(source: impl Into<BoxError>, snippet: impl Into<String>) -> Self {
         Self::new(Kind::Decode(snippet.into()), Some(source.into()))
+    }
+
+    /// An error of the same kind as `shared`, whose source is the source of `shared`: one
+    /// failure reported to several callers (the requests that waited for one connect).
+    pub(crate) fn duplicate(shared: &Arc<Self>) -> Self {
+        let source = shared
+            .inner
+            .source
+            .is_some()
+            .then(|| Box::new(SharedSource(Arc::clone(shared))) as BoxError);
+        let mut e = Self::new(shared.inner.kind.clone(), source);
+        e.inner.attempts = shared.inner.attempts;
+        e
     }
 
     /// Sets the number of attempts made (used by the retry loop).
@@ -282,6 +297,33 @@ impl fmt::Display for Error {
             write!(f, " (after {} attempts)", self.inner.attempts)?;
         }
         Ok(())
+    }
+}
+
+/// The source of a shared error, seen through the `Arc` (see [`Error::duplicate`]).
+struct SharedSource(Arc<Error>);
+
+impl fmt::Debug for SharedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0.inner.source {
+            Some(s) => fmt::Debug::fmt(s, f),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+impl fmt::Display for SharedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0.inner.source {
+            Some(s) => fmt::Display::fmt(s, f),
+            None => Ok(()),
+        }
+    }
+}
+
+impl StdError for SharedSource {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0.inner.source.as_deref().and_then(StdError::source)
     }
 }
 

@@ -15,13 +15,13 @@ use hyper_util::client::legacy::connect::HttpConnector;
 pub use proxy::ProxyConfig;
 pub use tls::TlsRoots;
 
-use crate::{BoxFuture, Error, ResponseBody, Transport};
+use crate::{BoxFuture, Clock, Error, ResponseBody, SystemClock, Transport};
 use connector::Connector;
 use pool::Pool;
 
 /// hyper 1 over rustls with a connection pool: HTTP/2 or HTTP/1.1 by ALPN (one shared HTTP/2
-/// connection per origin; HTTP/1.1 connections reused once their response body has been read
-/// to the end), TLS roots chosen at runtime ([`TlsRoots`]), proxies from the environment by
+/// connection per origin, which a burst of first requests opens once; HTTP/1.1 connections
+/// reused once their response body has been read to the end), TLS roots chosen at runtime ([`TlsRoots`]), proxies from the environment by
 /// default ([`ProxyConfig`]), the `ring` crypto provider (never the process-wide default).
 /// Plain `http://` goes only to loopback hosts unless
 /// [`allow_insecure_http`](HyperTransportBuilder::allow_insecure_http).
@@ -59,6 +59,7 @@ pub struct HyperTransportBuilder {
     connect_timeout: Option<Duration>,
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: usize,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 impl Default for HyperTransportBuilder {
@@ -70,6 +71,7 @@ impl Default for HyperTransportBuilder {
             connect_timeout: Some(Duration::from_secs(10)),
             pool_idle_timeout: Some(Duration::from_secs(90)),
             pool_max_idle_per_host: usize::MAX,
+            clock: None,
         }
     }
 }
@@ -118,6 +120,15 @@ impl HyperTransportBuilder {
         self
     }
 
+    /// The clock that measures how long a pooled connection has been idle (default
+    /// [`SystemClock`]; [`HttpClient::builder`](crate::HttpClient::builder) passes its own
+    /// clock to the transport it builds).
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
     /// Builds the transport (loads the TLS roots and reads proxy variables now).
     pub fn build(self) -> Result<HyperTransport, Error> {
         let tls = tls::client_config(&self.roots)?;
@@ -136,6 +147,7 @@ impl HyperTransportBuilder {
                 connector,
                 self.pool_idle_timeout,
                 self.pool_max_idle_per_host,
+                self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             )),
         })
     }

@@ -2,24 +2,37 @@
 //! over hyper's connection API, HTTP/2 or HTTP/1.1 as ALPN decides.
 //!
 //! - HTTP/2: one connection per origin, shared by every request (hyper multiplexes them).
+//! - Connect coalescing: while a connect that may negotiate HTTP/2 (any `https` origin not yet
+//!   known to answer HTTP/1.1) is in flight, the other requests for that origin wait for it
+//!   instead of opening their own, so a burst of first requests opens one connection. When it
+//!   ends:
+//!   - HTTP/2: the waiters share the new connection;
+//!   - HTTP/1.1 (ALPN chose it): each waiter opens its own connection, and the origin is
+//!     remembered as HTTP/1.1 so later bursts do not wait;
+//!   - failure: every waiter gets an error of the same kind (connect, TLS, connect timeout), not
+//!     a connect of its own, so a dead origin sees one attempt per burst (the client's retry
+//!     policy retries connect failures);
+//!   - the first requester gave up (its future was dropped): the waiters start over, and one of
+//!     them connects.
+//!
+//!   A waiter waits at most the connect timeout, then fails with a connect timeout.
 //! - HTTP/1.1: a connection serves one request at a time. It goes back to the origin's idle
 //!   list when its response body has been read to the end (a body dropped half-read, or ended
 //!   by an error, takes its connection with it), and the next request takes the most recently
-//!   returned one. Idle connections older than the idle timeout are closed when the origin is
-//!   next used; at most `max_idle_per_host` are kept.
+//!   returned one. Idle connections older than the idle timeout, measured on the transport's
+//!   [`Clock`], are closed when the origin is next used; at most `max_idle_per_host` are kept.
 //! - A request that a pooled connection refused before sending any of it (the server had
 //!   closed the connection) is sent again on a fresh connection, a bounded number of times.
 //!
 //! Why not hyper-util's legacy `Client`: per request it hashes the origin into a map of pools,
 //! builds a connect future to race against the checkout, and spawns a task to hand each
-//! HTTP/1.1 connection back. A client that talks to one or two origins needs none of it:
-//! `HyperTransport` runs 24.8k instructions and 1,264 lines of code per unary request on
-//! loopback, where a plain hyper-util client runs 34.8k and 1,622 (`cargo xtask bench`).
+//! HTTP/1.1 connection back. A client that talks to one or two origins needs none of it, and
+//! runs fewer instructions per call (`cargo xtask bench`, BENCHMARKS.md).
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, ready};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::HOST;
@@ -31,11 +44,11 @@ use hyper::body::Incoming;
 use hyper::client::conn::{http1, http2};
 use hyper_util::client::legacy::connect::Connection as _;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use tokio::time::Instant;
+use tokio::sync::watch;
 use tower_service::Service as _;
 
 use super::connector::Connector;
-use crate::{BoxError, Error, ResponseBody};
+use crate::{BoxError, Clock, Error, ResponseBody, TimeoutKind};
 
 type ReqBody = Full<Bytes>;
 
@@ -47,7 +60,11 @@ pub(crate) struct Pool {
     connector: Connector,
     idle_timeout: Option<Duration>,
     max_idle_per_host: usize,
+    /// Reads the time for idle expiry.
+    clock: Arc<dyn Clock>,
     origins: Mutex<Vec<Origin>>,
+    /// Numbers the connects that others may wait for.
+    next_connect: std::sync::atomic::AtomicU64,
 }
 
 /// The connections to one origin (scheme and authority).
@@ -58,6 +75,31 @@ struct Origin {
     host: Option<HeaderValue>,
     h2: Option<http2::SendRequest<ReqBody>>,
     idle: Vec<Idle>,
+    /// The connect in flight that may bring an HTTP/2 connection, which other requests wait
+    /// for: its number and the channel that announces its outcome.
+    connecting: Option<(u64, watch::Receiver<Connected>)>,
+    /// ALPN chose HTTP/1.1 here last time: requests do not wait for each other's connects.
+    http1_only: bool,
+}
+
+/// What a request without a pooled connection does.
+enum Role {
+    /// Connects without telling anyone (plain `http`, or an origin known to be HTTP/1.1).
+    Alone,
+    /// Connects and announces the outcome to those waiting.
+    Lead(u64, watch::Sender<Connected>),
+    /// Waits for the connect in flight.
+    Wait(watch::Receiver<Connected>),
+}
+
+/// The outcome of a connect others wait for.
+#[derive(Clone)]
+enum Connected {
+    Pending,
+    H2(http2::SendRequest<ReqBody>),
+    /// HTTP/1.1 was negotiated: each waiter opens its own connection.
+    Http1,
+    Failed(Arc<Error>),
 }
 
 struct Idle {
@@ -75,12 +117,15 @@ impl Pool {
         connector: Connector,
         idle_timeout: Option<Duration>,
         max_idle_per_host: usize,
+        clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             connector,
             idle_timeout,
             max_idle_per_host,
+            clock,
             origins: Mutex::new(Vec::new()),
+            next_connect: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -113,7 +158,7 @@ impl Pool {
                     // Boxed: connecting (TLS, handshakes) is a large future that the pooled path,
                     // the common one, would otherwise carry and copy on every call.
                     None => (
-                        Box::pin(self.connect(&uri, scheme, authority)).await?,
+                        Box::pin(self.connect_or_wait(&uri, scheme, authority)).await?,
                         host_header(scheme, authority),
                     ),
                 };
@@ -187,7 +232,7 @@ impl Pool {
                     }
                     origin.h2 = None;
                 }
-                let now = self.idle_timeout.map(|_| Instant::now());
+                let now = self.idle_timeout.map(|_| self.clock.now());
                 loop {
                     let idle = origin.idle.pop()?;
                     if !idle.sender.is_closed() && !self.expired(&idle, now) {
@@ -209,13 +254,73 @@ impl Pool {
         }
     }
 
-    /// Opens a connection to the origin of `uri`; an HTTP/2 one is shared from now on.
-    async fn connect(
+    /// A connection for a request that found none pooled: the origin's HTTP/2 connection if one
+    /// came up meanwhile, the outcome of a connect in flight that may bring one (see the module
+    /// docs), or a connection of its own.
+    async fn connect_or_wait(
         &self,
         uri: &Uri,
         scheme: &Scheme,
         authority: &Authority,
     ) -> Result<Sender, Error> {
+        loop {
+            let role = {
+                let mut origins = self.origins();
+                let origin = origin_entry(&mut origins, scheme, authority);
+                if let Some(h2) = &origin.h2 {
+                    if !h2.is_closed() {
+                        return Ok(Sender::H2(h2.clone()));
+                    }
+                    origin.h2 = None;
+                }
+                if *scheme != Scheme::HTTPS || origin.http1_only {
+                    Role::Alone
+                } else if let Some((_, outcome)) = &origin.connecting {
+                    Role::Wait(outcome.clone())
+                } else {
+                    let id = self
+                        .next_connect
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let (tx, rx) = watch::channel(Connected::Pending);
+                    origin.connecting = Some((id, rx));
+                    Role::Lead(id, tx)
+                }
+            };
+            let mut outcome = match role {
+                Role::Alone => return self.connect(uri).await,
+                Role::Lead(id, tx) => {
+                    let announce = Announce {
+                        pool: self,
+                        scheme,
+                        authority,
+                        id,
+                        tx,
+                    };
+                    let result = self.connect(uri).await;
+                    return announce.outcome(result);
+                }
+                Role::Wait(outcome) => outcome,
+            };
+            let changed = outcome.wait_for(|c| !matches!(c, Connected::Pending));
+            let seen = match self.connector.connect_timeout {
+                Some(t) => tokio::time::timeout(t, changed)
+                    .await
+                    .map_err(|_| Error::timeout(TimeoutKind::Connect, Some(t)))?
+                    .map(|c| c.clone()),
+                None => changed.await.map(|c| c.clone()),
+            };
+            match seen {
+                Ok(Connected::H2(sender)) => return Ok(Sender::H2(sender)),
+                Ok(Connected::Http1) => return self.connect(uri).await,
+                Ok(Connected::Failed(e)) => return Err(Error::duplicate(&e)),
+                // The connecting request gave up: start over (one of the waiters connects).
+                Ok(Connected::Pending) | Err(_) => {}
+            }
+        }
+    }
+
+    /// Opens a connection to the origin of `uri`.
+    async fn connect(&self, uri: &Uri) -> Result<Sender, Error> {
         let io = self
             .connector
             .clone()
@@ -231,11 +336,6 @@ impl Pool {
             tokio::spawn(async move {
                 let _ = connection.await;
             });
-            let mut origins = self.origins();
-            let origin = origin_entry(&mut origins, scheme, authority);
-            if origin.h2.as_ref().is_none_or(http2::SendRequest::is_closed) {
-                origin.h2 = Some(sender.clone());
-            }
             Ok(Sender::H2(sender))
         } else {
             let (sender, connection) = http1::handshake(io).await.map_err(Error::connect)?;
@@ -267,7 +367,7 @@ impl Pool {
         if sender.is_closed() || self.max_idle_per_host == 0 {
             return;
         }
-        let now = Instant::now();
+        let now = self.clock.now();
         let mut origins = self.origins();
         let origin = origin_entry(&mut origins, scheme, authority);
         origin
@@ -275,6 +375,69 @@ impl Pool {
             .retain(|i| !i.sender.is_closed() && !self.expired(i, Some(now)));
         if origin.idle.len() < self.max_idle_per_host {
             origin.idle.push(Idle { sender, since: now });
+        }
+    }
+}
+
+/// The connect that other requests for the origin wait for. Its outcome is announced once; if
+/// it is dropped first (its request was cancelled), the waiters see the channel close and
+/// start over.
+struct Announce<'a> {
+    pool: &'a Pool,
+    scheme: &'a Scheme,
+    authority: &'a Authority,
+    id: u64,
+    tx: watch::Sender<Connected>,
+}
+
+impl Announce<'_> {
+    /// Records the outcome in the origin (a new HTTP/2 connection is shared from now on), tells
+    /// the waiters, and returns it to the connecting request.
+    fn outcome(self, result: Result<Sender, Error>) -> Result<Sender, Error> {
+        let (announced, result) = match result {
+            Ok(Sender::H2(sender)) => (Connected::H2(sender.clone()), Ok(Sender::H2(sender))),
+            Ok(h1) => (Connected::Http1, Ok(h1)),
+            Err(e) => {
+                let shared = Arc::new(e);
+                (
+                    Connected::Failed(Arc::clone(&shared)),
+                    Err(Error::duplicate(&shared)),
+                )
+            }
+        };
+        {
+            let mut origins = self.pool.origins();
+            let origin = origin_entry(&mut origins, self.scheme, self.authority);
+            match &announced {
+                Connected::H2(sender) => {
+                    if origin.h2.as_ref().is_none_or(http2::SendRequest::is_closed) {
+                        origin.h2 = Some(sender.clone());
+                    }
+                }
+                Connected::Http1 => origin.http1_only = true,
+                Connected::Pending | Connected::Failed(_) => {}
+            }
+        }
+        // The waiters hold receivers, so this cannot fail; if none is left, nobody needs it.
+        let _ = self.tx.send(announced);
+        result
+    }
+}
+
+impl Drop for Announce<'_> {
+    fn drop(&mut self) {
+        let mut origins = self.pool.origins();
+        if let Some(origin) = origins
+            .iter_mut()
+            .find(|o| o.scheme == *self.scheme && o.authority == *self.authority)
+        {
+            if origin
+                .connecting
+                .as_ref()
+                .is_some_and(|(id, _)| *id == self.id)
+            {
+                origin.connecting = None;
+            }
         }
     }
 }
@@ -291,13 +454,15 @@ fn origin_entry<'a>(
     {
         return &mut origins[i];
     }
-    origins.retain(|o| o.h2.is_some() || !o.idle.is_empty());
+    origins.retain(|o| o.h2.is_some() || !o.idle.is_empty() || o.connecting.is_some());
     origins.push(Origin {
         scheme: scheme.clone(),
         authority: authority.clone(),
         host: host_header(scheme, authority),
         h2: None,
         idle: Vec::new(),
+        connecting: None,
+        http1_only: false,
     });
     let last = origins.len() - 1;
     &mut origins[last]
@@ -333,7 +498,7 @@ fn host_header(scheme: &Scheme, authority: &Authority) -> Option<HeaderValue> {
 fn connect_error(e: BoxError) -> Error {
     use super::connector::{ConnectTimeout, InsecureHttp, TlsError};
     if let Some(t) = find_source::<ConnectTimeout>(&*e) {
-        return Error::timeout(crate::TimeoutKind::Connect, Some(t.0));
+        return Error::timeout(TimeoutKind::Connect, Some(t.0));
     }
     if find_source::<InsecureHttp>(&*e).is_some() {
         return Error::builder(InsecureHttp.to_string());
@@ -430,16 +595,6 @@ mod tests {
         assert_eq!(h(Scheme::HTTP, "127.0.0.1:80"), "127.0.0.1");
         assert_eq!(h(Scheme::HTTP, "127.0.0.1:8080"), "127.0.0.1:8080");
         assert_eq!(h(Scheme::HTTP, "user:pw@[::1]:8080"), "[::1]:8080");
-    }
-
-    /// The send future of the common (pooled) path stays small: connecting, a much larger
-    /// future, is boxed, so a call does not carry and copy it, and the request is held once
-    /// (the future was 7.6 KB before).
-    #[test]
-    fn the_send_future_is_small() {
-        let t = super::super::HyperTransport::new().unwrap();
-        let send = Arc::clone(&t.pool).send(Request::new(Bytes::new()));
-        assert!(size_of_val(&send) <= 1024, "{} bytes", size_of_val(&send));
     }
 
     #[test]

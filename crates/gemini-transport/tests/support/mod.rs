@@ -205,6 +205,17 @@ pub async fn serve_tls(
     cert: &(Vec<u8>, Vec<u8>),
     handler: impl Fn(usize, &Seen) -> Response<Body> + Send + Sync + 'static,
 ) -> Server {
+    serve_tls_with(cert, &[b"h2", b"http/1.1"], Duration::ZERO, handler).await
+}
+
+/// A TLS server on 127.0.0.1 offering the `alpn` protocols, which waits `handshake_delay`
+/// after accepting a TCP connection before it starts the TLS handshake (a slow connect).
+pub async fn serve_tls_with(
+    cert: &(Vec<u8>, Vec<u8>),
+    alpn: &[&[u8]],
+    handshake_delay: Duration,
+    handler: impl Fn(usize, &Seen) -> Response<Body> + Send + Sync + 'static,
+) -> Server {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -215,7 +226,7 @@ pub async fn serve_tls(
             rustls::pki_types::PrivateKeyDer::Pkcs8(cert.1.clone().into()),
         )
         .unwrap();
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let server = Server {
@@ -233,6 +244,9 @@ pub async fn serve_tls(
             let acceptor = acceptor.clone();
             let (handler, seen, count) = (handler.clone(), seen.clone(), count.clone());
             tokio::spawn(async move {
+                if !handshake_delay.is_zero() {
+                    tokio::time::sleep(handshake_delay).await;
+                }
                 if let Ok(tls) = acceptor.accept(stream).await {
                     serve_conn(tls, handler, seen, count);
                 }
@@ -372,12 +386,26 @@ pub fn client(base_url: &str, time: &Time) -> HttpClient {
     client_with(base_url, transport(), time, |c| c)
 }
 
-/// Reads a spec example if the shared folder is present.
+/// `../shared/spec` (beside the repository), or `None` after printing one line when it is
+/// absent; under `CI=true` its absence is a failure.
+pub fn shared_spec(what: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec");
+    if path.is_dir() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{what}: ../shared/spec not found, and CI=true requires it"
+    );
+    println!("skipping {what}: ../shared/spec not found");
+    None
+}
+
+/// Reads a spec example, or `None` (see [`shared_spec`]) when the shared folder is absent. A
+/// missing example in a present folder is a failure.
 pub fn spec_example(name: &str) -> Option<String> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/spec/examples")
-        .join(name);
-    std::fs::read_to_string(path).ok()
+    let path = shared_spec(name)?.join("examples").join(name);
+    Some(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
 /// Runs `f` with a deadline so a hung test fails instead of blocking CI.
