@@ -1,5 +1,8 @@
-//! `gemini-rs`: the command-line client for the Gemini API.
+//! `gemini-rs`: Google's Gemini API from the command line. The logic lives in the
+//! `gemini_cli` library (see its docs for the commands and exit codes).
 
-fn main() {
-    println!("gemini-rs {}", env!("CARGO_PKG_VERSION"));
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    ExitCode::from(gemini_cli::run(std::env::args_os()))
 }

@@ -1,0 +1,263 @@
+//! The command line: every command, option and help text (clap derive).
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The model used when `--model` is not given (every command but `embed`).
+pub const DEFAULT_MODEL: &str = "gemini-2.5-flash";
+
+/// The model `embed` uses when `--model` is not given.
+pub const DEFAULT_EMBEDDING_MODEL: &str = "gemini-embedding-001";
+
+const EXIT_CODES: &str = "\
+Without an API key (--api-key, GEMINI_API_KEY or GOOGLE_API_KEY) and without --base-url, every
+command runs against the built-in emulator: offline, deterministic answers, no account needed.
+
+Exit codes:
+  0    success
+  1    failure: bad input (a file, a schema), an answer that did not decode, an I/O error
+  2    usage error (unknown option, missing argument)
+  3    API error: the service answered with an error (400, 403, 404, 429, 500...)
+  4    network error or timeout: no answer (connection refused, cut, stalled)
+  130  interrupted (Ctrl-C)";
+
+/// `gemini-rs`: Google's Gemini API from the command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gemini-rs",
+    version,
+    about = "Google's Gemini API from the command line (offline with a built-in emulator when no API key is set)",
+    after_help = EXIT_CODES,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: Global,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command (they may appear before or after the command name).
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The model [default: gemini-2.5-flash; for `embed`: gemini-embedding-001].
+    #[arg(long, short = 'm', global = true, value_name = "NAME")]
+    pub model: Option<String>,
+    /// The API key [default: $GEMINI_API_KEY or $GOOGLE_API_KEY; none: the built-in emulator].
+    #[arg(long, global = true, value_name = "KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// The API's base URL, e.g. a local emulator's (http://127.0.0.1:8089) [default: $GOOGLE_GEMINI_BASE_URL or Google's endpoint].
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The API version: v1beta, v1 or v1alpha [default: v1beta].
+    #[arg(long, global = true, value_name = "VERSION")]
+    pub api_version: Option<String>,
+    /// The longest wait of one call: a whole answer, or each chunk of a streamed one (e.g. 30s, 500ms, 2m).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// How many times a failed call (429, 5xx, connection error) is retried [default: 4].
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
+    /// Output format: text for people, json for scripts.
+    #[arg(long, global = true, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+    /// Diagnostics on stderr: the error's whole chain and tracing output (-vv: more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// `--output`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Readable text; answers stream as they are generated.
+    Text,
+    /// JSON on stdout (the API's response objects).
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate an answer to a prompt (streamed to the terminal as it is generated).
+    #[command(
+        after_help = "The prompt is read from stdin when it is not given and stdin is not a terminal:\n  echo \"Explain how AI works\" | gemini-rs generate"
+    )]
+    Generate(GenerateArgs),
+    /// An interactive chat with history and streaming; reads one message per line when piped.
+    #[command(
+        after_help = "Commands inside the chat:\n  /save <file>   save the history (JSON)\n  /load <file>   load a history saved with /save\n  /reset         forget the history\n  /model <name>  continue with another model\n  /help          this list\n  /exit          leave (Ctrl-D too)"
+    )]
+    Chat(ChatArgs),
+    /// Count the tokens of a prompt.
+    CountTokens(CountTokensArgs),
+    /// Embed texts: print their vectors, or the cosine similarity between them.
+    Embed(EmbedArgs),
+    /// List the models or show one.
+    Models {
+        /// What to do.
+        #[command(subcommand)]
+        command: ModelsCommand,
+    },
+    /// Run the Gemini API emulator in the foreground until Ctrl-C (prints its URL first).
+    Emulator(EmulatorArgs),
+    /// A short tour: generation, streaming, a chat, tokens, embeddings, structured output and function calling.
+    Demo,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example: gemini-rs completions bash > ~/.local/share/bash-completion/completions/gemini-rs"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The prompt [default: read from stdin].
+    pub prompt: Option<String>,
+    /// A system instruction.
+    #[arg(long, short, value_name = "TEXT")]
+    pub system: Option<String>,
+    /// Attach a local file, sent inline (repeat for several; at most 20 MB in all).
+    #[arg(long, short, value_name = "PATH")]
+    pub file: Vec<PathBuf>,
+    /// Structured output: a JSON schema file; prints the JSON answer.
+    #[arg(long, value_name = "FILE.json")]
+    pub schema: Option<PathBuf>,
+    /// Print the raw response JSON (same as --output json).
+    #[arg(long)]
+    pub json: bool,
+    /// Wait for the whole answer instead of streaming it.
+    #[arg(long)]
+    pub no_stream: bool,
+    /// Sampling temperature (0.0 to 2.0).
+    #[arg(long, value_name = "T")]
+    pub temperature: Option<f64>,
+    /// The most tokens in the answer.
+    #[arg(long, value_name = "N")]
+    pub max_output_tokens: Option<i32>,
+}
+
+/// `chat`.
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// A system instruction for the whole chat.
+    #[arg(long, short, value_name = "TEXT")]
+    pub system: Option<String>,
+    /// Start from a history saved with /save.
+    #[arg(long, value_name = "FILE")]
+    pub load: Option<PathBuf>,
+}
+
+/// `count-tokens`.
+#[derive(Debug, Args)]
+pub struct CountTokensArgs {
+    /// The prompt [default: read from stdin].
+    pub prompt: Option<String>,
+    /// Count a local file too (repeat for several).
+    #[arg(long, short, value_name = "PATH")]
+    pub file: Vec<PathBuf>,
+}
+
+/// `embed`.
+#[derive(Debug, Args)]
+pub struct EmbedArgs {
+    /// The texts to embed.
+    #[arg(required = true, value_name = "TEXT")]
+    pub texts: Vec<String>,
+    /// Print the cosine similarity of every pair of texts instead of the vectors.
+    #[arg(long)]
+    pub similarity: bool,
+    /// Truncate the vectors to this many dimensions.
+    #[arg(long, value_name = "N")]
+    pub dimensions: Option<i32>,
+}
+
+/// `models`.
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// List every model.
+    List,
+    /// Show one model.
+    Get {
+        /// The model, e.g. gemini-2.5-flash.
+        name: String,
+    },
+}
+
+/// `emulator`.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Port to listen on (0 picks a free port).
+    #[arg(long, default_value_t = 8089)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Worker threads.
+    #[arg(long, default_value_t = 2)]
+    pub workers: usize,
+}
+
+/// Parses `30`, `30s`, `1.5s`, `500ms`, `2m`.
+pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (number, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix('m') {
+        (n, 60.0)
+    } else if let Some(n) = s.strip_suffix('h') {
+        (n, 3600.0)
+    } else {
+        (s, 1.0)
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (examples: 30s, 500ms, 2m)"))?;
+    if !value.is_finite() || value <= 0.0 {
+        return Err(format!("`{s}` is not a positive duration"));
+    }
+    Duration::try_from_secs_f64(value * scale).map_err(|e| format!("`{s}`: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("0").is_err());
+        assert!(parse_duration("-1s").is_err());
+        assert!(parse_duration("soon").unwrap_err().contains("soon"));
+    }
+
+    #[test]
+    fn options_go_before_or_after_the_command() {
+        let a = Cli::try_parse_from(["gemini-rs", "--model", "m", "generate", "hi"]).unwrap();
+        let b = Cli::try_parse_from(["gemini-rs", "generate", "hi", "--model", "m"]).unwrap();
+        assert_eq!(a.global.model.as_deref(), Some("m"));
+        assert_eq!(b.global.model.as_deref(), Some("m"));
+    }
+}

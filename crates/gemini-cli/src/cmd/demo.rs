@@ -1,0 +1,156 @@
+//! `demo`: a short tour of what gemini-rs does, as a readable transcript.
+
+use futures_util::StreamExt;
+use gemini::types::{EmbedContentRequest, FunctionDeclaration};
+use gemini::{ChatConfig, Tools};
+use serde_json::{Value, json};
+
+use super::Ctx;
+use super::embed::cosine;
+use crate::exit::Failure;
+use crate::term::Io;
+
+pub(super) async fn run(ctx: &Ctx, io: &mut Io) -> Result<(), Failure> {
+    let model = ctx.model().to_owned();
+    let models = ctx.client().models();
+    if ctx.backend.is_emulated() {
+        io.println(&format!(
+            "A tour of gemini-rs with {model}, answered by the built-in emulator: its answers \
+             echo the prompt (set GEMINI_API_KEY for real ones)."
+        ))?;
+    } else {
+        io.println(&format!("A tour of gemini-rs with {model}."))?;
+    }
+
+    section(io, "1. generate: one answer")?;
+    let prompt = "Explain how AI works in a few words";
+    io.println(&format!("> {prompt}"))?;
+    let answer = models.generate_content(&model, prompt).await?;
+    io.println(&answer.text().unwrap_or_default())?;
+
+    section(io, "2. stream: the answer as it is generated")?;
+    let prompt = "Write a four-line poem about the sea";
+    io.println(&format!("> {prompt}"))?;
+    let mut stream = models.generate_content_stream(&model, prompt).await?;
+    let mut chunks = 0;
+    while let Some(chunk) = stream.next().await {
+        io.print(&chunk?.text().unwrap_or_default())?;
+        io.flush()?;
+        chunks += 1;
+    }
+    io.println(&format!("\n({chunks} chunks)"))?;
+
+    section(io, "3. chat: a conversation that keeps its history")?;
+    let mut chat = ctx.client().chats().create(
+        &model,
+        ChatConfig::new().with_system_instruction("Answer in one sentence."),
+    )?;
+    for message in [
+        "I have two dogs and a cat.",
+        "How many paws are in my house?",
+    ] {
+        io.println(&format!("> {message}"))?;
+        let mut stream = chat.send_message_stream(message).await?;
+        while let Some(chunk) = stream.next().await {
+            io.print(&chunk?.text().unwrap_or_default())?;
+        }
+        io.println("")?;
+    }
+    io.println(&format!(
+        "(the history holds {} turns; `gemini-rs chat` saves it with /save)",
+        chat.history().full().len()
+    ))?;
+
+    section(io, "4. count tokens")?;
+    let prompt = "How many tokens is this sentence?";
+    let tokens = models.count_tokens(&model, prompt).await?;
+    io.println(&format!("{prompt:?} is {} tokens", tokens.total()))?;
+
+    section(io, "5. embeddings and similarity")?;
+    let texts = [
+        "a cat sleeps on the sofa",
+        "a kitten naps on the couch",
+        "the stock market fell",
+    ];
+    let embedding_model = ctx.embedding_model();
+    let batch = models
+        .batch_embed_contents(embedding_model, texts.map(EmbedContentRequest::new))
+        .await?;
+    let vectors: Vec<&[f64]> = batch
+        .embeddings
+        .iter()
+        .map(|e| e.values.as_slice())
+        .collect();
+    if let [first, rest @ ..] = vectors.as_slice() {
+        io.println(&format!(
+            "{} vectors of {} dimensions from {embedding_model}",
+            vectors.len(),
+            first.len()
+        ))?;
+        for (text, v) in texts.iter().skip(1).zip(rest) {
+            io.println(&format!(
+                "{:+.3}  {:?} vs {text:?}",
+                cosine(first, v),
+                texts[0]
+            ))?;
+        }
+    }
+
+    section(io, "6. structured output: JSON that follows a schema")?;
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "minutes": {"type": "integer"},
+            "ingredients": {"type": "array", "items": {"type": "string"}}
+        },
+        "required": ["name", "minutes", "ingredients"]
+    });
+    let prompt = "A simple pancake recipe";
+    io.println(&format!(
+        "> {prompt}  (with a JSON schema: name, minutes, ingredients)"
+    ))?;
+    let recipe: Value = models
+        .generate_json_with_schema(&model, prompt, schema)
+        .await?;
+    io.println(&recipe.to_string())?;
+
+    section(io, "7. function calling: the model calls your code")?;
+    let declaration =
+        FunctionDeclaration::new("get_weather", "Returns the current weather in a city.")
+            .with_parameters_json_schema(json!({
+                "type": "object",
+                "properties": {"city": {"type": "string", "description": "A city name"}},
+                "required": ["city"]
+            }));
+    let (calls_tx, calls_rx) = std::sync::mpsc::channel::<String>();
+    let tools = Tools::new().function_with_declaration(declaration, move |args: Value| {
+        let calls_tx = calls_tx.clone();
+        async move {
+            let city = args
+                .get("city")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_owned();
+            let _ = calls_tx.send(city.clone());
+            Ok::<_, String>(json!({"city": city, "celsius": 21, "sky": "clear"}))
+        }
+    });
+    let prompt = "Use get_weather: what's the weather like in Paris?";
+    io.println(&format!("> {prompt}"))?;
+    let answer = models
+        .with_tools(tools)
+        .generate_content(&model, prompt)
+        .await?;
+    for city in calls_rx.try_iter() {
+        io.println(&format!("(get_weather ran for {city:?})"))?;
+    }
+    io.println(&answer.text().unwrap_or_default())?;
+
+    section(io, "done")?;
+    io.println("Try: gemini-rs generate \"...\", gemini-rs chat, gemini-rs --help")
+}
+
+fn section(io: &mut Io, title: &str) -> Result<(), Failure> {
+    io.println(&format!("\n== {title} =="))
+}

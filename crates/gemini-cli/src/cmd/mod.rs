@@ -1,0 +1,151 @@
+//! Running one command: the runtime, tracing, Ctrl-C, and the error line.
+
+mod chat;
+mod demo;
+mod embed;
+mod emulator;
+mod generate;
+mod models;
+mod tokens;
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, Command, Output};
+use crate::connect::{Backend, connect};
+use crate::exit::{self, Failure};
+use crate::term::Io;
+
+/// Runs a parsed command line with these streams; returns the exit code.
+pub(crate) fn run(cli: Cli, mut io: Io) -> u8 {
+    let verbose = cli.global.verbose;
+    if verbose > 0 || io.var("RUST_LOG").is_some() {
+        init_tracing(verbose, io.stderr_tty, io.var("RUST_LOG"));
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            io.note(&format!("error: cannot start the async runtime: {e}"));
+            return exit::FAILURE;
+        }
+    };
+    let result = runtime.block_on(run_interruptible(cli, &mut io));
+    // A thread may still be blocked reading stdin: do not wait for it.
+    runtime.shutdown_background();
+    let result = result.and_then(|()| io.flush());
+    match result {
+        Ok(()) => exit::SUCCESS,
+        Err(f) if f.is_broken_pipe() => exit::SUCCESS,
+        Err(f) => {
+            let _ = io.flush();
+            if matches!(f, Failure::Interrupted) {
+                // End a line left half-written by a streamed answer.
+                if io.stdout_tty {
+                    let _ = io.println("");
+                }
+            }
+            io.note(&format!("error: {}", f.message(verbose > 0)));
+            f.code()
+        }
+    }
+}
+
+async fn run_interruptible(cli: Cli, io: &mut Io) -> Result<(), Failure> {
+    if let Command::Emulator(args) = &cli.command {
+        // Ctrl-C is how the emulator is stopped: a normal end.
+        return emulator::run(&cli.global, args, io).await;
+    }
+    tokio::select! {
+        result = dispatch(cli, io) => result,
+        _ = tokio::signal::ctrl_c() => Err(Failure::Interrupted),
+    }
+}
+
+async fn dispatch(cli: Cli, io: &mut Io) -> Result<(), Failure> {
+    let Cli { global, command } = cli;
+    let out = if matches!(&command, Command::Generate(g) if g.json) {
+        Output::Json
+    } else {
+        global.output
+    };
+    match command {
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "gemini-rs", &mut buf);
+            io.print(&String::from_utf8_lossy(&buf))
+        }
+        Command::Emulator(args) => emulator::run(&global, &args, io).await,
+        command => {
+            let backend = connect(&global, io)?;
+            let ctx = Ctx {
+                backend,
+                model: global.model,
+                output: out,
+            };
+            match command {
+                Command::Generate(args) => generate::run(&ctx, args, io).await,
+                Command::Chat(args) => chat::run(&ctx, args, io).await,
+                Command::CountTokens(args) => tokens::run(&ctx, args, io).await,
+                Command::Embed(args) => embed::run(&ctx, args, io).await,
+                Command::Models { command } => models::run(&ctx, command, io).await,
+                Command::Demo => demo::run(&ctx, io).await,
+                Command::Completions { .. } | Command::Emulator(_) => Ok(()),
+            }
+        }
+    }
+}
+
+/// What a command that calls the API gets.
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    pub(crate) backend: Backend,
+    model: Option<String>,
+    pub(crate) output: Output,
+}
+
+impl Ctx {
+    pub(crate) fn client(&self) -> &gemini::Client {
+        &self.backend.client
+    }
+
+    /// `--model`, else the default of generation.
+    pub(crate) fn model(&self) -> &str {
+        self.model.as_deref().unwrap_or(crate::cli::DEFAULT_MODEL)
+    }
+
+    /// `--model`, else the default embedding model.
+    pub(crate) fn embedding_model(&self) -> &str {
+        self.model
+            .as_deref()
+            .unwrap_or(crate::cli::DEFAULT_EMBEDDING_MODEL)
+    }
+
+    pub(crate) fn json(&self) -> bool {
+        self.output == Output::Json
+    }
+}
+
+/// Pretty JSON of a value, for `--output json`.
+pub(crate) fn to_json(value: &impl serde::Serialize) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::Input(format!("cannot encode the answer as JSON: {e}")))
+}
+
+fn init_tracing(verbose: u8, ansi: bool, rust_log: Option<String>) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info,gemini=debug,gemini_transport=debug,gemini_cli=debug",
+        _ => "debug,gemini=trace,gemini_transport=trace,gemini_cli=trace",
+    };
+    let filter = rust_log
+        .and_then(|f| tracing_subscriber::EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .with_env_filter(filter)
+        .try_init();
+}
