@@ -237,3 +237,390 @@ pub(crate) fn model_turn(response: &GenerateContentResponse) -> Option<Content> 
     }
     Some(content)
 }
+
+/// Transcripts: the engine driven by hand, with no I/O. A transcript is the list of answers
+/// the "server" gives, hop by hop; the drivers below feed them the way the unary call (whole
+/// answers), the stream (chunks, then the end of the hop) and chats (recording) do.
+#[cfg(test)]
+mod tests {
+    use futures_util::FutureExt as _;
+    use gemini_types::FunctionDeclaration;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn resp(v: Value) -> GenerateContentResponse {
+        serde_json::from_value(v).unwrap()
+    }
+
+    /// A hop answer: `parts` as the model's content, with a finish reason, an optional
+    /// continuation token and usage.
+    fn hop(parts: Value, finish: &str, token: Option<&str>, tokens: i32) -> Value {
+        let mut c = json!({"index": 0, "content": {"role": "model", "parts": parts}, "finishReason": finish});
+        if let Some(t) = token {
+            c["continuationToken"] = json!(t);
+        }
+        json!({"candidates": [c], "usageMetadata": {"promptTokenCount": 1, "candidatesTokenCount": tokens, "totalTokenCount": tokens + 1}})
+    }
+
+    fn tools() -> Tools {
+        Tools::new()
+            .function_with_declaration(FunctionDeclaration::new("f", "f"), |v: Value| async move {
+                Ok::<_, String>(json!({"f": v}))
+            })
+            .function_with_declaration(FunctionDeclaration::new("g", "g"), |v: Value| async move {
+                Ok::<_, String>(json!({"g": v}))
+            })
+    }
+
+    fn policy(tools: Option<Tools>, record: bool) -> Policy {
+        Policy {
+            max_hops: 10,
+            tools,
+            record,
+        }
+    }
+
+    /// The function calls of `next`, answered by its tools (they are plain async closures).
+    fn answer_calls(next: Next) -> Option<Content> {
+        match next {
+            Next::CallFunctions(tools, calls) => Some(
+                tools
+                    .respond(&calls)
+                    .now_or_never()
+                    .expect("handlers are ready at once"),
+            ),
+            _ => None,
+        }
+    }
+
+    /// What a transcript run gives: the final answer, the requests the engine asked to send
+    /// (as JSON), and the recorded turns.
+    #[derive(Debug, PartialEq)]
+    struct Run {
+        answer: Value,
+        requests: Vec<Value>,
+        turns: Vec<Content>,
+    }
+
+    /// Drives `turns` through `script` with whole answers (the unary call).
+    fn run_unary(mut turns: Turns, script: &[Value]) -> Run {
+        let mut requests = vec![serde_json::to_value(turns.request()).unwrap()];
+        for (i, answer) in script.iter().enumerate() {
+            let next = turns.on_answer(resp(answer.clone()));
+            if let Next::Done = next {
+                assert_eq!(i, script.len() - 1, "done before the script ended");
+                break;
+            }
+            if let Some(responses) = answer_calls(next) {
+                turns.on_function_responses(responses);
+            }
+            requests.push(serde_json::to_value(turns.request()).unwrap());
+        }
+        Run {
+            answer: serde_json::to_value(turns.answer()).unwrap(),
+            requests,
+            turns: turns.take_turns(),
+        }
+    }
+
+    /// The chunks a stream would deliver for a whole answer: one part per chunk, the finish
+    /// reason, token and usage on the last one (as Gemini streams).
+    fn chunks(answer: &Value) -> Vec<GenerateContentResponse> {
+        let c = &answer["candidates"][0];
+        let parts = c["content"]["parts"].as_array().unwrap();
+        let mut out = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let mut chunk = json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [part]}}]});
+            if i + 1 == parts.len() {
+                let cand = &mut chunk["candidates"][0];
+                cand["finishReason"] = c["finishReason"].clone();
+                if let Some(t) = c.get("continuationToken") {
+                    cand["continuationToken"] = t.clone();
+                }
+                chunk["usageMetadata"] = answer["usageMetadata"].clone();
+            }
+            out.push(resp(chunk));
+        }
+        out
+    }
+
+    /// Drives `turns` through `script` as a stream: chunks, then the end of each hop.
+    fn run_stream(mut turns: Turns, script: &[Value]) -> Run {
+        turns.keep_chunks();
+        let mut requests = vec![serde_json::to_value(turns.request()).unwrap()];
+        for (i, answer) in script.iter().enumerate() {
+            for chunk in chunks(answer) {
+                turns.on_chunk(&chunk);
+            }
+            let next = turns.end_hop();
+            if let Next::Done = next {
+                assert_eq!(i, script.len() - 1, "done before the script ended");
+                break;
+            }
+            if let Some(responses) = answer_calls(next) {
+                turns.on_function_responses(responses);
+            }
+            requests.push(serde_json::to_value(turns.request()).unwrap());
+        }
+        Run {
+            answer: serde_json::to_value(turns.answer()).unwrap(),
+            requests,
+            turns: turns.take_turns(),
+        }
+    }
+
+    #[test]
+    fn a_three_hop_continuation() {
+        let script = [
+            hop(json!([{"text": "one "}]), "CONTINUATION", Some("dDE="), 2),
+            hop(json!([{"text": "two "}]), "CONTINUATION", Some("dDI="), 2),
+            hop(json!([{"text": "three"}]), "STOP", None, 1),
+        ];
+        let run = run_unary(Turns::new("count".into(), policy(None, false)), &script);
+        // The first request has no token; each hop sends the previous hop's token.
+        let tokens: Vec<&Value> = run
+            .requests
+            .iter()
+            .map(|r| &r["continuationToken"])
+            .collect();
+        assert_eq!(tokens, [&Value::Null, &json!("dDE="), &json!("dDI=")]);
+        // The contents never change between hops.
+        assert!(
+            run.requests
+                .iter()
+                .all(|r| r["contents"] == run.requests[0]["contents"])
+        );
+        let c = &run.answer["candidates"][0];
+        assert_eq!(c["content"]["parts"], json!([{"text": "one two three"}]));
+        assert_eq!(c["finishReason"], "STOP");
+        assert!(c.get("continuationToken").is_none());
+        assert_eq!(run.answer["usageMetadata"]["candidatesTokenCount"], 5);
+        assert_eq!(run.answer["usageMetadata"]["promptTokenCount"], 3);
+    }
+
+    #[test]
+    fn hops_stop_at_the_limit() {
+        let mut turns = Turns::new(
+            "x".into(),
+            Policy {
+                max_hops: 1,
+                ..Policy::default()
+            },
+        );
+        let more = hop(json!([{"text": "a"}]), "CONTINUATION", Some("dA=="), 1);
+        assert!(matches!(turns.on_answer(resp(more.clone())), Next::Send));
+        assert!(matches!(turns.on_answer(resp(more)), Next::Done));
+        assert!(turns.request().continuation_token.is_none());
+    }
+
+    /// Three rounds of parallel calls (`f` and `g` each time), every call answered with its
+    /// id, every model turn sent back exactly as received (signatures included).
+    #[test]
+    fn three_rounds_of_parallel_function_calls() {
+        let round = |n: i32| {
+            hop(
+                json!([
+                    {"functionCall": {"id": format!("f{n}"), "name": "f", "args": {"n": n}}, "thoughtSignature": "c2ln"},
+                    {"functionCall": {"id": format!("g{n}"), "name": "g", "args": {"n": n}}}
+                ]),
+                "STOP",
+                None,
+                1,
+            )
+        };
+        let script = [
+            round(1),
+            round(2),
+            round(3),
+            hop(json!([{"text": "done"}]), "STOP", None, 1),
+        ];
+        let run = run_unary(
+            Turns::new("go".into(), policy(Some(tools()), true)),
+            &script,
+        );
+        assert_eq!(run.requests.len(), 4);
+        let last = &run.requests[3]["contents"];
+        // user, then (model calls, user responses) x 3.
+        assert_eq!(last.as_array().unwrap().len(), 7);
+        for n in 1..=3 {
+            let model = &last[2 * n - 1];
+            assert_eq!(model["role"], "model");
+            assert_eq!(model["parts"][0]["thoughtSignature"], "c2ln");
+            let responses = &last[2 * n];
+            assert_eq!(responses["role"], "user");
+            assert_eq!(
+                responses["parts"][0]["functionResponse"]["id"],
+                format!("f{n}")
+            );
+            assert_eq!(
+                responses["parts"][1]["functionResponse"]["id"],
+                format!("g{n}")
+            );
+            assert_eq!(
+                responses["parts"][1]["functionResponse"]["response"],
+                json!({"g": {"n": n}})
+            );
+        }
+        // The declarations were added to the request.
+        assert_eq!(
+            run.requests[0]["tools"][0]["functionDeclarations"][0]["name"],
+            "f"
+        );
+        // The answer is the final round's; the turns are every model turn and response.
+        assert_eq!(
+            run.answer["candidates"][0]["content"]["parts"],
+            json!([{"text": "done"}])
+        );
+        assert_eq!(run.turns.len(), 7);
+    }
+
+    #[test]
+    fn rounds_stop_at_the_limit_and_unknown_functions_are_not_answered() {
+        let call = |name: &str| {
+            hop(
+                json!([{"functionCall": {"name": name, "args": {}}}]),
+                "STOP",
+                None,
+                1,
+            )
+        };
+        let mut turns = Turns::new("x".into(), policy(Some(tools().with_max_rounds(1)), false));
+        assert!(matches!(
+            turns.on_answer(resp(call("f"))),
+            Next::CallFunctions(..)
+        ));
+        turns.on_function_responses(Content::user("r"));
+        assert!(matches!(turns.on_answer(resp(call("f"))), Next::Done));
+        let mut turns = Turns::new("x".into(), policy(Some(tools()), false));
+        assert!(matches!(turns.on_answer(resp(call("h"))), Next::Done));
+    }
+
+    #[test]
+    fn a_function_call_inside_a_stream() {
+        let script = [
+            hop(
+                json!([{"text": "Let me look. "}, {"functionCall": {"id": "1", "name": "f", "args": {"q": 1}}}]),
+                "STOP",
+                None,
+                2,
+            ),
+            hop(
+                json!([{"text": "It is "}, {"text": "sunny."}]),
+                "STOP",
+                None,
+                2,
+            ),
+        ];
+        let run = run_stream(
+            Turns::new("weather?".into(), policy(Some(tools()), false)),
+            &script,
+        );
+        assert_eq!(run.requests.len(), 2);
+        let contents = &run.requests[1]["contents"];
+        assert_eq!(
+            contents[1]["parts"],
+            json!([{"text": "Let me look. "}, {"functionCall": {"id": "1", "name": "f", "args": {"q": 1}}}])
+        );
+        assert_eq!(contents[2]["parts"][0]["functionResponse"]["name"], "f");
+        assert_eq!(
+            run.answer["candidates"][0]["content"]["parts"],
+            json!([{"text": "It is sunny."}])
+        );
+    }
+
+    #[test]
+    fn an_error_in_the_middle_of_a_hop_keeps_the_partial_answer() {
+        // Streamed: two chunks, then the connection breaks.
+        let mut turns = Turns::new("x".into(), policy(None, false));
+        turns.keep_chunks();
+        for text in ["Hel", "lo"] {
+            turns.on_chunk(&resp(
+                json!({"candidates": [{"content": {"role": "model", "parts": [{"text": text}]}}]}),
+            ));
+        }
+        let e = turns.fail(Error::build("cut"));
+        let partial = e.partial_response().expect("incomplete");
+        assert_eq!(partial.text().as_deref(), Some("Hello"));
+        assert!(matches!(e, Error::Incomplete(_)));
+        // Unary: the second hop fails; the first hop is kept.
+        let mut turns = Turns::new("x".into(), policy(None, false));
+        let first = hop(json!([{"text": "one "}]), "CONTINUATION", Some("dA=="), 1);
+        assert!(matches!(turns.on_answer(resp(first)), Next::Send));
+        let e = turns.fail(Error::build("503"));
+        assert_eq!(
+            e.partial_response().unwrap().text().as_deref(),
+            Some("one ")
+        );
+        // Nothing received: the cause alone.
+        let mut turns = Turns::new("x".into(), policy(None, false));
+        assert!(matches!(
+            turns.fail(Error::build("refused")),
+            Error::Build(_)
+        ));
+    }
+
+    /// One scripted conversation (a continued first answer, a round of parallel calls, a
+    /// continued final answer) driven as unary, as stream and as chat: the same requests, the
+    /// same final answer and the same history from each.
+    #[test]
+    fn unary_stream_and_chat_agree() {
+        let script = [
+            hop(
+                json!([{"text": "Checking", "thought": true}, {"text": "I will "}]),
+                "CONTINUATION",
+                Some("dDE="),
+                2,
+            ),
+            hop(
+                json!([{"text": "call. "}, {"functionCall": {"id": "a", "name": "f", "args": {}}, "thoughtSignature": "c2ln"},
+                       {"functionCall": {"id": "b", "name": "g", "args": {}}}]),
+                "STOP",
+                None,
+                2,
+            ),
+            hop(
+                json!([{"text": "Both ", "thoughtSignature": "eHl6"}]),
+                "CONTINUATION",
+                Some("dDI="),
+                1,
+            ),
+            hop(json!([{"text": "answered."}]), "STOP", None, 1),
+        ];
+        let new = |record| Turns::new(Content::user("hi").into(), policy(Some(tools()), record));
+        let unary = run_unary(new(false), &script);
+        let stream = run_stream(new(false), &script);
+        let chat_unary = run_unary(new(true), &script);
+        let chat_stream = run_stream(new(true), &script);
+        assert_eq!(unary.answer, stream.answer);
+        assert_eq!(unary.requests, stream.requests);
+        assert_eq!(chat_unary, chat_stream);
+        assert_eq!(chat_unary.answer, unary.answer);
+        assert_eq!(chat_unary.requests, unary.requests);
+        // The history: the model turn (both hops folded), the responses, the final answer.
+        let history: Vec<Value> = chat_unary
+            .turns
+            .iter()
+            .map(|t| serde_json::to_value(t).unwrap())
+            .collect();
+        assert_eq!(history.len(), 3);
+        assert_eq!(
+            history[0]["parts"],
+            json!([{"text": "Checking", "thought": true}, {"text": "I will call. "},
+                   {"functionCall": {"id": "a", "name": "f", "args": {}}, "thoughtSignature": "c2ln"},
+                   {"functionCall": {"id": "b", "name": "g", "args": {}}}])
+        );
+        assert_eq!(history[1]["role"], "user");
+        // A signed text part is never joined with what follows it.
+        assert_eq!(
+            history[2]["parts"],
+            json!([{"text": "Both ", "thoughtSignature": "eHl6"}, {"text": "answered."}])
+        );
+        assert_eq!(
+            unary.answer["candidates"][0]["content"]["parts"],
+            history[2]["parts"]
+        );
+        // The last request carries the conversation exactly: user, model turn, responses.
+        assert_eq!(unary.requests.last().unwrap()["contents"][1], history[0]);
+    }
+}
