@@ -15,6 +15,7 @@
 //! network (docs/ARCHITECTURE.md, Performance).
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -63,6 +64,8 @@ fn suites() -> Vec<Suite> {
     ]
 }
 
+/// Runs every suite, prints each result as it comes, and writes them all to `BENCHMARKS.md` at
+/// the repository root (the one file that holds measured numbers; the docs link to it).
 pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let calls: u64 = match args.iter().position(|a| a == "--calls") {
         Some(i) => args
@@ -83,25 +86,78 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
          an untraced child process): instructions, and distinct 64-byte lines of code executed",
         calls * 2
     );
+    let mut report = format!(
+        "# Benchmarks\n\nWritten by `cargo xtask bench` (do not edit by hand) on {}, {}.\n\n\
+         ## Client cost per call\n\nCounted with valgrind's callgrind: the marginal cost of one \
+         call between runs of {calls} and {} calls, the loopback server in an untraced child \
+         process. *Instructions* repeat from run to run; *code lines* are the distinct 64-byte \
+         lines of machine code one call executes (its cold-cache footprint). Each group's first \
+         row is its baseline, measured in the same run; ratios are to it.\n",
+        command_line("date", &["-u", "+%Y-%m-%d"]).unwrap_or_else(|| "an unknown date".to_owned()),
+        machine(),
+        calls * 2
+    );
     for suite in suites() {
         let exe = build(root, suite.package, suite.bench)?;
         println!("\n{} ({}):", suite.bench, suite.package);
+        let _ = write!(
+            report,
+            "\n### `{}` (`cargo bench -p {} --bench {}`)\n\n\
+             | variant | what | instructions | ratio | code lines | ratio |\n\
+             |---|---|---:|---:|---:|---:|\n",
+            suite.bench, suite.package, suite.bench
+        );
         for group in &suite.groups {
             let mut baseline = None;
             for (label, spec) in group {
                 let cost = cost_per_call(&exe, spec, calls)?;
                 let base = *baseline.get_or_insert(cost);
-                println!(
-                    "  {spec:<22} {label:<30} {:>9.0} instr/call  ratio {:.3}   {:>5} code lines  ratio {:.3}",
-                    cost.instructions,
+                let (ratio, lines_ratio) = (
                     cost.instructions / base.instructions,
-                    cost.code_lines,
                     cost.code_lines as f64 / base.code_lines as f64,
+                );
+                println!(
+                    "  {spec:<22} {label:<30} {:>9.0} instr/call  ratio {ratio:.3}   {:>5} code lines  ratio {lines_ratio:.3}",
+                    cost.instructions, cost.code_lines,
+                );
+                let _ = writeln!(
+                    report,
+                    "| `{spec}` | {label} | {:.0} | {ratio:.3} | {} | {lines_ratio:.3} |",
+                    cost.instructions, cost.code_lines
                 );
             }
         }
     }
+    let path = root.join("BENCHMARKS.md");
+    std::fs::write(&path, report)
+        .map_err(|e| format!("bench: could not write {}: {e}", path.display()))?;
+    println!("\nwrote {}", path.display());
     Ok(())
+}
+
+/// The first line a command prints, if it runs.
+fn command_line(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    text.lines()
+        .next()
+        .map(str::to_owned)
+        .filter(|_| out.status.success())
+}
+
+/// The machine, in a few words: cores and CPU model.
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+        })
+        .unwrap_or_else(|| "an unknown CPU".to_owned());
+    format!("{cores} cores, {model}")
 }
 
 /// Builds a bench target and returns its executable.
