@@ -63,7 +63,7 @@ impl Failure {
             Self::Usage(m) | Self::Input(m) => m.clone(),
             Self::Attach(e) => e.to_string(),
             Self::Gemini(e) if verbose => e.report(),
-            Self::Gemini(e) => e.to_string(),
+            Self::Gemini(e) => with_root_cause(e),
             Self::Io { what, source } => format!("{what}: {source}"),
             Self::Interrupted => "interrupted".to_owned(),
         }
@@ -73,6 +73,25 @@ impl Failure {
     pub(crate) fn is_broken_pipe(&self) -> bool {
         matches!(self, Self::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
     }
+}
+
+/// The error's own message and, when there is one, the root of its chain: the one line that
+/// says what happened and why (`-v` prints every link).
+fn with_root_cause(e: &gemini::Error) -> String {
+    let mut out = e.to_string();
+    let mut root: Option<&(dyn std::error::Error + 'static)> = None;
+    let mut cur = std::error::Error::source(e);
+    while let Some(c) = cur {
+        root = Some(c);
+        cur = c.source();
+    }
+    if let Some(root) = root.map(ToString::to_string) {
+        if !root.is_empty() && !out.ends_with(&root) {
+            out.push_str(": ");
+            out.push_str(&root);
+        }
+    }
+    out
 }
 
 fn gemini_code(e: &gemini::Error) -> u8 {

@@ -99,7 +99,7 @@ impl Session<'_> {
                 self.chat.take_history();
                 io.note("history cleared");
             }
-            ("save", "") | ("load", "") | ("model", "") => {
+            ("save" | "load" | "model", "") => {
                 return Err(Failure::Usage(format!("/{name} needs an argument (/help)")));
             }
             ("save", path) => {

@@ -137,8 +137,8 @@ pub(crate) fn to_json(value: &impl serde::Serialize) -> Result<String, Failure> 
 fn init_tracing(verbose: u8, ansi: bool, rust_log: Option<String>) {
     let default = match verbose {
         0 => "warn",
-        1 => "info,gemini=debug,gemini_transport=debug,gemini_cli=debug",
-        _ => "debug,gemini=trace,gemini_transport=trace,gemini_cli=trace",
+        1 => "info,gemini=debug,gemini_transport=debug,gemini_cli=debug,gemini_emulator=info",
+        _ => "debug,gemini=trace,gemini_transport=trace,gemini_cli=trace,gemini_emulator=debug",
     };
     let filter = rust_log
         .and_then(|f| tracing_subscriber::EnvFilter::try_new(f).ok())
