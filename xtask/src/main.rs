@@ -58,7 +58,15 @@ fn spec_dir() -> PathBuf {
 fn api_coverage() -> Result<(), String> {
     let spec = spec_dir();
     if !spec.join("schema-v1beta.json").is_file() {
-        return Err("api-coverage: ../shared/spec/schema-v1beta.json not found".to_owned());
+        // A clone without ../shared beside it skips the report; CI must have it.
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            return Err(
+                "api-coverage: ../shared/spec/schema-v1beta.json not found (required under CI=true)"
+                    .to_owned(),
+            );
+        }
+        println!("skipping api-coverage: ../shared/spec not found");
+        return Ok(());
     }
     if api_coverage::run(&spec)? {
         Ok(())
@@ -106,19 +114,23 @@ fn ci() -> Result<(), String> {
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     run("test", &cargo, &["test", "--workspace", "--locked"], &[])?;
-    // Drift detection: the fixture and real-corpus suites with every unknown value an error.
+    // Drift detection: the fixture and real-corpus suites with every unknown value an error. A
+    // `--cfg`, not a feature (features are additive; this one takes forward compatibility away),
+    // built in its own target directory so the changed flags keep the main build cache.
+    let strict_target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root().join("target"), PathBuf::from)
+        .join("strict");
+    let strict_target = strict_target.to_string_lossy().into_owned();
+    let strict_cfg = "--cfg gemini_strict_unknown";
     run(
         "test strict-unknown",
         &cargo,
+        &["test", "-p", "gemini-types", "--locked"],
         &[
-            "test",
-            "-p",
-            "gemini-types",
-            "--features",
-            "strict-unknown",
-            "--locked",
+            ("RUSTFLAGS", strict_cfg),
+            ("RUSTDOCFLAGS", strict_cfg),
+            ("CARGO_TARGET_DIR", strict_target.as_str()),
         ],
-        &[],
     )?;
     eprintln!("\n==> api-coverage");
     api_coverage()?;
