@@ -1,7 +1,14 @@
-//! The model catalogue served by `models.list` / `models.get` and used to route generation.
+//! The model catalogue served by `models.list` / `models.get` and used to route generation,
+//! and the model families that keep it from going stale.
 //!
 //! Field values mirror a real `GET /v1beta/models` page
 //! (`../shared/spec/real/responses/llmgemini-test_cli_gemini_models.2026-08-04.0.json`).
+//!
+//! `models.list` lists the curated catalogue only. An id that is not in it but belongs to a
+//! known family ([`ModelSpec::from_family`]) is still served, with its family's methods and
+//! limits, so that next month's model name works in tests written today.
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value, json};
 
@@ -159,6 +166,86 @@ impl ModelSpec {
         &self.id
     }
 
+    /// The full resource name (`"models/gemini-2.5-flash"`).
+    pub fn name(&self) -> String {
+        format!("models/{}", self.id)
+    }
+
+    /// The spec served for `id` when it is not in the catalogue but belongs to a known model
+    /// family, or `None` (the real 404) for any other id. The families:
+    ///
+    /// * text models `gemini-<version>-flash`, `-pro` and `-flash-lite`, with any suffix
+    ///   (`-preview-01-2027`, `-001`), and the aliases `gemini-flash-latest`,
+    ///   `gemini-flash-lite-latest` and `gemini-pro-latest` (thinking from version 2.5 on,
+    ///   thought signatures required from version 3 on);
+    /// * speech models (`*-tts`, `*-tts-*`) and image-output models (`gemini-*-image*`), which
+    ///   generate;
+    /// * `imagen-*` (`predict`) and `veo-*` (`predictLongRunning`);
+    /// * embedding models (`*embedding*`);
+    /// * Live and native-audio models (`*-live-*`, `gemini-live-*`, `*native-audio*`:
+    ///   `bidiGenerateContent` and `countTokens`).
+    ///
+    /// ```
+    /// use gemini_emulator::ModelSpec;
+    ///
+    /// let m = ModelSpec::from_family("gemini-4.0-flash-preview-01-2027").unwrap();
+    /// assert!(m.supports("generateContent") && m.signatures_required());
+    /// assert!(ModelSpec::from_family("gpt-4o").is_none());
+    /// ```
+    pub fn from_family(id: &str) -> Option<Self> {
+        let valid = !id.is_empty()
+            && id.len() <= 128
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            && id.starts_with(|c: char| c.is_ascii_lowercase());
+        if !valid {
+            return None;
+        }
+        let name = display_name(id);
+        let spec = if id.contains("embedding") {
+            let legacy = id.starts_with("text-embedding") || id.starts_with("embedding-");
+            let spec = Self::embedding(id, if legacy { 768 } else { 3072 });
+            if id.starts_with("gemini-embedding-") && !id.starts_with("gemini-embedding-0") {
+                spec.limits(8192, 1)
+            } else {
+                spec
+            }
+        } else if id.contains("native-audio")
+            || id.contains("-live-")
+            || id.starts_with("gemini-live-")
+        {
+            Self::other(id, &["bidiGenerateContent", "countTokens"]).limits(131_072, 8192)
+        } else if id.starts_with("imagen-") {
+            Self::other(id, &["predict"])
+        } else if id.starts_with("veo-") {
+            Self::other(id, &["predictLongRunning"])
+        } else if id.starts_with("gemini-") && (id.ends_with("-tts") || id.contains("-tts-")) {
+            Self::text(id).limits(8192, 16_384).methods(&[
+                "generateContent",
+                "countTokens",
+                "batchGenerateContent",
+            ])
+        } else if id.starts_with("gemini-") && id.contains("-image") {
+            let version = text_family(id).map_or(0, |(v, _)| v);
+            Self::text(id)
+                .limits(131_072, 32_768)
+                .methods(&["generateContent", "countTokens", "batchGenerateContent"])
+                .thinking(version >= 30)
+        } else {
+            let (version, alias) = text_family(id)?;
+            let thinking = alias || version >= 25;
+            let spec = Self::text(id).thinking(thinking);
+            let spec = if thinking {
+                spec
+            } else {
+                spec.limits(1_048_576, 8192)
+            };
+            spec.require_signatures(version >= 30)
+        };
+        Some(spec.display_name(&name).description(&name))
+    }
+
     /// The `Model` resource as served by `models.get`.
     pub fn resource(&self) -> Value {
         Value::Object(self.resource.clone())
@@ -196,19 +283,61 @@ impl ModelSpec {
     }
 }
 
-/// The set of models an emulator serves, in `models.list` order.
+/// The version of a text-family id times ten (`25` for `gemini-2.5-flash`), and whether it is a
+/// `-latest` alias; `None` when `id` is not `gemini-<version>-{flash,flash-lite,pro}[-suffix]`
+/// or an alias.
+fn text_family(id: &str) -> Option<(u32, bool)> {
+    let rest = id.strip_prefix("gemini-")?;
+    if matches!(rest, "flash-latest" | "flash-lite-latest" | "pro-latest") {
+        return Some((0, true));
+    }
+    let (version, rest) = rest.split_once('-')?;
+    let (major, minor) = version.split_once('.').unwrap_or((version, "0"));
+    let digits = |s: &str| !s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(major) || !digits(minor) {
+        return None;
+    }
+    let tier_end = ["flash-lite", "flash", "pro"]
+        .iter()
+        .find_map(|tier| rest.strip_prefix(tier))?;
+    if !(tier_end.is_empty() || tier_end.starts_with('-') && tier_end.len() > 1) {
+        return None;
+    }
+    let major: u32 = major.parse().ok()?;
+    let minor: u32 = minor.parse().ok()?;
+    Some((major * 10 + minor.min(9), false))
+}
+
+/// `Gemini 4.0 Flash Preview 01 2027` for `gemini-4.0-flash-preview-01-2027`.
+fn display_name(id: &str) -> String {
+    id.split('-')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The set of models an emulator serves, in `models.list` order, and whether ids of known
+/// families outside it are served too.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Catalogue {
     models: Vec<ModelSpec>,
+    families: bool,
 }
 
 impl Catalogue {
-    /// No models at all.
+    /// No models at all (and no families: every model id is a 404).
     pub fn empty() -> Self {
         Self::default()
     }
 
-    /// Current Gemini, Gemma, embedding, Imagen and Veo models, with their real fields.
+    /// Current Gemini, Gemma, embedding, Imagen and Veo models, with their real fields; other
+    /// ids of known families are served too ([`ModelSpec::from_family`]).
     pub fn realistic() -> Self {
         let g = |id: &str, name: &str, version: &str| {
             ModelSpec::text(id)
@@ -269,7 +398,28 @@ impl Catalogue {
                 .description("Veo 3.1")
                 .version("3.1"),
         ];
-        Self { models }
+        Self {
+            models,
+            families: true,
+        }
+    }
+
+    /// Serves (`true`) or refuses (`false`) ids of known families that are not in the list
+    /// ([`ModelSpec::from_family`]).
+    #[must_use]
+    pub fn with_families(mut self, families: bool) -> Self {
+        self.families = families;
+        self
+    }
+
+    /// The model served for `id`: the listed one, else (when families are on) the one
+    /// synthesized for its family, else `None`.
+    pub fn resolve(&self, id: &str) -> Option<Cow<'_, ModelSpec>> {
+        match self.get(id) {
+            Some(m) => Some(Cow::Borrowed(m)),
+            None if self.families => ModelSpec::from_family(id).map(Cow::Owned),
+            None => None,
+        }
     }
 
     /// Adds (or replaces, by id) a model.
@@ -326,5 +476,109 @@ mod tests {
         assert!(emb.supports("batchEmbedContents"));
         assert_eq!(emb.embedding_dims(), Some(3072));
         assert!(c.get("gemini-3-pro-preview").unwrap().signatures_required());
+    }
+
+    fn family(id: &str) -> ModelSpec {
+        ModelSpec::from_family(id).unwrap_or_else(|| panic!("{id} is in no family"))
+    }
+
+    #[test]
+    fn text_families() {
+        for id in [
+            "gemini-4.0-flash-preview-01-2027",
+            "gemini-3.7-pro",
+            "gemini-3.7-flash-lite-preview-09-2026",
+            "gemini-2.0-flash-001",
+            "gemini-10-pro-exp",
+            "gemini-flash-latest",
+            "gemini-pro-latest",
+            "gemini-flash-lite-latest",
+        ] {
+            let m = family(id);
+            assert!(m.supports("generateContent"), "{id}");
+            assert!(m.supports("streamGenerateContent"), "{id}");
+            assert!(m.supports("countTokens"), "{id}");
+            assert!(!m.supports("embedContent"), "{id}");
+            assert_eq!(m.resource()["name"], format!("models/{id}"));
+        }
+        let next = family("gemini-4.0-flash-preview-01-2027");
+        assert!(next.is_thinking() && next.signatures_required());
+        assert_eq!(
+            next.resource()["displayName"],
+            "Gemini 4.0 Flash Preview 01 2027"
+        );
+        assert_eq!(next.resource()["outputTokenLimit"], 65_536);
+        let old = family("gemini-2.0-flash-001");
+        assert!(!old.is_thinking() && !old.signatures_required());
+        assert_eq!(old.resource()["outputTokenLimit"], 8192);
+        let mid = family("gemini-2.5-pro-preview-05-2025");
+        assert!(mid.is_thinking() && !mid.signatures_required());
+        assert!(family("gemini-flash-latest").is_thinking());
+    }
+
+    #[test]
+    fn other_families() {
+        let tts = family("gemini-2.6-flash-preview-tts");
+        assert!(tts.supports("generateContent") && !tts.supports("predict"));
+        assert_eq!(tts.resource()["inputTokenLimit"], 8192);
+        assert!(family("gemini-3.2-flash-tts-preview").supports("generateContent"));
+        let image = family("gemini-3.2-flash-image-preview");
+        assert!(image.supports("generateContent"));
+        assert_eq!(image.resource()["outputTokenLimit"], 32_768);
+        assert!(family("imagen-5.0-generate-001").supports("predict"));
+        let veo = family("veo-4.0-generate-preview");
+        assert!(veo.supports("predictLongRunning") && !veo.supports("generateContent"));
+        let emb = family("gemini-embedding-3");
+        assert!(emb.supports("embedContent") && emb.supports("batchEmbedContents"));
+        assert_eq!(emb.embedding_dims(), Some(3072));
+        assert_eq!(family("text-embedding-005").embedding_dims(), Some(768));
+        for id in [
+            "gemini-2.5-flash-native-audio-preview-12-2025",
+            "gemini-live-2.5-flash-preview",
+            "gemini-3.0-flash-live-001",
+        ] {
+            let live = family(id);
+            assert!(live.supports("bidiGenerateContent"), "{id}");
+            assert!(!live.supports("generateContent"), "{id}");
+        }
+    }
+
+    #[test]
+    fn ids_outside_every_family_are_refused() {
+        for id in [
+            "",
+            "xyz",
+            "nope",
+            "gpt-4o",
+            "gemini",
+            "gemini-ultra",
+            "gemini-2.5",
+            "gemini-2.5-",
+            "gemini-2.5-flashy",
+            "gemini-2.5-flash-",
+            "gemini-x.5-flash",
+            "Gemini-2.5-Flash",
+            "gemini-2.5-flash/x",
+            "gemini-2.5-flash:generateContent",
+        ] {
+            assert!(ModelSpec::from_family(id).is_none(), "{id}");
+        }
+    }
+
+    #[test]
+    fn the_catalogue_resolves_listed_then_family_models() {
+        let c = Catalogue::realistic();
+        assert!(matches!(
+            c.resolve("gemini-2.5-flash"),
+            Some(Cow::Borrowed(_))
+        ));
+        assert!(matches!(c.resolve("gemini-9.9-pro"), Some(Cow::Owned(_))));
+        assert!(c.resolve("xyz").is_none());
+        assert!(c.get("gemini-9.9-pro").is_none());
+        assert!(!c.models().iter().any(|m| m.id() == "gemini-9.9-pro"));
+        let closed = Catalogue::realistic().with_families(false);
+        assert!(closed.resolve("gemini-9.9-pro").is_none());
+        assert!(closed.resolve("gemini-2.5-flash").is_some());
+        assert!(Catalogue::empty().resolve("gemini-2.5-flash").is_none());
     }
 }

@@ -53,10 +53,13 @@
 mod auth;
 mod body;
 mod catalogue;
-mod endpoints;
+mod clock;
 mod errors;
+mod lro;
 mod model;
+mod paging;
 mod recorded;
+mod resources;
 mod respond;
 mod routes;
 mod script;
@@ -64,9 +67,12 @@ mod server;
 mod service;
 mod sse;
 mod state;
+mod store;
 mod validate;
 
 pub use catalogue::{Catalogue, ModelSpec};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use lro::OperationBuilder;
 pub use model::schema_check::{SchemaError, validate_json};
 pub use model::schema_gen::generate_json;
 pub use recorded::RecordedRequest;

@@ -1,5 +1,6 @@
 //! Requests the emulator received, captured for assertions.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
@@ -13,7 +14,9 @@ use serde_json::Value;
 /// is marked sensitive.
 #[derive(Clone)]
 pub struct RecordedRequest {
-    pub(crate) rpc: String,
+    pub(crate) rpc: Cow<'static, str>,
+    /// Whether the path is in the route table (else a path script answered it).
+    pub(crate) routed: bool,
     pub(crate) model: Option<String>,
     pub(crate) api_version: String,
     pub(crate) method: Method,
@@ -26,8 +29,23 @@ pub struct RecordedRequest {
 }
 
 impl RecordedRequest {
-    /// The RPC name: `generateContent`, `streamGenerateContent`, `countTokens`,
-    /// `embedContent`, `batchEmbedContents`, `listModels` or `getModel`.
+    /// The RPC name the request was routed to.
+    ///
+    /// The model RPCs keep their wire names: `generateContent`, `streamGenerateContent`,
+    /// `countTokens`, `embedContent`, `batchEmbedContents`, `listModels`, `getModel`, and the
+    /// other model verbs (`predict`, `predictLongRunning`, `batchGenerateContent`,
+    /// `asyncBatchEmbedContent`, ...). Every other method is `{collection}.{method}`:
+    /// `files.upload` (the `/upload` path), `files.create`, `files.list`, `files.get`,
+    /// `files.delete`, `files.download`, `files.register`, `cachedContents.create` / `list` /
+    /// `get` / `patch` / `delete`, `batches.list` / `get` / `cancel` / `delete`,
+    /// `operations.get` / `list` (every `.../operations[/*]` path), `tunedModels.get` / `list` /
+    /// ..., `fileSearchStores.create` / ... / `importFile` / `uploadToFileSearchStore`,
+    /// `fileSearchStores.documents.list` / `get` / `delete`, `corpora.create` / `get`,
+    /// `authTokens.create`, `interactions.create` / `get` / `delete` / `cancel`, and
+    /// `live.connect` / `live.connectConstrained` (the WebSocket paths).
+    ///
+    /// A request to a path outside the route table that a path script answered is recorded
+    /// under that script's key (`"GET /v1beta/newThings/*"`).
     pub fn rpc(&self) -> &str {
         &self.rpc
     }

@@ -237,10 +237,103 @@ impl Reply {
     }
 }
 
+/// What a script entry or handler answers: an RPC name, `*`, or a path pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Key {
+    /// Every routed request.
+    Any,
+    /// Routed requests recorded under this RPC name.
+    Rpc(String),
+    /// Requests (routed or not) whose method matches (`None`: any) and whose decoded path
+    /// matches the glob `pattern` (`*`: any characters but `/`; `**`: anything).
+    Path {
+        method: Option<http::Method>,
+        pattern: String,
+    },
+}
+
+impl Key {
+    /// `*`, `METHOD /path/pattern`, `* /path/pattern`, `/path/pattern`, or an RPC name.
+    pub(crate) fn parse(key: &str) -> Self {
+        let key = key.trim();
+        if key == "*" {
+            return Self::Any;
+        }
+        if key.starts_with('/') {
+            return Self::Path {
+                method: None,
+                pattern: key.to_owned(),
+            };
+        }
+        match key.split_once(' ') {
+            Some((method, pattern)) if pattern.trim_start().starts_with('/') => Self::Path {
+                method: if method == "*" {
+                    None
+                } else {
+                    http::Method::from_bytes(method.to_ascii_uppercase().as_bytes()).ok()
+                },
+                pattern: pattern.trim_start().to_owned(),
+            },
+            _ => Self::Rpc(key.to_owned()),
+        }
+    }
+
+    /// Whether this key answers `request`.
+    pub(crate) fn matches(&self, request: &RecordedRequest) -> bool {
+        match self {
+            Self::Any => request.routed,
+            Self::Rpc(rpc) => request.routed && *rpc == request.rpc,
+            Self::Path { .. } => self.matches_path(&request.method, &request.path),
+        }
+    }
+
+    /// Whether this is a path key matching `method` and `path`.
+    pub(crate) fn matches_path(&self, method: &http::Method, path: &str) -> bool {
+        match self {
+            Self::Path {
+                method: want,
+                pattern,
+            } => {
+                want.as_ref().is_none_or(|m| m == method)
+                    && glob(pattern.as_bytes(), path.as_bytes())
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Matches `text` against `pattern`, where `*` is any run of characters other than `/` and `**`
+/// is any run at all.
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => {
+            let (deep, rest) = match rest.split_first() {
+                Some((b'*', r)) => (true, r),
+                _ => (false, rest),
+            };
+            for skip in 0..=text.len() {
+                if glob(rest, &text[skip..]) {
+                    return true;
+                }
+                if !deep && text.get(skip) == Some(&b'/') {
+                    return false;
+                }
+            }
+            false
+        }
+        Some((c, rest)) => text
+            .split_first()
+            .is_some_and(|(t, tail)| t == c && glob(rest, tail)),
+    }
+}
+
 /// One queued scripted reply.
 pub(crate) struct Entry {
     pub(crate) id: u64,
-    pub(crate) rpc: String,
+    /// The key as given (unrouted requests are recorded under it).
+    pub(crate) raw: String,
+    pub(crate) key: Key,
     /// `None`: forever.
     pub(crate) remaining: Option<usize>,
     pub(crate) action: Action,
@@ -254,11 +347,34 @@ pub(crate) enum Action {
 
 /// Queues scripted replies for one method; made by [`Emulator::script`](crate::Emulator::script).
 ///
-/// Method names are the RPC names: `generateContent`, `streamGenerateContent`,
-/// `countTokens`, `embedContent`, `batchEmbedContents`, `listModels`, `getModel`, or `*` for
-/// any method. Each call queues one entry that answers the next request (use
-/// [`Scripted::times`] for more); entries are used in the order they were queued, and once the
-/// queue is empty the deterministic model answers again.
+/// A script key is one of:
+///
+/// * an RPC name: the model RPCs `generateContent`, `streamGenerateContent`, `countTokens`,
+///   `embedContent`, `batchEmbedContents`, `listModels`, `getModel` (and the other model verbs,
+///   such as `predict`), or `{collection}.{method}` for every other method of the API
+///   (`files.get`, `cachedContents.create`, `operations.get`, `batches.list`,
+///   `fileSearchStores.documents.get`, `authTokens.create`, `interactions.create`, ...; see
+///   [`RecordedRequest::rpc`]);
+/// * `*`: any routed request;
+/// * a path pattern, `METHOD /path` or `/path` (any method), matched against the decoded path
+///   without the query: `*` matches any characters but `/`, `**` anything
+///   (`"GET /v1beta/files/*"`, `"POST /v1beta/models/*:generateContent"`, `"/v1beta/**"`).
+///   Path patterns also answer paths the emulator does not route at all (a new endpoint
+///   the emulator does not know yet); such requests are recorded with the pattern as their
+///   [`rpc`](RecordedRequest::rpc). Without a matching script, an unrouted path gets the real
+///   `404 NOT_FOUND`.
+///
+/// Each call queues one entry that answers the next matching request (use [`Scripted::times`]
+/// for more); entries are used in the order they were queued, and once the queue is empty the
+/// emulator answers as usual again.
+///
+/// ```
+/// # use gemini_emulator::Emulator;
+/// # use serde_json::json;
+/// let emu = Emulator::start();
+/// emu.script("files.get").reply_json(json!({"name": "files/abc", "state": "ACTIVE"}));
+/// emu.script("GET /v1beta/newThings/*").reply_json(json!({"name": "newThings/1"}));
+/// ```
 #[derive(Clone)]
 pub struct Script {
     state: Arc<State>,

@@ -15,11 +15,14 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
 use crate::catalogue::{Catalogue, ModelSpec};
+use crate::clock::{Clock, SystemClock};
+use crate::lro::OperationBuilder;
 use crate::model::signatures::Signer;
 use crate::recorded::RecordedRequest;
 use crate::script::{Reply, Script};
 use crate::service::handle;
 use crate::state::{Config, State};
+use crate::store::Store;
 
 /// The largest request body accepted by default (bigger bodies get `413`).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
@@ -70,6 +73,8 @@ pub struct EmulatorBuilder {
     signing_key: u64,
     chunk_interval: Duration,
     max_recorded: usize,
+    clock: Arc<dyn Clock>,
+    tuned_models: Vec<(String, Value)>,
 }
 
 impl Default for EmulatorBuilder {
@@ -84,6 +89,8 @@ impl Default for EmulatorBuilder {
             signing_key: DEFAULT_SIGNING_KEY,
             chunk_interval: Duration::ZERO,
             max_recorded: DEFAULT_MAX_RECORDED,
+            clock: Arc::new(SystemClock),
+            tuned_models: Vec::new(),
         }
     }
 }
@@ -160,6 +167,45 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The clock resources live by (default [`SystemClock`]): create, update and expiry times,
+    /// processing delays and long-running operations all read it. Give a
+    /// [`ManualClock`](crate::ManualClock) to drive time from a test.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use gemini_emulator::{Emulator, ManualClock};
+    ///
+    /// let clock = ManualClock::new();
+    /// let emu = Emulator::builder().clock(clock.clone()).start();
+    /// // ... start an operation, then:
+    /// clock.advance(Duration::from_secs(60));
+    /// # drop(emu);
+    /// ```
+    #[must_use]
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Serves a tuned model, `tunedModels/{id}`, through `tunedModels.get` and
+    /// `tunedModels.list`. `resource` holds the `TunedModel` fields (`displayName`,
+    /// `baseModel`, `state`, ...); its `name` is set for you. None are served by default.
+    ///
+    /// ```
+    /// use gemini_emulator::Emulator;
+    /// use serde_json::json;
+    ///
+    /// let emu = Emulator::builder()
+    ///     .tuned_model("my-tuned", json!({"baseModel": "models/gemini-2.5-flash", "state": "ACTIVE"}))
+    ///     .start();
+    /// # drop(emu);
+    /// ```
+    #[must_use]
+    pub fn tuned_model(mut self, id: &str, resource: Value) -> Self {
+        self.tuned_models.push((id.to_owned(), resource));
+        self
+    }
+
     /// Starts the emulator.
     ///
     /// # Panics
@@ -187,14 +233,23 @@ impl EmulatorBuilder {
             let _guard = runtime.enter();
             TcpListener::from_std(listener)?
         };
-        let state = Arc::new(State::new(Config {
-            api_key: self.api_key,
-            catalogue: self.catalogue,
-            max_body_bytes: self.max_body_bytes,
-            signer: Signer::new(self.signing_key),
-            chunk_interval: self.chunk_interval,
-            max_recorded: self.max_recorded,
-        }));
+        let store = Store::new(self.signing_key);
+        let now = self.clock.now();
+        for (id, resource) in self.tuned_models {
+            crate::resources::tuned_models::seed(&store, now, &id, resource);
+        }
+        let state = Arc::new(State::new(
+            Config {
+                api_key: self.api_key,
+                catalogue: self.catalogue,
+                max_body_bytes: self.max_body_bytes,
+                signer: Signer::new(self.signing_key),
+                chunk_interval: self.chunk_interval,
+                max_recorded: self.max_recorded,
+                clock: self.clock,
+            },
+            store,
+        ));
         let (stop_tx, stop_rx) = oneshot::channel();
         let (stopped_tx, stopped_rx) = std::sync::mpsc::channel();
         runtime.spawn(accept_loop(
@@ -272,8 +327,10 @@ impl Emulator {
         self.addr
     }
 
-    /// Queues scripted replies for a method (`generateContent`, `streamGenerateContent`,
-    /// `countTokens`, `embedContent`, `batchEmbedContents`, `listModels`, `getModel`, or `*`).
+    /// Queues scripted replies for a method: an RPC name (`generateContent`, `getModel`,
+    /// `files.get`, ...: see [`RecordedRequest::rpc`]), `*` for any routed request, or a path
+    /// pattern such as `"GET /v1beta/files/*"`, which also answers paths the emulator does not
+    /// route (see [`Script`]).
     ///
     /// ```
     /// # use gemini_emulator::{Emulator, Reply};
@@ -288,7 +345,9 @@ impl Emulator {
     }
 
     /// Answers every request to `rpc` with `handler` (after queued script entries), until
-    /// [`clear_handler`](Self::clear_handler) or [`reset`](Self::reset).
+    /// [`clear_handler`](Self::clear_handler) or [`reset`](Self::reset). `rpc` is a script key
+    /// as for [`script`](Self::script); a handler for the request's RPC name is preferred to
+    /// one for a matching path pattern, and both to one for `*`.
     ///
     /// ```
     /// # use gemini_emulator::{Emulator, Reply};
@@ -337,7 +396,8 @@ impl Emulator {
             .and_then(|r| r.json().cloned())
     }
 
-    /// How many authenticated requests `rpc` received (`*`: all methods).
+    /// How many authenticated requests `rpc` received (`*`: all methods). Requests to unrouted
+    /// paths count under the key of the path script that answered them.
     pub fn count(&self, rpc: &str) -> usize {
         self.state.count(rpc)
     }
@@ -345,6 +405,14 @@ impl Emulator {
     /// Forgets captured requests and counts.
     pub fn clear_requests(&self) {
         self.state.clear_requests();
+    }
+
+    /// Starts a long-running operation named `name` (a name ending in `/` gets a new id), served
+    /// by `GET /{version}/{name}` and the other operation methods until it is deleted.
+    ///
+    /// See [`OperationBuilder`].
+    pub fn operation(&self, name: &str) -> OperationBuilder {
+        OperationBuilder::new(Arc::clone(&self.state), name)
     }
 
     /// Blocks the calling thread until Ctrl-C (for the binary and demos).

@@ -1,5 +1,5 @@
 //! One HTTP exchange: route, authenticate, read the body, record, then answer from the script
-//! or the model.
+//! or the resource module serving the route.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -10,13 +10,15 @@ use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use serde_json::Value;
 
+use std::borrow::Cow;
+
 use crate::auth;
 use crate::body::ResponseBody;
-use crate::endpoints;
 use crate::errors::ApiError;
 use crate::recorded::{RecordedRequest, redact_query};
+use crate::resources::{Call, method_not_found};
 use crate::respond::{Delivery, Payload, render};
-use crate::routes::{Rpc, route};
+use crate::routes::route;
 use crate::script::{Reply, ReplyBody};
 use crate::sse::Framing;
 use crate::state::State;
@@ -39,15 +41,21 @@ async fn serve(state: &Arc<State>, req: Request<Incoming>) -> Response<ResponseB
         .decode_utf8_lossy()
         .into_owned();
     let query = parts.uri.query().map(str::to_owned);
-    let route = match route(&parts.method, &path) {
-        Ok(r) => r,
-        Err(e) => return error(e, None),
+    let route = route(&parts.method, &path);
+    // An unrouted path is the real 404 unless a path script answers it.
+    let rpc: Cow<'static, str> = match &route {
+        Some(r) => Cow::Borrowed(r.rpc()),
+        None => match state.path_script(&parts.method, &path) {
+            Some(key) => Cow::Owned(key),
+            None => return error(method_not_found(&parts.method, &path), None),
+        },
     };
+    let stream = route.as_ref().is_some_and(crate::routes::Route::is_stream);
     let sse = query
         .as_deref()
         .and_then(|q| crate::recorded::query_param(q, "alt"))
         .is_some_and(|alt| alt == "sse");
-    let framing = (route.rpc == Rpc::StreamGenerateContent).then_some(if sse {
+    let framing = stream.then_some(if sse {
         Framing::Sse
     } else {
         Framing::JsonArray
@@ -92,9 +100,18 @@ async fn serve(state: &Arc<State>, req: Request<Incoming>) -> Response<ResponseB
         serde_json::from_slice(&bytes).ok()
     };
     let recorded = Arc::new(RecordedRequest {
-        rpc: route.rpc.name().to_owned(),
-        model: route.model.clone(),
-        api_version: route.version.to_owned(),
+        rpc,
+        routed: route.is_some(),
+        model: route.as_ref().and_then(|r| r.model()).map(str::to_owned),
+        api_version: route.as_ref().map_or_else(
+            || {
+                let v = path
+                    .split('/')
+                    .find(|s| crate::routes::VERSIONS.contains(s));
+                v.unwrap_or("").to_owned()
+            },
+            |r| r.version.to_owned(),
+        ),
         method: parts.method,
         path,
         query: query.as_deref().map(redact_query),
@@ -110,7 +127,7 @@ async fn serve(state: &Arc<State>, req: Request<Incoming>) -> Response<ResponseB
         tokio::time::sleep(reply.delay).await;
     }
     let payload = match reply.body {
-        ReplyBody::Model => endpoints::answer(state, &route, &recorded),
+        ReplyBody::Model => answer(state, route.as_ref(), &recorded),
         ReplyBody::Json(v) => Payload::Unary(v),
         ReplyBody::Chunks(c) => Payload::Stream(c),
         ReplyBody::Error(e) => Payload::Error(e),
@@ -123,17 +140,35 @@ async fn serve(state: &Arc<State>, req: Request<Incoming>) -> Response<ResponseB
         chunk_interval: reply.chunk_interval.unwrap_or(state.config.chunk_interval),
     };
     let mut response = render(payload, framing, delivery);
-    if route.rpc == Rpc::StreamGenerateContent && sse {
+    if stream && sse {
         response
             .headers_mut()
             .insert("cache-control", HeaderValue::from_static("no-cache"));
     }
     // The path never carries the key (that would be in the query, which is not logged).
     tracing::debug!(
-        rpc = route.rpc.name(),
+        rpc = recorded.rpc(),
         path = %recorded.path(),
         status = response.status().as_u16(),
         "served"
     );
     response
+}
+
+/// What the emulator itself answers: the handler of the routed method, else the real 404.
+fn answer(
+    state: &State,
+    route: Option<&crate::routes::Route>,
+    request: &RecordedRequest,
+) -> Payload {
+    let handler = route.and_then(|r| r.entry.handler.map(|h| (r, h)));
+    let result = match handler {
+        Some((route, handler)) => handler(&Call {
+            state,
+            route,
+            request,
+        }),
+        None => Err(method_not_found(request.method(), request.path())),
+    };
+    result.unwrap_or_else(Payload::Error)
 }

@@ -1,14 +1,20 @@
-//! The emulator's shared state: configuration, scripted replies and captured requests.
+//! The emulator's shared state: configuration, the resource store, scripted replies and
+//! captured requests.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use http::Method;
+
 use crate::catalogue::Catalogue;
+use crate::clock::Clock;
 use crate::model::signatures::Signer;
 use crate::recorded::RecordedRequest;
-use crate::script::{Action, Entry, Handler, Reply};
+use crate::script::{Action, Entry, Handler, Key, Reply};
+use crate::store::Store;
 
 /// Immutable settings of one emulator.
 #[derive(Debug)]
@@ -20,24 +26,43 @@ pub(crate) struct Config {
     pub(crate) signer: Signer,
     pub(crate) chunk_interval: Duration,
     pub(crate) max_recorded: usize,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 #[derive(Default)]
 struct Scripts {
     queue: Vec<Entry>,
-    handlers: HashMap<String, Handler>,
+    /// Installed handlers: `(key as given, parsed key, handler)`.
+    handlers: Vec<(String, Key, Handler)>,
     next_id: u64,
+}
+
+impl Scripts {
+    /// The handler for `request`: one installed for its RPC, else for a matching path, else
+    /// for `*` (routed requests only).
+    fn handler(&self, request: &RecordedRequest) -> Option<&Handler> {
+        let find = |want: fn(&Key) -> bool| {
+            self.handlers
+                .iter()
+                .find(|(_, k, _)| want(k) && k.matches(request))
+                .map(|(_, _, h)| h)
+        };
+        find(|k| matches!(k, Key::Rpc(_)))
+            .or_else(|| find(|k| matches!(k, Key::Path { .. })))
+            .or_else(|| find(|k| matches!(k, Key::Any)))
+    }
 }
 
 #[derive(Default)]
 struct Recorder {
     requests: VecDeque<Arc<RecordedRequest>>,
-    counts: HashMap<String, usize>,
+    counts: HashMap<Cow<'static, str>, usize>,
 }
 
 /// Everything the request handlers share.
 pub(crate) struct State {
     pub(crate) config: Config,
+    pub(crate) store: Store,
     scripts: Mutex<Scripts>,
     /// Fast path: no script entry and no handler installed.
     scripted: AtomicBool,
@@ -59,9 +84,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl State {
-    pub(crate) fn new(config: Config) -> Self {
+    pub(crate) fn new(config: Config, store: Store) -> Self {
         Self {
             config,
+            store,
             scripts: Mutex::new(Scripts::default()),
             scripted: AtomicBool::new(false),
             recorder: Mutex::new(Recorder::default()),
@@ -76,7 +102,12 @@ impl State {
 
     pub(crate) fn record(&self, request: Arc<RecordedRequest>) {
         let mut r = lock(&self.recorder);
-        *r.counts.entry(request.rpc.clone()).or_insert(0) += 1;
+        match r.counts.get_mut(request.rpc.as_ref()) {
+            Some(n) => *n += 1,
+            None => {
+                r.counts.insert(request.rpc.clone(), 1);
+            }
+        }
         if self.config.max_recorded > 0 {
             if r.requests.len() >= self.config.max_recorded {
                 r.requests.pop_front();
@@ -108,13 +139,14 @@ impl State {
         r.counts.clear();
     }
 
-    pub(crate) fn push_script(&self, rpc: &str, action: Action) -> u64 {
+    pub(crate) fn push_script(&self, key: &str, action: Action) -> u64 {
         let mut s = lock(&self.scripts);
         let id = s.next_id;
         s.next_id += 1;
         s.queue.push(Entry {
             id,
-            rpc: rpc.to_owned(),
+            raw: key.to_owned(),
+            key: Key::parse(key),
             remaining: Some(1),
             action,
         });
@@ -139,15 +171,11 @@ impl State {
         }
     }
 
-    pub(crate) fn set_handler(&self, rpc: &str, handler: Option<Handler>) {
+    pub(crate) fn set_handler(&self, key: &str, handler: Option<Handler>) {
         let mut s = lock(&self.scripts);
-        match handler {
-            Some(h) => {
-                s.handlers.insert(rpc.to_owned(), h);
-            }
-            None => {
-                s.handlers.remove(rpc);
-            }
+        s.handlers.retain(|(raw, _, _)| raw != key);
+        if let Some(h) = handler {
+            s.handlers.push((key.to_owned(), Key::parse(key), h));
         }
         let any = !s.queue.is_empty() || !s.handlers.is_empty();
         self.scripted.store(any, Ordering::Release);
@@ -160,6 +188,21 @@ impl State {
         self.scripted.store(false, Ordering::Release);
     }
 
+    /// The key of the first script entry or handler with a path pattern matching an unrouted
+    /// request (`None`: the request gets the real 404).
+    pub(crate) fn path_script(&self, method: &Method, path: &str) -> Option<String> {
+        if !self.scripted.load(Ordering::Acquire) {
+            return None;
+        }
+        let s = lock(&self.scripts);
+        let queued = s.queue.iter().map(|e| (&e.raw, &e.key));
+        let installed = s.handlers.iter().map(|(raw, key, _)| (raw, key));
+        queued
+            .chain(installed)
+            .find(|(_, key)| key.matches_path(method, path))
+            .map(|(raw, _)| raw.clone())
+    }
+
     /// The scripted reply for `request`, consuming one use of the first matching queue entry,
     /// else the installed handler's reply, else `None` (the model answers).
     pub(crate) fn scripted_reply(&self, request: &RecordedRequest) -> Option<Reply> {
@@ -168,10 +211,7 @@ impl State {
         }
         let action = {
             let mut s = lock(&self.scripts);
-            let pos = s
-                .queue
-                .iter()
-                .position(|e| e.rpc == request.rpc || e.rpc == "*");
+            let pos = s.queue.iter().position(|e| e.key.matches(request));
             match pos {
                 Some(i) => {
                     let (action, done) = match s.queue.get_mut(i) {
@@ -192,11 +232,7 @@ impl State {
                     }
                     action
                 }
-                None => s
-                    .handlers
-                    .get(&request.rpc)
-                    .or_else(|| s.handlers.get("*"))
-                    .map(|h| Action::With(Arc::clone(h))),
+                None => s.handler(request).map(|h| Action::With(Arc::clone(h))),
             }
         };
         // Closures run outside the lock: they may call back into the emulator.

@@ -1,5 +1,8 @@
-//! The served methods: request parsing (strict, with `gemini-types`), model lookup, and the
-//! deterministic answers (`../shared/spec/API.md` sections 4-9).
+//! The `models` resource: `models.list` / `models.get` from the catalogue, and the model RPCs
+//! (`generateContent`, `streamGenerateContent`, `countTokens`, `embedContent`,
+//! `batchEmbedContents`): strict request parsing with `gemini-types`, model lookup (catalogue
+//! first, then the model families) and the deterministic answers (`../shared/spec/API.md`
+//! sections 4-9).
 
 use std::borrow::Cow;
 
@@ -14,89 +17,85 @@ use crate::errors::ApiError;
 use crate::model::embeddings::embed_text;
 use crate::model::generator::{self, Context, Generation};
 use crate::model::tokenizer::{self, ModalityCounts};
-use crate::recorded::RecordedRequest;
+use crate::paging::{PageSpec, encode_token, invalid_token};
+use crate::resources::{Call, Handler};
 use crate::respond::Payload;
-use crate::routes::{Route, Rpc};
 use crate::state::State;
-use crate::validate::{content_extras, contents_extras, malformed_json_error, parse_strict};
+use crate::validate::{content_extras, contents_extras, parse_strict};
 
-/// `models.list` page size when none is given, and the largest accepted.
-const DEFAULT_PAGE_SIZE: usize = 50;
-const MAX_PAGE_SIZE: usize = 1000;
+/// `models.list` page sizes.
+const PAGES: PageSpec = PageSpec {
+    default: 50,
+    max: 1000,
+};
 /// The most requests one `batchEmbedContents` call may carry.
 const MAX_BATCH_EMBED: usize = 100;
 
-/// Answers a routed, authenticated request with the emulator's model.
-pub(crate) fn answer(state: &State, route: &Route, request: &RecordedRequest) -> Payload {
-    match dispatch(state, route, request) {
-        Ok(p) => p,
-        Err(e) => Payload::Error(e),
-    }
+/// The model RPCs (on `models/*`, and on `tunedModels/*` and `dynamic/*` where the API binds
+/// them).
+pub(crate) const HANDLERS: &[(&str, Handler)] = &[
+    ("listModels", list),
+    ("getModel", get),
+    ("generateContent", generate_content),
+    ("streamGenerateContent", stream_generate_content),
+    ("countTokens", count_tokens),
+    ("embedContent", embed_content),
+    ("batchEmbedContents", batch_embed_contents),
+];
+
+fn get(call: &Call<'_>) -> Result<Payload, ApiError> {
+    let model = find_model(call, "get")?;
+    Ok(Payload::Unary(model.resource()))
 }
 
-fn dispatch(state: &State, route: &Route, request: &RecordedRequest) -> Result<Payload, ApiError> {
-    match route.rpc {
-        Rpc::ListModels => list_models(state, request),
-        Rpc::GetModel => {
-            let model = find_model(state, route)?;
-            Ok(Payload::Unary(model.resource()))
-        }
-        Rpc::GenerateContent | Rpc::StreamGenerateContent => {
-            let body = body_json(request)?;
-            let model = find_model(state, route)?;
-            let generation = generate(state, model, &body)?;
-            Ok(if route.rpc == Rpc::GenerateContent {
-                Payload::Unary(generation.to_response())
-            } else {
-                Payload::Stream(generation.to_chunks())
-            })
-        }
-        Rpc::CountTokens => {
-            let body = body_json(request)?;
-            find_model(state, route)?;
-            count_tokens(&body).map(Payload::Unary)
-        }
-        Rpc::EmbedContent => {
-            let body = body_json(request)?;
-            let model = find_model(state, route)?;
-            embed_content(model, &body).map(Payload::Unary)
-        }
-        Rpc::BatchEmbedContents => {
-            let body = body_json(request)?;
-            let model = find_model(state, route)?;
-            batch_embed(model, &body).map(Payload::Unary)
-        }
-    }
+fn generate_content(call: &Call<'_>) -> Result<Payload, ApiError> {
+    let body = call.body_json()?;
+    let model = find_model(call, "generateContent")?;
+    Ok(Payload::Unary(
+        generate(call.state, &model, &body)?.to_response(),
+    ))
 }
 
-/// The request body as JSON (an empty body is `{}`), or the real malformed-JSON error.
-fn body_json(request: &RecordedRequest) -> Result<Cow<'_, Value>, ApiError> {
-    if let Some(v) = request.json() {
-        return Ok(Cow::Borrowed(v));
-    }
-    if request.body().iter().all(u8::is_ascii_whitespace) {
-        return Ok(Cow::Owned(json!({})));
-    }
-    match serde_json::from_slice::<Value>(request.body()) {
-        Ok(v) => Ok(Cow::Owned(v)),
-        Err(e) => Err(malformed_json_error(request.body(), &e)),
-    }
+fn stream_generate_content(call: &Call<'_>) -> Result<Payload, ApiError> {
+    let body = call.body_json()?;
+    let model = find_model(call, "streamGenerateContent")?;
+    Ok(Payload::Stream(
+        generate(call.state, &model, &body)?.to_chunks(),
+    ))
 }
 
-fn find_model<'a>(state: &'a State, route: &Route) -> Result<&'a ModelSpec, ApiError> {
-    let id = route.model.as_deref().unwrap_or("");
-    let method = match route.rpc {
-        Rpc::GetModel => "get",
-        other => other.name(),
-    };
-    if route.collection != "models" {
+fn count_tokens(call: &Call<'_>) -> Result<Payload, ApiError> {
+    let body = call.body_json()?;
+    find_model(call, "countTokens")?;
+    count(&body).map(Payload::Unary)
+}
+
+fn embed_content(call: &Call<'_>) -> Result<Payload, ApiError> {
+    let body = call.body_json()?;
+    let model = find_model(call, "embedContent")?;
+    embed(&model, &body).map(Payload::Unary)
+}
+
+fn batch_embed_contents(call: &Call<'_>) -> Result<Payload, ApiError> {
+    let body = call.body_json()?;
+    let model = find_model(call, "batchEmbedContents")?;
+    batch_embed(&model, &body).map(Payload::Unary)
+}
+
+/// The model the route names (from the catalogue, or synthesized for a known family), if it
+/// serves `method`; else the real 404.
+fn find_model<'a>(call: &Call<'a>, method: &str) -> Result<Cow<'a, ModelSpec>, ApiError> {
+    let route = call.route;
+    let id = route.model().unwrap_or("");
+    if route.collection() != "models" {
         return Err(ApiError::not_found(format!(
             "{}/{id} is not found for API version {}, or is not supported for {method}.",
-            route.collection, route.version
+            route.collection(),
+            route.version
         )));
     }
-    match state.config.catalogue.get(id) {
-        Some(m) if route.rpc == Rpc::GetModel || m.supports(route.rpc.name()) => Ok(m),
+    match call.state.config.catalogue.resolve(id) {
+        Some(m) if method == "get" || m.supports(method) => Ok(m),
         _ => Err(ApiError::model_not_found(id, route.version, method)),
     }
 }
@@ -116,7 +115,7 @@ fn generate(state: &State, model: &ModelSpec, body: &Value) -> Result<Generation
     generator::generate(&canonical, &ctx)
 }
 
-fn count_tokens(body: &Value) -> Result<Value, ApiError> {
+fn count(body: &Value) -> Result<Value, ApiError> {
     let (_, canonical) = parse_strict::<CountTokensRequest>(body, |r, u| {
         contents_extras(&r.contents, "contents", u);
         if let Some(g) = &r.generate_content_request {
@@ -193,7 +192,7 @@ fn embed_one(
     ))
 }
 
-fn embed_content(model: &ModelSpec, body: &Value) -> Result<Value, ApiError> {
+fn embed(model: &ModelSpec, body: &Value) -> Result<Value, ApiError> {
     let (_, canonical) = parse_strict::<EmbedContentRequest>(body, |r, u| {
         if let Some(c) = &r.content {
             content_extras(c, "content", u);
@@ -262,74 +261,27 @@ fn batch_embed(model: &ModelSpec, body: &Value) -> Result<Value, ApiError> {
     Ok(Value::Object(out))
 }
 
-fn list_models(state: &State, request: &RecordedRequest) -> Result<Payload, ApiError> {
-    let models = state.config.catalogue.models();
-    let page_size = request
-        .query_param("pageSize")
-        .and_then(|s| s.parse::<i64>().ok())
-        .filter(|n| *n > 0)
-        .map_or(DEFAULT_PAGE_SIZE, |n| (n as usize).min(MAX_PAGE_SIZE));
-    let start = match request.query_param("pageToken").filter(|t| !t.is_empty()) {
+fn list(call: &Call<'_>) -> Result<Payload, ApiError> {
+    let models = call.state.config.catalogue.models();
+    let page = call.page(PAGES)?;
+    let start = match &page.after {
         None => 0,
-        Some(token) => {
-            let last = decode_page_token(&token)
-                .ok_or_else(|| ApiError::invalid_argument("Invalid page token."))?;
-            models
-                .iter()
-                .position(|m| format!("models/{}", m.id()) == last)
-                .map(|i| i + 1)
-                .ok_or_else(|| ApiError::invalid_argument("Invalid page token."))?
-        }
+        Some(last) => models
+            .iter()
+            .position(|m| m.name() == last.as_str())
+            .map(|i| i + 1)
+            .ok_or_else(invalid_token)?,
     };
-    let page: Vec<&ModelSpec> = models.iter().skip(start).take(page_size).collect();
+    let shown: Vec<&ModelSpec> = models.iter().skip(start).take(page.size).collect();
     let mut out = Map::new();
     out.insert(
         "models".into(),
-        Value::Array(page.iter().map(|m| m.resource()).collect()),
+        Value::Array(shown.iter().map(|m| m.resource()).collect()),
     );
-    if start + page.len() < models.len() {
-        if let Some(last) = page.last() {
-            out.insert(
-                "nextPageToken".into(),
-                json!(encode_page_token(&format!("models/{}", last.id()))),
-            );
+    if start + shown.len() < models.len() {
+        if let Some(last) = shown.last() {
+            out.insert("nextPageToken".into(), json!(encode_token(&last.name())));
         }
     }
     Ok(Payload::Unary(Value::Object(out)))
-}
-
-/// A page token shaped like the real one: base64 of a protobuf message whose field 1 is the last
-/// name returned (`Ch9tb2RlbHMv...` in the recorded `models.list`).
-fn encode_page_token(last: &str) -> String {
-    let mut bytes = vec![0x0a, last.len().min(127) as u8];
-    bytes.extend(last.bytes().take(127));
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-fn decode_page_token(token: &str) -> Option<String> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(token.trim())
-        .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(token.trim()))
-        .ok()?;
-    let (&tag, rest) = bytes.split_first()?;
-    let (&len, name) = rest.split_first()?;
-    (tag == 0x0a && name.len() == usize::from(len))
-        .then(|| String::from_utf8(name.to_vec()).ok())
-        .flatten()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_tokens_round_trip() {
-        let t = encode_page_token("models/veo-3.1-generate-preview");
-        assert!(t.starts_with("Ch9tb2RlbHMv"));
-        assert_eq!(
-            decode_page_token(&t).as_deref(),
-            Some("models/veo-3.1-generate-preview")
-        );
-        assert_eq!(decode_page_token("!!"), None);
-    }
 }

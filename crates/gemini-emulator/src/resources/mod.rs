@@ -1,0 +1,107 @@
+//! One module per REST resource, and the registry binding their handlers to the RPC names of
+//! the route table ([`crate::routes::TABLE`]).
+//!
+//! Adding a resource: write `resources/<name>.rs` with its record type (a
+//! [`Resource`](crate::store::Resource) kept in the store), its handlers and a
+//! `pub(crate) const HANDLERS: &[(&str, Handler)]` naming the RPCs it serves; then add that
+//! list to [`MODULES`]. The route table already has every method of the API.
+
+use std::borrow::Cow;
+use std::time::SystemTime;
+
+use serde_json::{Value, json};
+
+use crate::errors::ApiError;
+use crate::paging::{PageRequest, PageSpec};
+use crate::recorded::RecordedRequest;
+use crate::respond::Payload;
+use crate::routes::Route;
+use crate::state::State;
+use crate::validate::malformed_json_error;
+
+pub(crate) mod models;
+pub(crate) mod operations;
+pub(crate) mod tuned_models;
+
+/// Serves one routed, authenticated request.
+pub(crate) type Handler = fn(&Call<'_>) -> Result<Payload, ApiError>;
+
+/// Every module's handlers, by RPC name.
+pub(crate) const MODULES: &[&[(&str, Handler)]] = &[
+    models::HANDLERS,
+    operations::HANDLERS,
+    tuned_models::HANDLERS,
+];
+
+/// The handler serving `rpc`, if a module serves it.
+pub(crate) fn handler_for(rpc: &str) -> Option<Handler> {
+    MODULES
+        .iter()
+        .flat_map(|m| m.iter())
+        .find(|(name, _)| *name == rpc)
+        .map(|(_, h)| *h)
+}
+
+/// One request as a handler sees it.
+#[derive(Debug)]
+pub(crate) struct Call<'a> {
+    pub(crate) state: &'a State,
+    pub(crate) route: &'a Route,
+    pub(crate) request: &'a RecordedRequest,
+}
+
+impl Call<'_> {
+    /// The injected clock's time.
+    pub(crate) fn now(&self) -> SystemTime {
+        self.state.config.clock.now()
+    }
+
+    /// The request body as JSON (an empty body is `{}`), or the real malformed-JSON error.
+    pub(crate) fn body_json(&self) -> Result<Cow<'_, Value>, ApiError> {
+        if let Some(v) = self.request.json() {
+            return Ok(Cow::Borrowed(v));
+        }
+        let body = self.request.body();
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Cow::Owned(json!({})));
+        }
+        match serde_json::from_slice::<Value>(body) {
+            Ok(v) => Ok(Cow::Owned(v)),
+            Err(e) => Err(malformed_json_error(body, &e)),
+        }
+    }
+
+    /// The `pageSize` / `pageToken` of a list request.
+    pub(crate) fn page(&self, spec: PageSpec) -> Result<PageRequest, ApiError> {
+        PageRequest::from_request(self.request, spec)
+    }
+}
+
+/// The answer for a path no module serves: the real `404 NOT_FOUND`.
+pub(crate) fn method_not_found(method: &http::Method, path: &str) -> ApiError {
+    ApiError::not_found(format!("Method not found: {method} {path}"))
+}
+
+/// `{}`: what deletes and cancels answer.
+pub(crate) fn empty() -> Payload {
+    Payload::Unary(json!({}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routes::TABLE;
+
+    #[test]
+    fn every_handler_serves_a_method_of_the_table_once() {
+        let mut seen = Vec::new();
+        for (rpc, _) in MODULES.iter().flat_map(|m| m.iter()) {
+            assert!(
+                TABLE.iter().any(|r| r.rpc == *rpc),
+                "{rpc} is not in the route table"
+            );
+            assert!(!seen.contains(rpc), "{rpc} is served twice");
+            seen.push(*rpc);
+        }
+    }
+}
