@@ -39,6 +39,7 @@ pub struct ApiError {
     message: String,
     rpc: Option<Status>,
     body: Bytes,
+    body_truncated: bool,
     retry_after_header: Option<Duration>,
 }
 
@@ -74,6 +75,7 @@ impl ApiError {
             message,
             rpc,
             body,
+            body_truncated: false,
             retry_after_header: None,
         }
     }
@@ -92,6 +94,13 @@ impl ApiError {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, now));
         e
+    }
+
+    /// Marks the body as the start of a longer one, of which only that much was read.
+    #[must_use]
+    pub fn with_body_truncated(mut self, truncated: bool) -> Self {
+        self.body_truncated = truncated;
+        self
     }
 
     /// The HTTP status.
@@ -128,9 +137,17 @@ impl ApiError {
     }
 
     /// The raw response body, as received (with the API key masked as `***` should the server
-    /// echo it).
+    /// echo it). [`HttpClient`](crate::HttpClient) reads at most
+    /// [`Config::max_error_body_size`](crate::Config::max_error_body_size) bytes of it (64 KiB
+    /// by default), see [`is_body_truncated`](Self::is_body_truncated).
     pub fn body(&self) -> &Bytes {
         &self.body
+    }
+
+    /// Whether [`body`](Self::body) is only the start of the body the server sent (the rest
+    /// was not downloaded).
+    pub fn is_body_truncated(&self) -> bool {
+        self.body_truncated
     }
 
     /// Whether the status is one retried by default (408, 429, 500, 502, 503, 504).
@@ -172,6 +189,7 @@ impl fmt::Debug for ApiError {
             .field("message", &self.message)
             .field("details", &self.details())
             .field("retry_after", &self.retry_after())
+            .field("body_truncated", &self.body_truncated)
             .finish_non_exhaustive()
     }
 }
@@ -192,12 +210,20 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// The start of a non-JSON body as a one-line message.
+/// The start of a non-JSON body as a one-line message (control characters escaped).
 fn text_message(body: &[u8], status: StatusCode) -> String {
-    let text = String::from_utf8_lossy(body);
+    let text = String::from_utf8_lossy(&body[..body.len().min(4 * MAX_TEXT_MESSAGE)]);
     let mut out = String::new();
     for word in text.split_whitespace() {
         if out.len() + word.len() + 1 > MAX_TEXT_MESSAGE {
+            if out.is_empty() {
+                // One word longer than the whole message: its start.
+                let mut cut = MAX_TEXT_MESSAGE;
+                while !word.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                out.push_str(&word[..cut]);
+            }
             out.push_str(" ...");
             break;
         }
@@ -217,7 +243,7 @@ fn text_message(body: &[u8], status: StatusCode) -> String {
     if out.is_empty() {
         status.canonical_reason().unwrap_or("").to_owned()
     } else {
-        out
+        crate::error::escape_controls(&out)
     }
 }
 
@@ -335,6 +361,13 @@ mod tests {
         let e = ApiError::from_body(StatusCode::BAD_GATEWAY, Bytes::from(long));
         assert!(e.message().len() < MAX_TEXT_MESSAGE + 10);
         assert!(e.message().ends_with("..."));
+        let e = ApiError::from_body(StatusCode::BAD_GATEWAY, Bytes::from("x".repeat(1000)));
+        assert_eq!(e.message(), format!("{} ...", "x".repeat(MAX_TEXT_MESSAGE)));
+        let e = ApiError::from_body(
+            StatusCode::BAD_GATEWAY,
+            Bytes::from_static(b"<h1>\x1b[31mbad\x07</h1>"),
+        );
+        assert_eq!(e.message(), "<h1>\\u{1b}[31mbad\\u{7}</h1>");
         let e = ApiError::from_body(StatusCode::SERVICE_UNAVAILABLE, Bytes::new());
         assert_eq!(e.message(), "Service Unavailable");
         assert_eq!(e.code(), &Code::Unavailable);

@@ -17,17 +17,22 @@ type DynBody = Pin<Box<dyn Body<Data = Bytes, Error = BoxError> + Send + 'static
 /// `futures_core::Stream` of data chunks.
 ///
 /// It can enforce two timeouts, both measured with an injected [`Sleeper`]:
-/// * an **idle timeout**: the longest wait for the next chunk while someone is polling (a
-///   stalled stream fails with [`TimeoutKind::Idle`] instead of hanging forever);
+/// * an **idle timeout**: the longest wait for progress while someone is polling (a stalled
+///   body fails with [`TimeoutKind::Idle`] instead of hanging forever). Progress is any chunk,
+///   or for a server-sent event stream ([`HttpClient::execute_streaming`](crate::HttpClient::execute_streaming))
+///   a chunk that completes an event, so a server that drips bytes without ever finishing an
+///   event does not keep the stream alive;
 /// * a **deadline**: the body must end before it ([`TimeoutKind::Total`]).
 ///
-/// After an error the body ends.
+/// After an error the body ends. Reading it whole is bounded with
+/// [`collect_limited`](Self::collect_limited) or [`collect_prefix`](Self::collect_prefix).
 ///
 /// ```
 /// # async fn demo() -> Result<(), gemini_transport::Error> {
 /// use gemini_transport::ResponseBody;
-/// let body = ResponseBody::from("hello");
-/// assert_eq!(body.collect().await?, "hello");
+/// assert_eq!(ResponseBody::from("hello").collect_limited(5).await?, "hello");
+/// assert!(ResponseBody::from("hello!").collect_limited(5).await.unwrap_err().is_body_too_large());
+/// assert_eq!(ResponseBody::from("hello!").collect_prefix(5).await?, ("hello".into(), true));
 /// # Ok(()) }
 /// ```
 pub struct ResponseBody {
@@ -46,7 +51,73 @@ struct Timers {
     sleeper: Arc<dyn Sleeper>,
     idle: Option<Duration>,
     idle_sleep: Option<BoxFuture<'static, ()>>,
+    /// For an event stream: where the scan for the end of an event is; only a chunk that ends
+    /// an event restarts the idle timer.
+    events: Option<EventScan>,
     deadline: Option<(DeadlineTimer, Option<Duration>)>,
+}
+
+/// Finds the ends of server-sent events in a byte stream: a blank line after at least one
+/// non-empty line (lines end in CRLF, LF or CR). Blank lines alone are not progress.
+#[derive(Clone, Copy, Debug, Default)]
+struct EventScan {
+    pos: LinePos,
+    has_line: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum LinePos {
+    #[default]
+    LineStart,
+    InLine,
+    /// A CR just ended a line; an LF right after it belongs to it.
+    AfterCr,
+}
+
+impl EventScan {
+    /// Scans `data`; whether it ended at least one event.
+    fn feed(&mut self, data: &[u8]) -> bool {
+        let mut ended = false;
+        let mut i = 0;
+        while i < data.len() {
+            match self.pos {
+                LinePos::InLine => match memchr::memchr2(b'\n', b'\r', &data[i..]) {
+                    None => break,
+                    Some(k) => {
+                        self.pos = if data[i + k] == b'\r' {
+                            LinePos::AfterCr
+                        } else {
+                            LinePos::LineStart
+                        };
+                        i += k + 1;
+                    }
+                },
+                LinePos::AfterCr => {
+                    if data[i] == b'\n' {
+                        i += 1;
+                    }
+                    self.pos = LinePos::LineStart;
+                }
+                LinePos::LineStart => {
+                    let b = data[i];
+                    i += 1;
+                    if b == b'\n' || b == b'\r' {
+                        ended |= self.has_line;
+                        self.has_line = false;
+                        self.pos = if b == b'\r' {
+                            LinePos::AfterCr
+                        } else {
+                            LinePos::LineStart
+                        };
+                    } else {
+                        self.has_line = true;
+                        self.pos = LinePos::InLine;
+                    }
+                }
+            }
+        }
+        ended
+    }
 }
 
 /// The body's deadline timer, started only when the body first has to wait (a small body
@@ -105,6 +176,17 @@ impl ResponseBody {
         self
     }
 
+    /// Makes the idle timeout measure whole server-sent events: only a chunk that completes an
+    /// event (a blank line after a non-empty line) restarts it. Needs an idle timeout to have
+    /// an effect.
+    #[must_use]
+    pub fn with_idle_per_event(mut self) -> Self {
+        if let Some(t) = self.timers.as_mut() {
+            t.events = Some(EventScan::default());
+        }
+        self
+    }
+
     /// Fails the body with [`TimeoutKind::Total`] if it has not ended `remaining` from now.
     #[must_use]
     pub fn with_deadline(mut self, remaining: Duration, sleeper: Arc<dyn Sleeper>) -> Self {
@@ -146,6 +228,7 @@ impl ResponseBody {
                 sleeper,
                 idle: None,
                 idle_sleep: None,
+                events: None,
                 deadline: None,
             })
         })
@@ -159,12 +242,59 @@ impl ResponseBody {
         self
     }
 
-    /// Reads the whole body.
-    pub async fn collect(mut self) -> Result<Bytes, Error> {
+    /// Reads the whole body, however large: prefer [`collect_limited`](Self::collect_limited)
+    /// for data from the network.
+    pub async fn collect(self) -> Result<Bytes, Error> {
+        Ok(self.read_up_to(usize::MAX).await?.0)
+    }
+
+    /// Reads the whole body if it is at most `limit` bytes; a larger one is an
+    /// [`Error::is_body_too_large`] error, at once when the announced length
+    /// (`Content-Length`) says so, else as soon as more than `limit` bytes have arrived.
+    /// Nothing more is read.
+    pub async fn collect_limited(self, limit: usize) -> Result<Bytes, Error> {
+        let announced = self.size_hint().lower();
+        if announced > limit as u64 {
+            return Err(Error::body_too_large(limit as u64, Some(announced)));
+        }
+        match self.read_up_to(limit).await? {
+            (bytes, false) => Ok(bytes),
+            (_, true) => Err(Error::body_too_large(limit as u64, None)),
+        }
+    }
+
+    /// Reads at most `limit` bytes of the body and drops the rest unread; `true` when
+    /// something was left.
+    pub async fn collect_prefix(self, limit: usize) -> Result<(Bytes, bool), Error> {
+        self.read_up_to(limit).await
+    }
+
+    /// Reads until the end or past `limit` bytes; the bytes (at most `limit`) and whether the
+    /// body was longer.
+    async fn read_up_to(mut self, limit: usize) -> Result<(Bytes, bool), Error> {
         let mut first: Option<Bytes> = None;
         let mut buf: Option<BytesMut> = None;
+        let mut len = 0usize;
         while let Some(chunk) = std::future::poll_fn(|cx| self.poll_data(cx)).await {
             let chunk = chunk?;
+            len = len.saturating_add(chunk.len());
+            if len > limit {
+                let keep = chunk.len() - (len - limit);
+                let bytes = match (buf, first) {
+                    (Some(mut b), _) => {
+                        b.extend_from_slice(&chunk[..keep]);
+                        b.freeze()
+                    }
+                    (None, Some(f)) => {
+                        let mut b = BytesMut::with_capacity(f.len() + keep);
+                        b.extend_from_slice(&f);
+                        b.extend_from_slice(&chunk[..keep]);
+                        b.freeze()
+                    }
+                    (None, None) => chunk.slice(..keep),
+                };
+                return Ok((bytes, true));
+            }
             if let Some(b) = buf.as_mut() {
                 b.extend_from_slice(&chunk);
             } else if let Some(f) = first.take() {
@@ -176,11 +306,12 @@ impl ResponseBody {
                 first = Some(chunk);
             }
         }
-        Ok(match (buf, first) {
+        let bytes = match (buf, first) {
             (Some(b), _) => b.freeze(),
             (None, Some(f)) => f,
             (None, None) => Bytes::new(),
-        })
+        };
+        Ok((bytes, false))
     }
 
     /// Polls for the next data chunk, skipping trailers.
@@ -301,7 +432,15 @@ impl Body for ResponseBody {
         match polled {
             Poll::Ready(item) => {
                 if let Some(t) = this.timers.as_mut() {
-                    t.idle_sleep = None;
+                    let progress = match (&item, t.events.as_mut()) {
+                        (Some(Ok(frame)), Some(scan)) => {
+                            frame.data_ref().is_some_and(|d| scan.feed(d))
+                        }
+                        _ => true,
+                    };
+                    if progress {
+                        t.idle_sleep = None;
+                    }
                 }
                 if !matches!(item, Some(Ok(_))) {
                     this.done = true;
@@ -475,6 +614,110 @@ mod tests {
         assert!(!b.is_end_stream());
         assert_eq!(block_on(b.collect()).unwrap(), "abc");
         assert_eq!(block_on(ResponseBody::empty().collect()).unwrap(), "");
+    }
+
+    #[test]
+    fn limits() {
+        let chunks = || {
+            ResponseBody::from_stream(Chunks(
+                vec![Ok(Bytes::from("abc")), Ok(Bytes::from("def"))],
+                false,
+            ))
+        };
+        assert_eq!(block_on(chunks().collect_limited(6)).unwrap(), "abcdef");
+        let e = block_on(chunks().collect_limited(5)).unwrap_err();
+        assert_eq!((e.body_limit(), e.is_body_too_large()), (Some(5), true));
+        assert_eq!(
+            block_on(chunks().collect_prefix(4)).unwrap(),
+            (Bytes::from("abcd"), true)
+        );
+        assert_eq!(
+            block_on(chunks().collect_prefix(2)).unwrap(),
+            (Bytes::from("ab"), true)
+        );
+        assert_eq!(
+            block_on(chunks().collect_prefix(6)).unwrap(),
+            (Bytes::from("abcdef"), false)
+        );
+        // An announced length over the limit fails before reading.
+        let e = block_on(ResponseBody::from("0123456789").collect_limited(9)).unwrap_err();
+        assert!(e.to_string().contains("(10 bytes)"), "{e}");
+    }
+
+    #[test]
+    fn event_scan_finds_event_ends() {
+        let ends = |parts: &[&str]| {
+            let mut scan = EventScan::default();
+            parts
+                .iter()
+                .map(|p| scan.feed(p.as_bytes()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ends(&["data: 1\r\n\r\n"]), [true]);
+        assert_eq!(ends(&["data: 1\n\n"]), [true]);
+        assert_eq!(ends(&["data: 1\r\r"]), [true]);
+        assert_eq!(
+            ends(&["data: 1\r", "\n", "\r", "\n"]),
+            [false, false, true, false]
+        );
+        assert_eq!(
+            ends(&["da", "ta: 1", "\n", "\n"]),
+            [false, false, false, true]
+        );
+        assert_eq!(ends(&[": ping\n\n"]), [true]);
+        // Blank lines alone are not progress.
+        assert_eq!(ends(&["\n", "\r\n", "\n\n\n"]), [false, false, false]);
+        assert_eq!(ends(&["data: 1\r\n\r\n\r\n"]), [true]);
+    }
+
+    /// A sleep that is over after it has been polled `n` times.
+    #[derive(Debug)]
+    struct AfterPolls(usize);
+    impl Sleeper for AfterPolls {
+        fn sleep(&self, _: Duration) -> BoxFuture<'static, ()> {
+            let mut left = self.0;
+            Box::pin(std::future::poll_fn(move |_| {
+                if left == 0 {
+                    return Poll::Ready(());
+                }
+                left -= 1;
+                Poll::Pending
+            }))
+        }
+    }
+
+    /// Ten chunks, each after one `Pending`.
+    struct Drip(Vec<&'static str>, bool);
+    impl futures_core::Stream for Drip {
+        type Item = Result<Bytes, BoxError>;
+        fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            self.1 = !self.1;
+            if self.1 {
+                return Poll::Pending;
+            }
+            Poll::Ready((!self.0.is_empty()).then(|| Ok(Bytes::from(self.0.remove(0)))))
+        }
+    }
+
+    #[test]
+    fn only_whole_events_restart_the_idle_timer_of_an_event_stream() {
+        let drip = || Drip(vec!["d"; 10], false);
+        let idle =
+            |b: ResponseBody| b.with_idle_timeout(Duration::from_secs(5), Arc::new(AfterPolls(3)));
+        // Bytes: every chunk is progress, so the body ends.
+        let bytes = idle(ResponseBody::from_stream(drip()));
+        assert_eq!(block_on(bytes.collect()).unwrap(), "d".repeat(10));
+        // Events: no chunk ends an event, so the timer runs out.
+        let events = idle(ResponseBody::from_stream(drip())).with_idle_per_event();
+        let e = block_on(events.collect()).unwrap_err();
+        assert_eq!(e.timeout_kind(), Some(TimeoutKind::Idle));
+        // Events that end keep it alive.
+        let events = idle(ResponseBody::from_stream(Drip(
+            vec!["data: 1\n\n"; 10],
+            false,
+        )))
+        .with_idle_per_event();
+        assert_eq!(block_on(events.collect()).unwrap().len(), 90);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, USER_AGENT};
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use http::{HeaderMap, Request, Response};
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
@@ -217,8 +217,9 @@ struct Deadline {
 /// What an attempt produced.
 enum Outcome<T> {
     Done(T),
-    /// A stream failed before its first byte: retryable even though the request was sent.
-    FailedBeforeFirstByte(Error),
+    /// A failure after a 2xx answer began: never retried, whatever the error says (an error
+    /// envelope in a 200 may carry a retryable status).
+    Stop(Error),
 }
 
 impl HttpClient {
@@ -255,7 +256,10 @@ impl HttpClient {
 
     /// Makes a unary call and reads the whole body: retries, the total deadline (covering
     /// retries and the body) and the other timeouts apply. A non-2xx answer is an
-    /// [`Error::api`] error.
+    /// [`Error::api`] error, and so is a 2xx whose body is only an error envelope
+    /// (`{"error": {...}}`), not retried. A body over
+    /// [`Config::max_body_size`](crate::Config::max_body_size) is an
+    /// [`Error::is_body_too_large`] error.
     ///
     /// The future owns what it needs (it does not borrow the client), so it can be spawned.
     pub fn execute(
@@ -279,11 +283,18 @@ impl HttpClient {
         }
     }
 
-    /// Opens a streaming call and returns as soon as its first body chunk has arrived (or the
-    /// body ended). Retries apply only until then: a stream is never retried once a byte
-    /// reached the caller. The idle timeout guards every later chunk; the total deadline
-    /// applies only if [`RequestOptions::with_timeout`](crate::RequestOptions::with_timeout)
-    /// set one.
+    /// Opens a server-sent event stream and returns as soon as its first body chunk has
+    /// arrived.
+    ///
+    /// * A non-2xx answer is an [`Error::api`] error (retried per the policy); a 2xx that is
+    ///   not `text/event-stream` or has an empty body is an
+    ///   [`Error::is_unexpected_response`] error (an error envelope in JSON is the matching
+    ///   [`Error::api`] error); neither is retried: the server processed the request.
+    /// * Retries apply only until the response head; a stream is never retried once a 2xx
+    ///   began.
+    /// * Timeouts: the stream's response-headers timeout, the idle timeout measured between
+    ///   whole events, and the stream's total deadline (from the request's options, else
+    ///   [`Timeouts::stream_total`](crate::Timeouts::stream_total)) over the whole stream.
     pub fn execute_streaming(
         &self,
         spec: RequestSpec,
@@ -302,13 +313,18 @@ impl HttpClient {
             .request_options()
             .timeout
             .or(self.inner.config.timeouts.total);
-        let per_call = self.attempt_timeouts(spec);
+        let per_call = self.attempt_timeouts(spec, false);
         self.run(spec, total, per_call, |attempt| async move {
             let resp = attempt.await?;
             let (parts, body) = resp.into_parts();
-            let bytes = body.collect().await?;
             if !parts.status.is_success() {
-                return Err(Error::api(self.api_error(&parts, &bytes)));
+                return Err(self.read_api_error(&parts, body).await);
+            }
+            let bytes = body
+                .collect_limited(self.inner.config.max_body_size)
+                .await?;
+            if is_error_envelope(&bytes) {
+                return Ok(Outcome::Stop(Error::api(self.api_error(&parts, &bytes))));
             }
             Ok(Outcome::Done(Response::from_parts(parts, bytes)))
         })
@@ -319,28 +335,75 @@ impl HttpClient {
         &self,
         spec: &RequestSpec,
     ) -> Result<Response<ResponseBody>, Error> {
-        let total = spec.request_options().timeout;
-        let per_call = self.attempt_timeouts(spec);
+        let total = spec
+            .request_options()
+            .timeout
+            .or(self.inner.config.timeouts.stream_total);
+        let per_call = self.attempt_timeouts(spec, true);
         self.run(spec, total, per_call, |attempt| async move {
             let resp = attempt.await?;
-            let (parts, mut body) = resp.into_parts();
+            let (parts, body) = resp.into_parts();
             if !parts.status.is_success() {
-                let bytes = body.collect().await?;
-                return Err(Error::api(self.api_error(&parts, &bytes)));
+                return Err(self.read_api_error(&parts, body).await);
             }
+            if !is_event_stream(&parts.headers) {
+                return Ok(Outcome::Stop(self.not_an_event_stream(&parts, body).await));
+            }
+            let mut body = body.with_idle_per_event();
             match std::future::poll_fn(|cx| body.poll_data(cx)).await {
                 Some(Ok(first)) => Ok(Outcome::Done(Response::from_parts(
                     parts,
                     body.with_prefix(first),
                 ))),
-                None => Ok(Outcome::Done(Response::from_parts(parts, body))),
-                Some(Err(e)) if e.is_body() && !e.is_timeout() => {
-                    Ok(Outcome::FailedBeforeFirstByte(e))
-                }
+                None => Ok(Outcome::Stop(self.unexpected(&parts, b""))),
                 Some(Err(e)) => Err(e),
             }
         })
         .await
+    }
+
+    /// Reads the start of an error answer's body (the rest is not downloaded) into an
+    /// [`ApiError`]; a body that fails midway is that failure.
+    #[cold]
+    async fn read_api_error(&self, parts: &http::response::Parts, body: ResponseBody) -> Error {
+        match body
+            .collect_prefix(self.inner.config.max_error_body_size)
+            .await
+        {
+            Ok((bytes, truncated)) => {
+                Error::api(self.api_error(parts, &bytes).with_body_truncated(truncated))
+            }
+            Err(e) => e,
+        }
+    }
+
+    /// The error for a 2xx stream that is not `text/event-stream`: the matching [`ApiError`]
+    /// for an error envelope, else what was received.
+    #[cold]
+    async fn not_an_event_stream(
+        &self,
+        parts: &http::response::Parts,
+        body: ResponseBody,
+    ) -> Error {
+        let (bytes, truncated) = match body
+            .collect_prefix(self.inner.config.max_error_body_size)
+            .await
+        {
+            Ok(read) => read,
+            Err(e) => return e,
+        };
+        if !truncated && is_error_envelope(&bytes) {
+            return Error::api(self.api_error(parts, &bytes));
+        }
+        self.unexpected(parts, &bytes)
+    }
+
+    fn unexpected(&self, parts: &http::response::Parts, body: &[u8]) -> Error {
+        let content_type = parts
+            .headers
+            .get(CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        Error::unexpected(parts.status, content_type, &snippet(body, self.key()))
     }
 
     /// Builds the `http::Request` that [`execute`](Self::execute) would send for `spec` on
@@ -416,7 +479,7 @@ impl HttpClient {
             });
             let sent = self.start_attempt(req, attempt_deadline, timeouts, span.clone());
             // In a block, so the attempt's result is not kept in the future across the wait.
-            let (err, before_first_byte) = {
+            let err = {
                 let result = attempt_fn(sent).instrument(span.clone()).await;
                 if !span.is_disabled() {
                     let latency = inner.clock.now().saturating_duration_since(attempt_start);
@@ -427,18 +490,13 @@ impl HttpClient {
                         tracing::debug!(parent: &span, "request succeeded");
                         return Ok(v);
                     }
-                    Ok(Outcome::FailedBeforeFirstByte(e)) => (e, true),
-                    Err(e) => (e, false),
+                    Ok(Outcome::Stop(e)) => {
+                        tracing::debug!(parent: &span, error = %e, "request failed after a 2xx");
+                        return Err(e.with_attempts(attempt));
+                    }
+                    Err(e) => e,
                 }
             };
-            if before_first_byte {
-                tracing::debug!(parent: &span, error = %err, "stream failed before its first byte");
-                if attempt >= policy.max_attempts() {
-                    return Err(err.with_attempts(attempt));
-                }
-                self.wait_or_stop(policy, None, attempt, limit, err).await?;
-                continue;
-            }
             tracing::debug!(parent: &span, error = %err, "request failed");
             if attempt >= policy.max_attempts() {
                 return Err(err.with_attempts(attempt));
@@ -454,7 +512,7 @@ impl HttpClient {
     }
 
     /// Waits before the next attempt, or returns the error if the wait would not fit in the
-    /// budget.
+    /// budget or the deadline, or is a server delay longer than the policy's maximum backoff.
     async fn wait_or_stop(
         &self,
         policy: &RetryPolicy,
@@ -463,6 +521,13 @@ impl HttpClient {
         limit: Option<Instant>,
         err: Error,
     ) -> Result<(), Error> {
+        if server_delay.is_some_and(|d| d > policy.max_backoff()) {
+            tracing::debug!(
+                ?server_delay,
+                "the server's delay is longer than the maximum backoff"
+            );
+            return Err(err.with_attempts(attempt));
+        }
         let wait = server_delay.unwrap_or_else(|| policy.wait(attempt - 1));
         if let Some(limit) = limit {
             if self.inner.clock.now() + wait >= limit {
@@ -477,13 +542,17 @@ impl HttpClient {
 
     /// The response-headers and idle timeouts of one call: the per-call
     /// [`RequestOptions`](crate::RequestOptions) override the client's configuration.
-    fn attempt_timeouts(&self, spec: &RequestSpec) -> AttemptTimeouts {
+    fn attempt_timeouts(&self, spec: &RequestSpec, stream: bool) -> AttemptTimeouts {
         let config = &self.inner.config.timeouts;
         AttemptTimeouts {
             response_headers: spec
                 .request_options()
                 .response_headers_timeout
-                .or(config.response_headers),
+                .or(if stream {
+                    config.stream_response_headers
+                } else {
+                    config.response_headers
+                }),
             idle: spec.request_options().idle_timeout.or(config.idle),
         }
     }
@@ -632,7 +701,53 @@ pub(crate) fn scrub(body: &Bytes, secret: &str) -> Bytes {
     Bytes::from(out)
 }
 
-/// Decodes a JSON body; on failure the error keeps a bounded snippet of the body.
+/// Whether a `content-type` is `text/event-stream` (parameters allowed).
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers.get(CONTENT_TYPE).is_some_and(|v| {
+        let v = v.as_bytes();
+        let media = v.split(|&b| b == b';').next().unwrap_or(v);
+        media
+            .trim_ascii()
+            .eq_ignore_ascii_case(b"text/event-stream")
+    })
+}
+
+/// Whether a 2xx body is only an error envelope, `{"error": ...}` with no other member (an
+/// operation's `error` member does not count). Cheap when it is not: one look at the start.
+fn is_error_envelope(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Envelope {
+        #[allow(dead_code)]
+        error: serde::de::IgnoredAny,
+    }
+    let Some(rest) = body.trim_ascii_start().strip_prefix(b"{") else {
+        return false;
+    };
+    rest.trim_ascii_start().starts_with(b"\"error\"")
+        && serde_json::from_slice::<Envelope>(body).is_ok()
+}
+
+/// A bounded excerpt of a body for an error: at most [`SNIPPET_LEN`] bytes (cut at a character
+/// boundary, `...` when cut), the key masked, control characters escaped.
+fn snippet(body: &[u8], key: Option<&str>) -> String {
+    let mut end = body.len().min(SNIPPET_LEN);
+    while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
+        end -= 1;
+    }
+    let mut snippet = String::from_utf8_lossy(&body[..end]).into_owned();
+    if let Some(k) = key.filter(|k| !k.is_empty()) {
+        snippet = snippet.replace(k, "***");
+    }
+    let mut snippet = crate::error::escape_controls(&snippet);
+    if end < body.len() {
+        snippet.push_str("...");
+    }
+    snippet
+}
+
+/// Decodes a JSON body; on failure the error keeps a bounded snippet of the body (control
+/// characters escaped).
 ///
 /// ```
 /// let v: serde_json::Value = gemini_transport::decode_json(b"{\"a\": 1}").unwrap();
@@ -646,20 +761,7 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
 }
 
 fn decode_json_scrubbed<T: DeserializeOwned>(body: &[u8], key: Option<&str>) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|e| {
-        let mut end = body.len().min(SNIPPET_LEN);
-        while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
-            end -= 1;
-        }
-        let mut snippet = String::from_utf8_lossy(&body[..end]).into_owned();
-        if let Some(k) = key.filter(|k| !k.is_empty()) {
-            snippet = snippet.replace(k, "***");
-        }
-        if end < body.len() {
-            snippet.push_str("...");
-        }
-        Error::decode(e, snippet)
-    })
+    serde_json::from_slice(body).map_err(|e| Error::decode(e, snippet(body, key)))
 }
 
 #[cfg(test)]
@@ -692,6 +794,28 @@ mod tests {
         assert!(s.ends_with("..."));
         assert!(s.len() <= SNIPPET_LEN + 3);
         assert!(!e.to_string().contains("SECRET"));
+        let e = decode_json::<serde_json::Value>(b"\x1b[2J{\r\n\x00").unwrap_err();
+        assert_eq!(e.decode_snippet(), Some("\\u{1b}[2J{\\r\\n\\u{0}"));
+    }
+
+    #[test]
+    fn error_envelopes_and_event_streams_are_recognised() {
+        assert!(is_error_envelope(br#" { "error": {"code": 503}} "#));
+        assert!(!is_error_envelope(
+            br#"{"error": {"code": 503}, "name": "operations/1"}"#
+        ));
+        assert!(!is_error_envelope(br#"{"candidates": [], "error": {}}"#));
+        assert!(!is_error_envelope(br#"{"error": "#));
+        assert!(!is_error_envelope(b"[]"));
+        let ct = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(CONTENT_TYPE, HeaderValue::from_static(v));
+            is_event_stream(&h)
+        };
+        assert!(ct("text/event-stream"));
+        assert!(ct("Text/Event-Stream; charset=utf-8"));
+        assert!(!ct("application/json"));
+        assert!(!is_event_stream(&HeaderMap::new()));
     }
 }
 

@@ -174,37 +174,48 @@ impl FromStr for ApiVersion {
     }
 }
 
-/// The timeouts, each with a default. `None` disables one.
+/// The timeouts, each with a default. `None` disables one. Every call has a bound by default
+/// (see the table in the [crate docs](crate#timeouts-and-limits)).
 ///
 /// | timeout | default | covers |
 /// |---|---|---|
-/// | `connect` | 10 s | TCP, proxy tunnel and TLS handshake (used by the default transport) |
-/// | `response_headers` | 5 min | from sending the request to the response head |
-/// | `idle` | 2 min | the wait for each chunk of a response body |
-/// | `total` | 10 min | a whole unary call, retries and body included (streams: unset) |
+/// | `connect` | 10 s | TCP, proxy tunnel and TLS handshake of a new connection (the default transport); also a request waiting for another's connect |
+/// | `response_headers` | 10 min | a unary call, from sending the request to the response head (the server holds it until the answer is complete) |
+/// | `stream_response_headers` | 60 s | the same for a stream (the server sends the head at once) |
+/// | `idle` | 5 min | the longest wait for progress of a body: any byte of a unary body, a whole event of a stream (bytes that do not complete an event do not count) |
+/// | `total` | 10 min | a whole unary call, retries and body included |
+/// | `stream_total` | 20 min | a whole stream, retries and every event included |
 ///
-/// The server bounds unary calls to about 10 minutes, so the `total` default matches it; when
-/// a total deadline applies, its remaining whole seconds are sent in `X-Server-Timeout`.
+/// The server bounds unary calls to about 10 minutes and streams to about 20, so the totals
+/// match it; the remaining whole seconds of the deadline are sent in `X-Server-Timeout`.
+/// [`with_total`](Self::with_total) sets both totals, [`with_response_headers`](Self::with_response_headers)
+/// both header timeouts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Timeouts {
     /// Connecting (TCP, proxy tunnel, TLS).
     pub connect: Option<Duration>,
-    /// Waiting for the response head.
+    /// Waiting for the response head of a unary call.
     pub response_headers: Option<Duration>,
-    /// Waiting for each body chunk.
+    /// Waiting for the response head of a stream.
+    pub stream_response_headers: Option<Duration>,
+    /// Waiting for progress of a body: a byte (unary) or an event (stream).
     pub idle: Option<Duration>,
     /// A whole unary call.
     pub total: Option<Duration>,
+    /// A whole stream.
+    pub stream_total: Option<Duration>,
 }
 
 impl Default for Timeouts {
     fn default() -> Self {
         Self {
             connect: Some(Duration::from_secs(10)),
-            response_headers: Some(Duration::from_secs(300)),
-            idle: Some(Duration::from_secs(120)),
+            response_headers: Some(Duration::from_secs(600)),
+            stream_response_headers: Some(Duration::from_secs(60)),
+            idle: Some(Duration::from_secs(300)),
             total: Some(Duration::from_secs(600)),
+            stream_total: Some(Duration::from_secs(1200)),
         }
     }
 }
@@ -215,8 +226,10 @@ impl Timeouts {
         Self {
             connect: None,
             response_headers: None,
+            stream_response_headers: None,
             idle: None,
             total: None,
+            stream_total: None,
         }
     }
 
@@ -227,27 +240,50 @@ impl Timeouts {
         self
     }
 
-    /// Sets the response-headers timeout.
+    /// Sets the response-headers timeout of unary calls and streams.
     #[must_use]
     pub fn with_response_headers(mut self, t: impl Into<Option<Duration>>) -> Self {
         self.response_headers = t.into();
+        self.stream_response_headers = self.response_headers;
         self
     }
 
-    /// Sets the idle (between body chunks) timeout.
+    /// Sets the response-headers timeout of streams only.
+    #[must_use]
+    pub fn with_stream_response_headers(mut self, t: impl Into<Option<Duration>>) -> Self {
+        self.stream_response_headers = t.into();
+        self
+    }
+
+    /// Sets the idle timeout (between body chunks of a unary call, between events of a
+    /// stream).
     #[must_use]
     pub fn with_idle(mut self, t: impl Into<Option<Duration>>) -> Self {
         self.idle = t.into();
         self
     }
 
-    /// Sets the total deadline of unary calls.
+    /// Sets the total deadline of every call, unary and stream.
     #[must_use]
     pub fn with_total(mut self, t: impl Into<Option<Duration>>) -> Self {
         self.total = t.into();
+        self.stream_total = self.total;
+        self
+    }
+
+    /// Sets the total deadline of streams only.
+    #[must_use]
+    pub fn with_stream_total(mut self, t: impl Into<Option<Duration>>) -> Self {
+        self.stream_total = t.into();
         self
     }
 }
+
+/// The default [`Config::max_body_size`]: 64 MiB.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 64 << 20;
+
+/// The default [`Config::max_error_body_size`]: 64 KiB.
+pub const DEFAULT_MAX_ERROR_BODY_SIZE: usize = 64 << 10;
 
 /// Everything that configures requests, independent of the transport.
 ///
@@ -270,6 +306,8 @@ pub struct Config {
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: String,
+    pub(crate) max_body_size: usize,
+    pub(crate) max_error_body_size: usize,
 }
 
 impl Default for Config {
@@ -290,6 +328,8 @@ impl Config {
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
             user_agent: USER_AGENT.to_owned(),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            max_error_body_size: DEFAULT_MAX_ERROR_BODY_SIZE,
         }
     }
 
@@ -367,6 +407,35 @@ impl Config {
     pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
+    }
+
+    /// Sets the largest 2xx body a unary call buffers ([`DEFAULT_MAX_BODY_SIZE`], 64 MiB, by
+    /// default). A larger one fails the call with [`Error::is_body_too_large`]: at once when
+    /// its `Content-Length` says so, or as soon as that many bytes have arrived; nothing more
+    /// is read. Streams are not buffered and are not limited by it.
+    #[must_use]
+    pub fn with_max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// Sets how much of an error answer's body is read ([`DEFAULT_MAX_ERROR_BODY_SIZE`],
+    /// 64 KiB, by default). The rest is not downloaded (the connection is dropped), and the
+    /// [`ApiError`](crate::ApiError) keeps the prefix ([`ApiError::is_body_truncated`](crate::ApiError::is_body_truncated)).
+    #[must_use]
+    pub fn with_max_error_body_size(mut self, bytes: usize) -> Self {
+        self.max_error_body_size = bytes;
+        self
+    }
+
+    /// The largest 2xx body a unary call buffers.
+    pub fn max_body_size(&self) -> usize {
+        self.max_body_size
+    }
+
+    /// How much of an error answer's body is read.
+    pub fn max_error_body_size(&self) -> usize {
+        self.max_error_body_size
     }
 
     /// Appends a product token (`my-app/1.2`) to `user-agent` and `x-goog-api-client`.

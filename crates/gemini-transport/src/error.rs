@@ -20,6 +20,8 @@ use crate::{ApiError, BoxError};
 /// | [`is_body`](Self::is_body) | the response body failed midway | yes |
 /// | [`is_api`](Self::is_api) | the server answered with a non-2xx status, see [`api_error`](Self::api_error) | yes |
 /// | [`is_decode`](Self::is_decode) | a 2xx body was not the expected JSON | yes |
+/// | [`is_body_too_large`](Self::is_body_too_large) | a body to buffer was larger than the limit, see [`body_limit`](Self::body_limit) | yes |
+/// | [`is_unexpected_response`](Self::is_unexpected_response) | a 2xx that is not what the call expects (an event stream that is not `text/event-stream`, or empty), see [`unexpected_response`](Self::unexpected_response) | yes |
 ///
 /// `Display` describes only this level; the underlying hyper, rustls or io error is the
 /// [`source`](StdError::source). Neither ever contains the API key.
@@ -43,6 +45,63 @@ enum Kind {
     Body,
     Api(ApiError),
     Decode(String),
+    TooLarge {
+        limit: u64,
+        content_length: Option<u64>,
+    },
+    Unexpected(Box<UnexpectedResponse>),
+}
+
+/// What a 2xx answer that the call could not use contained: its status, its content type, and
+/// the start of its body (at most 256 bytes, control characters escaped, the API key masked).
+///
+/// ```
+/// let e = gemini_transport::Error::unexpected(
+///     http::StatusCode::OK,
+///     Some("application/json".to_owned()),
+///     "[{\"candidates\": []}]",
+/// );
+/// let r = e.unexpected_response().unwrap();
+/// assert_eq!(r.content_type(), Some("application/json"));
+/// assert_eq!(r.snippet(), "[{\"candidates\": []}]");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnexpectedResponse {
+    status: http::StatusCode,
+    content_type: Option<String>,
+    snippet: String,
+}
+
+impl UnexpectedResponse {
+    /// The HTTP status.
+    pub fn status(&self) -> http::StatusCode {
+        self.status
+    }
+
+    /// The `content-type` header, if there was one.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The start of the body (empty for an empty body).
+    pub fn snippet(&self) -> &str {
+        &self.snippet
+    }
+}
+
+impl fmt::Display for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}, content type ", self.status.as_u16())?;
+        match &self.content_type {
+            Some(t) => write!(f, "`{t}`")?,
+            None => f.write_str("(none)")?,
+        }
+        if self.snippet.is_empty() {
+            f.write_str(", empty body")
+        } else {
+            write!(f, ", body `{}`", self.snippet)
+        }
+    }
 }
 
 /// Which timeout fired.
@@ -121,6 +180,35 @@ impl Error {
         Self::new(Kind::Decode(snippet.into()), Some(source.into()))
     }
 
+    /// A body larger than `limit` bytes, the buffering limit; `content_length` is the length
+    /// the server announced, when it did.
+    pub fn body_too_large(limit: u64, content_length: Option<u64>) -> Self {
+        Self::new(
+            Kind::TooLarge {
+                limit,
+                content_length,
+            },
+            None,
+        )
+    }
+
+    /// A 2xx answer the call cannot use: `snippet` is the start of its body (control
+    /// characters are escaped here).
+    pub fn unexpected(
+        status: http::StatusCode,
+        content_type: Option<String>,
+        snippet: &str,
+    ) -> Self {
+        Self::new(
+            Kind::Unexpected(Box::new(UnexpectedResponse {
+                status,
+                content_type: content_type.map(|t| escape_controls(&t)),
+                snippet: escape_controls(snippet),
+            })),
+            None,
+        )
+    }
+
     /// An error of the same kind as `shared`, whose source is the source of `shared`: one
     /// failure reported to several callers (the requests that waited for one connect).
     pub(crate) fn duplicate(shared: &Arc<Self>) -> Self {
@@ -193,6 +281,33 @@ impl Error {
     /// Whether a successful response could not be decoded.
     pub fn is_decode(&self) -> bool {
         matches!(self.inner.kind, Kind::Decode(_))
+    }
+
+    /// Whether a body to buffer (a unary answer, or an error answer's body) was larger than
+    /// the configured limit ([`Config::with_max_body_size`](crate::Config::with_max_body_size)).
+    pub fn is_body_too_large(&self) -> bool {
+        matches!(self.inner.kind, Kind::TooLarge { .. })
+    }
+
+    /// The limit a body exceeded, in bytes.
+    pub fn body_limit(&self) -> Option<u64> {
+        match self.inner.kind {
+            Kind::TooLarge { limit, .. } => Some(limit),
+            _ => None,
+        }
+    }
+
+    /// Whether a 2xx answer was not what the call expects (see [`UnexpectedResponse`]).
+    pub fn is_unexpected_response(&self) -> bool {
+        matches!(self.inner.kind, Kind::Unexpected(_))
+    }
+
+    /// What the unexpected 2xx answer contained.
+    pub fn unexpected_response(&self) -> Option<&UnexpectedResponse> {
+        match &self.inner.kind {
+            Kind::Unexpected(u) => Some(u),
+            _ => None,
+        }
     }
 
     /// Whether the request may have reached the server (so retrying a non-idempotent call may
@@ -269,6 +384,14 @@ impl fmt::Debug for Error {
             Kind::Body => d.field("kind", &"Body"),
             Kind::Api(e) => d.field("kind", &"Api").field("api", e),
             Kind::Decode(s) => d.field("kind", &"Decode").field("snippet", s),
+            Kind::TooLarge {
+                limit,
+                content_length,
+            } => d
+                .field("kind", &"TooLarge")
+                .field("limit", limit)
+                .field("content_length", content_length),
+            Kind::Unexpected(u) => d.field("kind", &"Unexpected").field("response", u),
         };
         if self.inner.attempts > 1 {
             d.field("attempts", &self.inner.attempts);
@@ -292,12 +415,41 @@ impl fmt::Display for Error {
             Kind::Body => f.write_str("error reading the response body")?,
             Kind::Api(e) => fmt::Display::fmt(e, f)?,
             Kind::Decode(s) => write!(f, "unexpected response body: `{s}`")?,
+            Kind::TooLarge {
+                limit,
+                content_length: Some(len),
+            } => write!(
+                f,
+                "the response body ({len} bytes) is larger than the {limit}-byte limit"
+            )?,
+            Kind::TooLarge {
+                limit,
+                content_length: None,
+            } => write!(f, "the response body is larger than the {limit}-byte limit")?,
+            Kind::Unexpected(u) => write!(f, "unexpected response: {u}")?,
         }
         if self.inner.attempts > 1 {
             write!(f, " (after {} attempts)", self.inner.attempts)?;
         }
         Ok(())
     }
+}
+
+/// `s` with every control character escaped (`\n`, `\u{1b}`, ...), so that a snippet of a
+/// body prints on one line and cannot drive a terminal.
+pub(crate) fn escape_controls(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The source of a shared error, seen through the `Arc` (see [`Error::duplicate`]).
@@ -353,6 +505,19 @@ mod tests {
         assert!(e.is_connect() && !e.is_request_sent());
         assert_eq!(e.attempts(), 3);
         assert_eq!(e.to_string(), "connect timeout (after 3 attempts)");
+        let e = Error::body_too_large(10, Some(11));
+        assert!(e.is_body_too_large() && e.is_request_sent() && !e.is_retryable());
+        assert_eq!(e.body_limit(), Some(10));
+        assert_eq!(
+            e.to_string(),
+            "the response body (11 bytes) is larger than the 10-byte limit"
+        );
+        let e = Error::unexpected(http::StatusCode::OK, None, "a\u{1b}[2Jb\r\n");
+        assert!(e.is_unexpected_response() && !e.is_retryable());
+        assert_eq!(
+            e.to_string(),
+            "unexpected response: HTTP 200, content type (none), body `a\\u{1b}[2Jb\\r\\n`"
+        );
         let e = Error::decode("eof", "{\"a\"");
         assert!(e.is_decode());
         assert_eq!(e.decode_snippet(), Some("{\"a\""));

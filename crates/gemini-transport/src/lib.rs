@@ -13,8 +13,9 @@
 //!   TLS roots ([`TlsRoots`]) and proxies ([`ProxyConfig`]).
 //! * [`HttpClient`]: URL building from [`Config`] (base URL, [`ApiVersion`]), the API key in
 //!   `x-goog-api-key`, `user-agent` / `x-goog-api-client`, [`Timeouts`] (connect, response
-//!   headers, idle between chunks, total), [`RetryPolicy`] (on by default, honours
-//!   `RetryInfo` and `Retry-After`), [`ApiError`] parsing, and a `tracing` span per attempt.
+//!   headers, idle, total), limits on what is buffered, [`RetryPolicy`] (on by default,
+//!   honours `RetryInfo` and `Retry-After` up to its maximum backoff), [`ApiError`] parsing,
+//!   and a `tracing` span per attempt.
 //!
 //! ```
 //! # async fn demo() -> Result<(), gemini_transport::Error> {
@@ -37,6 +38,37 @@
 //! # Ok(()) }
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(demo()).unwrap();
 //! ```
+//!
+//! # Timeouts and limits
+//!
+//! Every call ends within a bound by default. The defaults ([`Timeouts::default`],
+//! [`Config::new`]):
+//!
+//! | what | unary call ([`HttpClient::execute`]) | stream ([`HttpClient::execute_streaming`]) |
+//! |---|---|---|
+//! | connect (TCP, proxy, TLS; also waiting for another request's connect) | 10 s | 10 s |
+//! | response headers | 10 min (`response_headers`) | 60 s (`stream_response_headers`) |
+//! | idle: the longest wait for progress of the body | 5 min without a byte | 5 min without a whole event |
+//! | total, retries and waits included | 10 min (`total`) | 20 min (`stream_total`) |
+//! | body buffered | 64 MiB ([`Config::with_max_body_size`]), else [`Error::is_body_too_large`] | not buffered (the event decoder above bounds each event) |
+//! | error body read | 64 KiB ([`Config::with_max_error_body_size`]); the rest is not downloaded | 64 KiB |
+//! | server delay before a retry (`Retry-After`, `RetryInfo`) | waited only up to the maximum backoff (60 s) and what is left of the deadline; longer ends the call with the error | same |
+//!
+//! So no unary call outlives 10 minutes and no stream 20, as the server bounds them. A
+//! [`Timeouts::with_total`] set on the builder applies to both kinds, and
+//! [`RequestOptions::with_timeout`] to one call of either kind. The remaining whole seconds of
+//! the deadline go to the server in `X-Server-Timeout`.
+//!
+//! Long-thinking models: a unary answer's head comes only when the whole answer is ready, so
+//! the unary header timeout is the whole 10 minutes the server allows. A stream's head comes at
+//! once, and its events come as the model produces them; without thought summaries
+//! (`includeThoughts`) the first event may come only after the model has finished thinking, so
+//! the idle timeout between events is 5 minutes. A model that thinks longer needs
+//! `Timeouts::with_idle` raised (or thought summaries, which arrive as events while it
+//! thinks).
+//!
+//! A server dripping bytes cannot hold a call: a unary call ends at its total deadline, and a
+//! stream's idle timer is restarted only by whole events, not bytes.
 //!
 //! # Features
 //!
@@ -76,8 +108,11 @@ mod transport;
 pub use api_error::ApiError;
 pub use body::ResponseBody;
 pub use client::{HttpClient, HttpClientBuilder, decode_json};
-pub use config::{ApiKey, ApiVersion, Config, DEFAULT_BASE_URL, Timeouts, USER_AGENT};
-pub use error::{Error, TimeoutKind};
+pub use config::{
+    ApiKey, ApiVersion, Config, DEFAULT_BASE_URL, DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_MAX_ERROR_BODY_SIZE, Timeouts, USER_AGENT,
+};
+pub use error::{Error, TimeoutKind, UnexpectedResponse};
 #[cfg(feature = "hyper")]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder, ProxyConfig, TlsRoots};
 #[cfg(feature = "test-util")]

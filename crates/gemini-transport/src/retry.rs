@@ -15,8 +15,11 @@ use crate::api_error::RETRYABLE_STATUSES;
 ///
 /// Retried: HTTP 408, 429, 500, 502, 503, 504, and failures to connect (where nothing was
 /// sent). A delay the server asks for (`RetryInfo.retryDelay` or `Retry-After`) replaces the
-/// computed backoff; when it would not fit in the remaining budget, the error is returned at
-/// once instead. A stream is retried only before its first byte reached the caller.
+/// computed backoff; when it is longer than the maximum backoff, or would not fit in what is
+/// left of the call's deadline or the budget, the error is returned at once instead (its
+/// [`retry_after`](crate::Error::retry_after) still says what the server asked for). Once a
+/// 2xx answer has begun, nothing is retried, unary or stream: the server has processed the
+/// request.
 ///
 /// ```
 /// use std::time::Duration;
@@ -95,7 +98,8 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets the longest computed backoff (server-requested delays are not capped by it).
+    /// Sets the longest wait between attempts: the cap of the computed backoff, and the longest
+    /// server-requested delay that is waited for (a longer one ends the call).
     #[must_use]
     pub fn with_max_backoff(mut self, d: Duration) -> Self {
         self.max_backoff = d;
@@ -127,6 +131,11 @@ impl RetryPolicy {
     /// The total number of attempts.
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts
+    }
+
+    /// The longest wait between attempts.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
     }
 
     /// The time budget.

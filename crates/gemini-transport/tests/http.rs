@@ -327,12 +327,12 @@ async fn idle_timeout_on_a_stalled_stream() {
 }
 
 #[tokio::test]
-async fn stream_errors_before_the_first_byte_are_retried() {
+async fn a_stream_answered_with_a_retryable_status_is_retried() {
     let server = support::serve(|n, _| {
         if n == 0 {
             json(503, r#"{"error": {"code": 503, "status": "UNAVAILABLE"}}"#)
         } else {
-            json(200, "data: {}\r\n\r\n")
+            support::sse("data: {}\r\n\r\n")
         }
     })
     .await;
@@ -352,32 +352,28 @@ async fn stream_errors_before_the_first_byte_are_retried() {
 }
 
 #[tokio::test]
-async fn stream_body_failing_before_the_first_byte_is_retried() {
-    let server = support::serve(|n, _| {
-        if n == 0 {
-            support::broken()
-        } else {
-            json(200, "data: {}\r\n\r\n")
-        }
+async fn a_body_failing_after_a_2xx_began_is_not_retried_unary_or_stream() {
+    let server = support::serve(|_, _| {
+        let mut r = support::broken();
+        r.headers_mut().insert(
+            "content-type",
+            http::HeaderValue::from_static("text/event-stream"),
+        );
+        r
     })
     .await;
     let time = Time::new();
     let client = support::client(&server.url(), &time);
     let spec = RequestSpec::post("models/m:streamGenerateContent");
-    let resp = within(10, client.execute_streaming(spec.clone()))
+    let err = within(10, client.execute_streaming(spec.clone()))
         .await
-        .unwrap();
-    assert_eq!(
-        resp.into_body().collect().await.unwrap(),
-        "data: {}\r\n\r\n"
-    );
-    assert_eq!(server.requests(), 2);
-    // A unary call does not retry a body failure: the request was sent and processed.
-    let server = support::serve(|_, _| support::broken()).await;
-    let client = support::client(&server.url(), &time);
+        .unwrap_err();
+    assert!(err.is_body(), "{err:?}");
+    assert_eq!((err.attempts(), server.requests()), (1, 1));
     let err = within(10, client.execute(spec)).await.unwrap_err();
     assert!(err.is_body(), "{err:?}");
-    assert_eq!(server.requests(), 1);
+    assert_eq!((err.attempts(), server.requests()), (1, 2));
+    assert!(time.sleeps().is_empty());
 }
 
 #[tokio::test]

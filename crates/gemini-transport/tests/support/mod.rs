@@ -126,8 +126,22 @@ pub fn broken() -> Response<Body> {
     Response::new(Broken(sleep).boxed())
 }
 
+/// An event stream that sends `first` and then stalls.
 pub fn stalled(first: &'static str) -> Response<Body> {
-    Response::new(Stall(Some(Bytes::from_static(first.as_bytes()))).boxed())
+    let mut r = Response::new(Stall(Some(Bytes::from_static(first.as_bytes()))).boxed());
+    r.headers_mut().insert(
+        "content-type",
+        http::HeaderValue::from_static("text/event-stream"),
+    );
+    r
+}
+
+/// A `text/event-stream` answer with `body`.
+pub fn sse(body: &str) -> Response<Body> {
+    Response::builder()
+        .header("content-type", "text/event-stream")
+        .body(full(body.to_owned()))
+        .unwrap()
 }
 
 async fn handle(
@@ -379,6 +393,131 @@ pub fn client_with(
         .clock(Arc::new(time.clock.clone()))
         .retry_sleeper(Arc::new(time.sleeper.clone()))
         .build()
+        .unwrap()
+}
+
+/// A timer that waits a given fraction of what it is asked (`Scaled(1000)`: a 60 s timeout
+/// fires after 60 ms), so the default timeouts can be tested in real time.
+#[derive(Clone, Copy, Debug)]
+pub struct Scaled(pub u32);
+
+impl gemini_transport::Sleeper for Scaled {
+    fn sleep(&self, d: Duration) -> gemini_transport::BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(d / self.0))
+    }
+}
+
+/// [`client_with`] whose timeouts run on a [`Scaled`] timer, `div` times faster than real.
+pub fn scaled_client(
+    base_url: &str,
+    time: &Time,
+    div: u32,
+    tweak: impl FnOnce(Config) -> Config,
+) -> HttpClient {
+    let config = Config::new()
+        .with_api_key(KEY)
+        .with_base_url(base_url)
+        .unwrap()
+        .with_retry_policy(RetryPolicy::default().with_jitter(false));
+    HttpClient::builder()
+        .config(tweak(config))
+        .transport(Arc::new(transport()))
+        .clock(Arc::new(time.clock.clone()))
+        .retry_sleeper(Arc::new(time.sleeper.clone()))
+        .timer(Arc::new(Scaled(div)))
+        .build()
+        .unwrap()
+}
+
+/// A body of `len` bytes made as it is read, counting what it produced in `produced`.
+pub struct Big {
+    left: u64,
+    chunk: Bytes,
+    produced: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl hyper::body::Body for Big {
+    type Data = Bytes;
+    type Error = std::io::Error;
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        if self.left == 0 {
+            return Poll::Ready(None);
+        }
+        let n = self.left.min(self.chunk.len() as u64);
+        self.left -= n;
+        self.produced.fetch_add(n, Ordering::SeqCst);
+        Poll::Ready(Some(Ok(Frame::data(self.chunk.slice(..n as usize)))))
+    }
+}
+
+/// A `status` answer with a body of `len` bytes of `fill`, made as it is sent; with a
+/// `content-length` if `announce`.
+pub fn big(
+    status: u16,
+    content_type: &str,
+    len: u64,
+    fill: u8,
+    announce: bool,
+    produced: &Arc<std::sync::atomic::AtomicU64>,
+) -> Response<Body> {
+    let mut r = Response::builder()
+        .status(status)
+        .header("content-type", content_type);
+    if announce {
+        r = r.header("content-length", len);
+    }
+    r.body(
+        Big {
+            left: len,
+            chunk: Bytes::from(vec![fill; 64 << 10]),
+            produced: produced.clone(),
+        }
+        .boxed(),
+    )
+    .unwrap()
+}
+
+/// A body that sends `unit` every `every`, forever.
+pub struct Drip {
+    unit: &'static [u8],
+    every: Duration,
+    sleep: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl hyper::body::Body for Drip {
+    type Data = Bytes;
+    type Error = std::io::Error;
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        match self.sleep.as_mut().poll(cx) {
+            Poll::Ready(()) => {
+                let next = tokio::time::Instant::now() + self.every;
+                self.sleep.as_mut().reset(next);
+                Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(self.unit)))))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// A 200 answer that drips `unit` every 20 ms and never ends.
+pub fn drip(content_type: &str, unit: &'static [u8]) -> Response<Body> {
+    let every = Duration::from_millis(20);
+    Response::builder()
+        .header("content-type", content_type)
+        .body(
+            Drip {
+                unit,
+                every,
+                sleep: Box::pin(tokio::time::sleep(every)),
+            }
+            .boxed(),
+        )
         .unwrap()
 }
 
