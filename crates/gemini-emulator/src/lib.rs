@@ -8,14 +8,34 @@
 //! * `POST /{v}/models/{model}:generateContent`, `:streamGenerateContent` (SSE with
 //!   `?alt=sse`, the incremental JSON array without), `:countTokens`, `:embedContent`,
 //!   `:batchEmbedContents`, and `GET /{v}/models[/{model}]`, for `v` in `v1beta`, `v1`,
-//!   `v1alpha`;
+//!   `v1alpha`. `models.list` lists a curated [`Catalogue`]; an unlisted id of a known model
+//!   family (`gemini-4.0-flash-preview-01-2027`, `*-tts`, `imagen-*`, `veo-*`,
+//!   `*embedding*`, Live and native-audio models: [`ModelSpec::from_family`]) is served with its
+//!   family's methods and limits, any other id is the real 404;
+//! * long-running operations: `GET /{v}/{name}` for `models/*/operations/*`,
+//!   `tunedModels/*/operations/*`, `fileSearchStores/*[/upload]/operations/*` and `batches/*`,
+//!   `GET` of the matching lists (`models/*/operations`, `tunedModels/*/operations`,
+//!   `batches`, paged), `POST /{v}/batches/*:cancel` and `DELETE /{v}/batches/*`. Operations
+//!   finish when the emulator's [`Clock`] passes their deadline; a test starts them with
+//!   [`Emulator::operation`];
+//! * `GET /{v}/tunedModels[/{id}]` (paged), serving the tuned models given to
+//!   [`EmulatorBuilder::tuned_model`] (none by default);
 //! * authentication with `x-goog-api-key` or `?key=` and the real error envelopes;
 //! * strict validation: an unknown field gets the real `400 INVALID_ARGUMENT` naming it;
 //! * a deterministic model (echo text, stop sequences, token limits, JSON output that validates
 //!   against the requested schema, function calls with schema-valid arguments, thinking with
 //!   verifiable thought signatures, consistent token counts) and deterministic embeddings;
 //! * scripted replies and fault injection ([`Reply`], [`Emulator::script`], [`Emulator::on`])
-//!   and request capture ([`Emulator::requests`], [`Emulator::count`]).
+//!   for any method or any path, and request capture ([`Emulator::requests`],
+//!   [`Emulator::count`]).
+//!
+//! Every other method of the API (files and uploads, cached contents, batch creation, file
+//! search stores and documents, `predict` / `predictLongRunning`, ephemeral tokens,
+//! Interactions, the Live WebSocket path, tuned-model writes, the legacy text and retriever
+//! methods) is in the emulator's route table: requests to it are authenticated, recorded under
+//! an RPC name such as `files.get` ([`RecordedRequest::rpc`]) and can be scripted, and without
+//! a script they get the real `404 NOT_FOUND` (`Method not found`). A path outside the table gets
+//! the same 404 unless a path script (`emu.script("GET /v1beta/newThings/*")`) answers it.
 //!
 //! ```
 //! use std::io::{Read, Write};
@@ -41,6 +61,14 @@
 //!
 //! The binary `gemini-emulator --port 8089 [--api-key K] [--host 127.0.0.1]` serves the same
 //! thing from the command line.
+//!
+//! # Time
+//!
+//! Resource times (`createTime`, expiry, operation deadlines) come from a [`Clock`]: the
+//! [`SystemClock`] by default, or a [`ManualClock`] a test moves with
+//! [`advance`](ManualClock::advance) ([`EmulatorBuilder::clock`]). Time is applied when a
+//! resource is next read, so the effect of `advance` is visible on the next request. Response
+//! pacing (reply delays, chunk intervals, stalls) is real time and does not use the clock.
 //!
 //! # Stability
 //!

@@ -174,7 +174,7 @@ async fn scalar_spellings_proto_json_allows_are_accepted() {
 
 #[tokio::test]
 async fn every_real_recorded_request_is_accepted() {
-    let Some(dir) = support::real_dir() else {
+    let Some(dir) = support::real_dir("the real requests check") else {
         return;
     };
     let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();

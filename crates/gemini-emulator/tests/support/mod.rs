@@ -173,13 +173,23 @@ pub fn now() -> Instant {
     Instant::now()
 }
 
-/// The folder of real recorded traffic, if present (`../shared/spec/real`).
-pub fn real_dir() -> Option<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec/real");
+/// `../shared/spec` (beside the repository), or `None` after printing one line when it is
+/// absent. Under `CI=true` its absence is a failure.
+pub fn shared_spec(what: &str) -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec");
     if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: ../shared/spec/real is absent");
-        None
+        return Some(dir);
     }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{what}: ../shared/spec not found, and CI=true requires it"
+    );
+    eprintln!("skipping {what}: ../shared/spec not found");
+    None
+}
+
+/// The folder of real recorded traffic (`../shared/spec/real`), or `None` as
+/// [`shared_spec`].
+pub fn real_dir(what: &str) -> Option<std::path::PathBuf> {
+    shared_spec(what).map(|spec| spec.join("real"))
 }
