@@ -150,6 +150,18 @@ def sync_suite():
     check("models get", m.name == "models/gemini-2.5-pro" and m.display_name == "Gemini 2.5 Pro", m)
     check("models get limits", m.input_token_limit == 1048576, m.input_token_limit)
 
+    # A model of a known family that the catalogue does not list (next month's model name).
+    future = "gemini-4.0-flash-preview-01-2027"
+    m = call(c.models.get, model=future)
+    check("family model get", m.name == f"models/{future}" and m.thinking is True, m)
+    r = call(c.models.generate_content, model=future, contents="Hello future")
+    check("family model generate", r.text == "You said: Hello future", r.text)
+    check("family model not listed", f"models/{future}" not in names, names)
+
+    # Tuned models: the list the SDK reads with query_base=False (none are served by default).
+    tuned = list(call(c.models.list, config=types.ListModelsConfig(query_base=False)))
+    check("tuned models list", tuned == [], tuned)
+
     # Errors: wrong key, unknown model.
     bad = client(key="wrong-key")  # keep a reference: a dropped Client closes its connections
     try:
