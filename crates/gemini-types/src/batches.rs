@@ -69,7 +69,7 @@ impl BatchState {
 /// `Q` is the per-item request type and `P` the per-item response type.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(
     serialize = "Q: Serialize, P: Serialize",
@@ -225,7 +225,7 @@ impl<Q, P> Batch<Q, P> {
 /// carrying both is kept as received).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(serialize = "Q: Serialize", deserialize = "Q: Deserialize<'de>"))]
 #[non_exhaustive]
@@ -241,7 +241,7 @@ pub struct BatchInputConfig<Q = GenerateContentRequest> {
 /// The inner `requests` wrapper of `inputConfig.requests.requests[]`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(serialize = "Q: Serialize", deserialize = "Q: Deserialize<'de>"))]
 #[non_exhaustive]
@@ -254,7 +254,7 @@ pub struct InlinedRequests<Q = GenerateContentRequest> {
 /// One inline request with its metadata (a flat string map; `key` identifies it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(serialize = "Q: Serialize", deserialize = "Q: Deserialize<'de>"))]
 #[non_exhaustive]
@@ -289,7 +289,7 @@ impl<Q> InlinedRequest<Q> {
 /// The output of a batch: inline responses or a JSONL results file (`oneof output`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(serialize = "P: Serialize", deserialize = "P: Deserialize<'de>"))]
 #[non_exhaustive]
@@ -340,7 +340,7 @@ impl<P> BatchOutput<P> {
 /// The inner wrapper of `output.inlinedResponses.inlinedResponses[]`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(serialize = "P: Serialize", deserialize = "P: Deserialize<'de>"))]
 #[non_exhaustive]
@@ -353,7 +353,7 @@ pub struct InlinedResponses<P = GenerateContentResponse> {
 /// One inline result: a response or an error, with the request's metadata.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(serialize = "P: Serialize", deserialize = "P: Deserialize<'de>"))]
 #[non_exhaustive]
@@ -388,7 +388,7 @@ impl<P> InlinedResponse<P> {
 /// Request counts of a batch (int64 strings on the wire).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchStats {
@@ -429,7 +429,7 @@ pub struct BatchStats {
 /// The body of `POST /{v}/models/{model}:batchGenerateContent`: `{"batch": {...}}`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchGenerateContentRequest {
@@ -448,7 +448,7 @@ impl BatchGenerateContentRequest {
 /// The body of `POST /{v}/models/{model}:asyncBatchEmbedContent`: `{"batch": {...}}`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AsyncBatchEmbedContentRequest {
@@ -467,7 +467,7 @@ impl AsyncBatchEmbedContentRequest {
 /// The result of one embedding request in a batch: `{"embedding": {...}, "tokenCount": "1"}`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SingleEmbedContentResponse {
@@ -490,7 +490,7 @@ pub struct SingleEmbedContentResponse {
 /// One line of a batch's JSONL input file: `{"key": "...", "request": {...}}`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(serialize = "Q: Serialize", deserialize = "Q: Deserialize<'de>"))]
 #[non_exhaustive]
@@ -517,7 +517,7 @@ impl<Q> BatchRequestLine<Q> {
 /// Order is not guaranteed; match lines by `key`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(serialize = "P: Serialize", deserialize = "P: Deserialize<'de>"))]
 #[non_exhaustive]
@@ -569,11 +569,14 @@ impl<Q, P, R> Operation<Batch<Q, P>, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operations::testutil::{documents, real_files, round_trip};
+    use crate::operations::testutil::{documents, real_files, round_trip, shared_spec};
     use serde_json::json;
 
     #[test]
     fn examples_round_trip() {
+        if shared_spec("batches::examples_round_trip").is_none() {
+            return;
+        }
         for f in ["batch_create_request_inline", "batch_create_request_file"] {
             for doc in documents(&format!("examples/{f}.json")) {
                 let r: BatchGenerateContentRequest = round_trip(f, &doc);
@@ -617,6 +620,9 @@ mod tests {
 
     #[test]
     fn real_batch_lines() {
+        if shared_spec("batches::real_batch_lines").is_none() {
+            return;
+        }
         for file in real_files("batches") {
             for doc in documents(&file) {
                 let embedding = file.contains("cell40") || file.contains("cell48");

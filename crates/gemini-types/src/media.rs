@@ -26,7 +26,7 @@ use serde_json::Value;
 /// The body of `POST /{v}/models/{model}:predict`. `I` and `P` default to raw JSON.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(
     serialize = "I: Serialize, P: Serialize",
@@ -62,7 +62,7 @@ impl PredictRequest<ImagenInstance, ImagenParameters> {
 /// The answer of `:predict`. `T` defaults to raw JSON; Imagen's is [`ImagenResponse`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(serialize = "T: Serialize", deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
@@ -93,7 +93,7 @@ impl PredictResponse<ImagenPrediction> {
 /// One Imagen input.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImagenInstance {
@@ -119,7 +119,7 @@ impl ImagenInstance {
 /// `personGeneration: "ALLOW_ADULT"`, `safetySetting: "BLOCK_LOW_AND_ABOVE"`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImagenParameters {
@@ -249,7 +249,7 @@ impl ImagenParameters {
 /// Imagen output encoding.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImagenOutputOptions {
@@ -271,7 +271,7 @@ pub struct ImagenOutputOptions {
 /// `bytesBase64Encoded` stays the string as received; [`MediaImage::bytes`] decodes it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MediaImage {
@@ -312,7 +312,7 @@ impl MediaImage {
 /// information (`contentType: "Positive Prompt"`); the fields sit flat at the same level.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImagenPrediction {
@@ -359,7 +359,7 @@ impl ImagenPrediction {
 /// JSON; [`VeoRequest`] is the typed Veo form.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(
     serialize = "I: Serialize, P: Serialize",
@@ -403,7 +403,7 @@ impl PredictLongRunningRequest<VeoInstance, VeoParameters> {
 /// One Veo input.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VeoInstance {
@@ -442,7 +442,7 @@ impl VeoInstance {
 /// type in `encoding` (not `mimeType`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VeoVideo {
@@ -464,7 +464,7 @@ pub struct VeoVideo {
 /// A Veo reference image.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VeoReferenceImage {
@@ -483,7 +483,7 @@ pub struct VeoReferenceImage {
 /// Veo parameters.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VeoParameters {
@@ -589,7 +589,7 @@ pub type PredictLongRunningOperation = crate::Operation<Value, PredictLongRunnin
 /// The `response` of a finished `:predictLongRunning` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PredictLongRunningResponse {
@@ -614,7 +614,7 @@ impl PredictLongRunningResponse {
 /// The Veo result: generated samples and filter information.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PredictLongRunningGeneratedVideoResponse {
@@ -632,7 +632,7 @@ pub struct PredictLongRunningGeneratedVideoResponse {
 /// A generated media item (`oneof type { Video video }`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Media {
@@ -644,7 +644,7 @@ pub struct Media {
 /// A generated video: inline bytes or a URI (`oneof content`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Video {
@@ -675,11 +675,14 @@ pub struct PredictLongRunningMetadata {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operations::testutil::{documents, real_files, round_trip};
+    use crate::operations::testutil::{documents, real_files, round_trip, shared_spec};
     use serde_json::json;
 
     #[test]
     fn veo_operation_example() {
+        if shared_spec("media::veo_operation_example").is_none() {
+            return;
+        }
         for doc in documents("examples/veo_operation_done.json") {
             let op: PredictLongRunningOperation = round_trip("veo", &doc);
             assert!(op.is_done());
@@ -691,6 +694,9 @@ mod tests {
 
     #[test]
     fn real_predict_round_trip() {
+        if shared_spec("media::real_predict_round_trip").is_none() {
+            return;
+        }
         for file in real_files("predict") {
             for doc in documents(&file) {
                 if file.starts_with("real/requests/") {

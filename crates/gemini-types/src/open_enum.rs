@@ -18,13 +18,15 @@
 ///     }
 /// }
 /// assert_eq!(Fruit::Apple.as_str(), "APPLE");
-/// let f = Fruit::from_wire("KIWI"); // what deserializing `"KIWI"` gives (unless `strict-unknown`)
+/// let f = Fruit::from_wire("KIWI"); // what deserializing `"KIWI"` gives (unless built with `--cfg gemini_strict_unknown`)
 /// assert_eq!(f, Fruit::Unknown("KIWI".into()));
 /// assert_eq!(serde_json::to_string(&f).unwrap(), "\"KIWI\"");
 /// ```
 ///
-/// With the crate feature `strict-unknown`, an unknown value is a deserialization error instead,
-/// which the test suite uses to catch drift between our types and the API.
+/// Built with `RUSTFLAGS="--cfg gemini_strict_unknown"` (a test-only flag, not a feature: it must
+/// never switch off forward compatibility for other crates of a build), an unknown value is a
+/// deserialization error instead, which the test suite uses to catch drift between our types and
+/// the API.
 #[macro_export]
 macro_rules! open_enum {
     (
@@ -122,7 +124,7 @@ macro_rules! open_enum {
 }
 
 #[doc(hidden)]
-#[cfg(feature = "strict-unknown")]
+#[cfg(gemini_strict_unknown)]
 #[macro_export]
 macro_rules! __strict_unknown_enum {
     ($v:ident, $s:ident, $name:expr) => {
@@ -136,7 +138,7 @@ macro_rules! __strict_unknown_enum {
 }
 
 #[doc(hidden)]
-#[cfg(not(feature = "strict-unknown"))]
+#[cfg(not(gemini_strict_unknown))]
 #[macro_export]
 macro_rules! __strict_unknown_enum {
     ($v:ident, $s:ident, $name:expr) => {};
@@ -187,14 +189,14 @@ mod tests {
         let c: Color = serde_json::from_str("\"RED\"").unwrap();
         assert_eq!(c, Color::Red);
         assert_eq!(serde_json::to_string(&c).unwrap(), "\"RED\"");
-        #[cfg(not(feature = "strict-unknown"))]
+        #[cfg(not(gemini_strict_unknown))]
         {
             let u: Color = serde_json::from_str("\"GREEN\"").unwrap();
             assert_eq!(u.as_str(), "GREEN");
             assert!(u.is_unknown());
             assert_eq!(serde_json::to_string(&u).unwrap(), "\"GREEN\"");
         }
-        #[cfg(feature = "strict-unknown")]
+        #[cfg(gemini_strict_unknown)]
         assert!(serde_json::from_str::<Color>("\"GREEN\"").is_err());
         assert!(serde_json::from_str::<Color>("3").is_err());
         assert_eq!(Color::KNOWN.len(), 2);

@@ -32,7 +32,7 @@ use crate::Status;
 /// ([`serde_json::Value`]), which keeps the `@type` member and every field.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(
     serialize = "M: Serialize, R: Serialize",
@@ -108,7 +108,7 @@ impl Operation<Value, Value> {
 /// A page of operations (`GET /{v}/batches` answers with this).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[serde(bound(
     serialize = "M: Serialize, R: Serialize",
@@ -127,7 +127,7 @@ pub struct ListOperationsResponse<M = Value, R = Value> {
 /// Where to notify when a long-running job finishes (batches, Veo).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookConfig {
@@ -206,7 +206,22 @@ pub(crate) mod testutil {
     use serde_json::Value;
     use std::path::PathBuf;
 
-    /// `../shared/spec/<rel>` relative to the workspace root.
+    /// `../shared/spec` (a sibling of the repository), or `None` after printing one line when it
+    /// is absent, so the test skips. Under `CI=true` its absence is a failure.
+    pub(crate) fn shared_spec(what: &str) -> Option<PathBuf> {
+        let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec"));
+        if dir.is_dir() {
+            return Some(dir);
+        }
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{what}: ../shared/spec not found, and CI=true requires it"
+        );
+        println!("skipping {what}: ../shared/spec not found");
+        None
+    }
+
+    /// `../shared/spec/<rel>`. Call [`shared_spec`] first: a missing file then is a failure.
     pub(crate) fn spec_path(rel: &str) -> PathBuf {
         PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -215,24 +230,15 @@ pub(crate) mod testutil {
         .join(rel)
     }
 
-    /// Reads a spec file; `None` (and a note on stderr) when the shared folder is absent.
-    pub(crate) fn read_spec(rel: &str) -> Option<String> {
+    /// Reads a spec file (after [`shared_spec`] found the folder); panics if it is unreadable.
+    pub(crate) fn read_spec(rel: &str) -> String {
         let p = spec_path(rel);
-        match std::fs::read_to_string(&p) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                eprintln!("skipped: {} not readable ({e})", p.display());
-                None
-            }
-        }
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
     }
 
     /// Files of `real/` whose MANIFEST surface is `surface`.
     pub(crate) fn real_files(surface: &str) -> Vec<String> {
-        let Some(manifest) = read_spec("real/MANIFEST.tsv") else {
-            return Vec::new();
-        };
-        manifest
+        read_spec("real/MANIFEST.tsv")
             .lines()
             .skip(1)
             .filter_map(|l| {
@@ -301,9 +307,7 @@ pub(crate) mod testutil {
 
     /// Every JSON document of a `.json` or `.jsonl` spec file.
     pub(crate) fn documents(rel: &str) -> Vec<Value> {
-        let Some(text) = read_spec(rel) else {
-            return Vec::new();
-        };
+        let text = read_spec(rel);
         let ext = std::path::Path::new(rel)
             .extension()
             .and_then(|e| e.to_str())

@@ -117,7 +117,7 @@ crate::open_enum! {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SafetySetting {
@@ -146,7 +146,7 @@ impl SafetySetting {
 /// The safety rating of a candidate or prompt for one category (`safetyRatings[]`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SafetyRating {

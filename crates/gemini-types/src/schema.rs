@@ -47,7 +47,7 @@ crate::open_enum! {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Schema {
@@ -193,13 +193,13 @@ fn present_value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>
     Value::deserialize(d).map(Some)
 }
 
-/// Decodes `type`, tolerating (also under `strict-unknown`) other spellings of known values.
+/// Decodes `type`, tolerating (also under `--cfg gemini_strict_unknown`) other spellings of known values.
 fn de_type<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Type>, D::Error> {
     let Some(s) = Option::<std::borrow::Cow<'de, str>>::deserialize(d)? else {
         return Ok(None);
     };
     let t = Type::from_wire(&s);
-    if cfg!(feature = "strict-unknown")
+    if cfg!(gemini_strict_unknown)
         && t.is_unknown()
         && !Type::KNOWN
             .iter()
@@ -322,7 +322,7 @@ mod tests {
             json!({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]});
         let s: Schema = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(serde_json::to_value(&s).unwrap(), v);
-        #[cfg(feature = "strict-unknown")]
+        #[cfg(gemini_strict_unknown)]
         assert!(serde_json::from_value::<Schema>(json!({"type": "tuple"})).is_err());
     }
 

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize, Serializer};
 /// The body of an error response: `{"error": Status}`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ErrorEnvelope {
     /// The error itself.
@@ -49,7 +49,7 @@ impl ErrorEnvelope {
 /// a string `code` (`"invalid_request"`) and no `status`; both shapes decode.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Status {
@@ -377,8 +377,8 @@ impl Code {
 ///
 /// The known types are the `google.rpc` error details with the `type.googleapis.com/` prefix.
 /// Anything else (or a known type whose content does not match its message) is kept whole, with
-/// its `@type`, in [`ErrorDetail::Unknown`]. With the `strict-unknown` feature those cases are
-/// decode errors instead.
+/// its `@type`, in [`ErrorDetail::Unknown`]. Built with `--cfg gemini_strict_unknown` (a
+/// test-only flag) those cases are decode errors instead.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorDetail {
@@ -518,13 +518,13 @@ fn restore(body: serde_json::Value, type_value: serde_json::Value) -> serde_json
     }
 }
 
-#[cfg(not(feature = "strict-unknown"))]
+#[cfg(not(gemini_strict_unknown))]
 #[allow(clippy::unnecessary_wraps)] // Same signature as the strict variant.
 fn unknown_detail<E: de::Error>(raw: serde_json::Value, _why: &str) -> Result<ErrorDetail, E> {
     Ok(ErrorDetail::Unknown(raw))
 }
 
-#[cfg(feature = "strict-unknown")]
+#[cfg(gemini_strict_unknown)]
 fn unknown_detail<E: de::Error>(_raw: serde_json::Value, why: &str) -> Result<ErrorDetail, E> {
     Err(E::custom(format_args!("strict-unknown: {why}")))
 }
@@ -562,7 +562,7 @@ macro_rules! detail_type {
 /// `google.rpc.RetryInfo`: the client should wait `retry_delay` before retrying.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RetryInfo {
@@ -589,7 +589,7 @@ impl RetryInfo {
 /// `google.rpc.DebugInfo`: debugging information from the server.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DebugInfo {
@@ -605,7 +605,7 @@ detail_type!(DebugInfo, "DebugInfo");
 /// `google.rpc.QuotaFailure`: the quota checks that failed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QuotaFailure {
@@ -618,7 +618,7 @@ detail_type!(QuotaFailure, "QuotaFailure");
 /// One failed quota check of a [`QuotaFailure`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QuotaViolation {
@@ -661,7 +661,7 @@ pub struct QuotaViolation {
 /// `google.rpc.ErrorInfo`: the reason of an error, machine-readable.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ErrorInfo {
@@ -680,7 +680,7 @@ detail_type!(ErrorInfo, "ErrorInfo");
 /// `google.rpc.PreconditionFailure`: failed preconditions.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PreconditionFailure {
@@ -693,7 +693,7 @@ detail_type!(PreconditionFailure, "PreconditionFailure");
 /// One failed precondition of a [`PreconditionFailure`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PreconditionViolation {
@@ -711,7 +711,7 @@ pub struct PreconditionViolation {
 /// `google.rpc.BadRequest`: the request fields that were invalid.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BadRequest {
@@ -724,7 +724,7 @@ detail_type!(BadRequest, "BadRequest");
 /// One invalid field of a [`BadRequest`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FieldViolation {
@@ -745,7 +745,7 @@ pub struct FieldViolation {
 /// `google.rpc.RequestInfo`: identifies the request for support.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestInfo {
@@ -761,7 +761,7 @@ detail_type!(RequestInfo, "RequestInfo");
 /// `google.rpc.ResourceInfo`: the resource the request was about.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourceInfo {
@@ -783,7 +783,7 @@ detail_type!(ResourceInfo, "ResourceInfo");
 /// `google.rpc.Help`: links to documentation.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Help {
@@ -796,7 +796,7 @@ detail_type!(Help, "Help");
 /// One link of a [`Help`] detail.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HelpLink {
@@ -811,7 +811,7 @@ pub struct HelpLink {
 /// `google.rpc.LocalizedMessage`: a message for the end user.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalizedMessage {
@@ -835,21 +835,17 @@ mod tests {
         env
     }
 
-    fn spec_dir() -> std::path::PathBuf {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec")
-    }
-
     fn read_json(path: &std::path::Path) -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
     }
 
     #[test]
     fn spec_examples_and_real_errors_round_trip() {
-        let dir = spec_dir();
-        if !dir.exists() {
-            eprintln!("skipped: {} is absent", dir.display());
+        let Some(dir) = crate::operations::testutil::shared_spec(
+            "status::spec_examples_and_real_errors_round_trip",
+        ) else {
             return;
-        }
+        };
         let mut n = 0;
         for entry in std::fs::read_dir(dir.join("examples")).unwrap() {
             let path = entry.unwrap().path();
@@ -937,7 +933,7 @@ mod tests {
         assert_eq!(s.retry_delay(), Some(Duration::from_millis(500)));
     }
 
-    #[cfg(not(feature = "strict-unknown"))]
+    #[cfg(not(gemini_strict_unknown))]
     #[test]
     fn unknown_and_malformed_details_are_kept_raw() {
         let v = json!({"error": {"code": 400, "details": [
@@ -960,7 +956,7 @@ mod tests {
         assert_eq!(env.error.retry_delay(), None);
     }
 
-    #[cfg(feature = "strict-unknown")]
+    #[cfg(gemini_strict_unknown)]
     #[test]
     fn unknown_details_fail_in_strict_mode() {
         let v = json!({"error": {"details": [{"@type": "type.googleapis.com/x.Y"}]}});

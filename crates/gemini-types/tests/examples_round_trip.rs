@@ -9,7 +9,7 @@ mod common;
 use std::fmt::Write as _;
 
 use common::kinds::Kind;
-use common::{Opts, compare, jsonl, skipped, spec_dir, sse_data};
+use common::{Opts, compare, jsonl, shared_spec, sse_data};
 use serde_json::json;
 
 /// Example file -> the kind of every payload in it (see examples/README.md).
@@ -121,8 +121,7 @@ fn http_bodies(text: &str) -> Vec<(String, Kind, String)> {
 
 #[test]
 fn every_example_round_trips() {
-    let Some(spec) = spec_dir() else {
-        skipped("examples_round_trip");
+    let Some(spec) = shared_spec("examples_round_trip") else {
         return;
     };
     let dir = spec.join("examples");

@@ -3,8 +3,8 @@
 //! `FunctionResponse`) must write every injected value back unchanged, so a model turn sent back
 //! as history loses nothing.
 //!
-//! With the `strict-unknown` feature the same injections must be rejected instead (that is how the
-//! drift run notices new API values).
+//! Built with `RUSTFLAGS="--cfg gemini_strict_unknown"` (`cargo xtask ci` does it) the same
+//! injections must be rejected instead (that is how the drift run notices new API values).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -41,10 +41,11 @@ fn baseline() -> Value {
 
 /// Every document of the real corpus (all surfaces) with an unknown top-level field added (for a
 /// Live frame: inside `msg`). Returns `(surface/file, unit, outcome)` for each unit.
-fn corpus_with_unknown_field() -> Option<Vec<(String, usize, common::Outcome)>> {
+/// `None` (the test skips, see [`common::shared_spec`]) without `../shared/spec`.
+fn corpus_with_unknown_field(what: &str) -> Option<Vec<(String, usize, common::Outcome)>> {
     use common::corpus::{kind_for, manifest};
     use common::kinds::Kind;
-    let real = common::spec_dir()?.join("real");
+    let real = common::shared_spec(what)?.join("real");
     let mut out = Vec::new();
     for doc in manifest(&real) {
         let Some(kind) = kind_for(&doc.surface, &doc.message) else {
@@ -77,10 +78,10 @@ fn corpus_with_unknown_field() -> Option<Vec<(String, usize, common::Outcome)>> 
     Some(out)
 }
 
-#[cfg(not(feature = "strict-unknown"))]
+#[cfg(not(gemini_strict_unknown))]
 mod lenient {
     use super::{baseline, common, decode};
-    use common::{Opts, compare, jsonl, spec_dir};
+    use common::{Opts, compare, jsonl, shared_spec};
     use gemini_types::{Content, GenerateContentRequest, GenerateContentResponse};
     use serde_json::{Value, json};
 
@@ -241,8 +242,8 @@ mod lenient {
     /// them; the history types are checked above).
     #[test]
     fn unknown_top_level_fields_never_fail_on_any_surface() {
-        let Some(results) = super::corpus_with_unknown_field() else {
-            common::skipped("forward_compat unknown fields");
+        let Some(results) = super::corpus_with_unknown_field("forward_compat unknown fields")
+        else {
             return;
         };
         let failed: Vec<String> = results
@@ -272,8 +273,7 @@ mod lenient {
 
     #[test]
     fn injections_into_the_real_corpus() {
-        let Some(spec) = spec_dir() else {
-            common::skipped("forward_compat corpus sweep");
+        let Some(spec) = shared_spec("forward_compat corpus sweep") else {
             return;
         };
         let real = spec.join("real");
@@ -320,7 +320,7 @@ mod lenient {
     }
 }
 
-#[cfg(feature = "strict-unknown")]
+#[cfg(gemini_strict_unknown)]
 mod strict {
     use super::{baseline, decode};
     use gemini_types::GenerateContentResponse;
@@ -329,8 +329,9 @@ mod strict {
     /// Drift detection works on every surface: an unknown top-level field is an error naming it.
     #[test]
     fn unknown_top_level_fields_are_errors_on_every_surface() {
-        let Some(results) = super::corpus_with_unknown_field() else {
-            crate::common::skipped("forward_compat strict unknown fields");
+        let Some(results) =
+            super::corpus_with_unknown_field("forward_compat strict unknown fields")
+        else {
             return;
         };
         let accepted: Vec<String> = results

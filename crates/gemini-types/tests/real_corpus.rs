@@ -3,7 +3,8 @@
 //! and re-serializes with nothing lost, modulo what JSON lets vary (see `common/mod.rs`).
 //!
 //! The corpus is read from `../shared/spec/real`, never copied into the repository; without it
-//! the tests print `skipped: ../shared/spec not found` and pass.
+//! the tests print `skipping real_corpus: ../shared/spec not found` and pass (under `CI=true` they
+//! fail).
 //!
 //! Run `cargo test -p gemini-types --test real_corpus -- --nocapture` for the per-surface table.
 
@@ -17,7 +18,7 @@ use std::path::Path;
 
 use common::corpus::{Doc, kind_for, manifest};
 use common::kinds::Kind;
-use common::{Outcome, jsonl, scrubbed, skipped, spec_dir};
+use common::{Outcome, jsonl, scrubbed, shared_spec};
 
 /// Result of one file: every unit (document, stream line, Live frame) that failed.
 struct FileResult {
@@ -84,8 +85,7 @@ struct Tally {
 
 #[test]
 fn real_corpus_round_trips_without_loss() {
-    let Some(spec) = spec_dir() else {
-        skipped("real_corpus");
+    let Some(spec) = shared_spec("real_corpus") else {
         return;
     };
     let real = spec.join("real");
@@ -162,14 +162,13 @@ fn truncate(s: &str, max: usize) -> &str {
     &s[..cut]
 }
 
-/// The drift run: with `strict-unknown`, every unknown enum value, part kind or field is a decode
+/// The drift run: with `--cfg gemini_strict_unknown`, every unknown enum value, part kind or field is a decode
 /// error. Documents that legitimately carry data outside the current API are listed with the
 /// reason; everything else must decode strictly.
-#[cfg(feature = "strict-unknown")]
+#[cfg(gemini_strict_unknown)]
 #[test]
 fn real_corpus_decodes_strictly() {
-    let Some(spec) = spec_dir() else {
-        skipped("real_corpus (strict-unknown)");
+    let Some(spec) = shared_spec("real_corpus (strict-unknown)") else {
         return;
     };
     let real = spec.join("real");
@@ -205,8 +204,8 @@ fn real_corpus_decodes_strictly() {
     );
 }
 
-/// Documents allowed to fail under `strict-unknown`, with the reason.
-#[cfg(feature = "strict-unknown")]
+/// Documents allowed to fail under `--cfg gemini_strict_unknown`, with the reason.
+#[cfg(gemini_strict_unknown)]
 fn strict_exemption(doc: &Doc) -> Option<&'static str> {
     if doc.surface == "interactions" && doc.notes.contains("OLD schema") {
         // Interactions recordings from before the 2026-05 schema change (outputs[] instead of

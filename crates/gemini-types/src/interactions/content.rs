@@ -96,7 +96,7 @@ impl From<String> for Content {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct TextContent {
     /// The text.
@@ -106,8 +106,8 @@ pub struct TextContent {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<Annotation>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -118,7 +118,7 @@ pub struct TextContent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct MediaContent {
     /// Inline bytes, base64.
@@ -140,8 +140,8 @@ pub struct MediaContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<i64>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -174,7 +174,7 @@ impl MediaContent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Annotation {
     /// The annotation kind, e.g. `url_citation`.
@@ -193,8 +193,8 @@ pub struct Annotation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 

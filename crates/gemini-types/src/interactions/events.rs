@@ -102,7 +102,7 @@ impl Event {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InteractionEvent {
     /// The event id.
@@ -112,8 +112,8 @@ pub struct InteractionEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction: Option<Interaction>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -121,7 +121,7 @@ pub struct InteractionEvent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StatusUpdateEvent {
     /// The event id.
@@ -140,8 +140,8 @@ pub struct StatusUpdateEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -149,7 +149,7 @@ pub struct StatusUpdateEvent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StepStartEvent {
     /// The event id.
@@ -162,8 +162,8 @@ pub struct StepStartEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<Step>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -171,7 +171,7 @@ pub struct StepStartEvent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ContentStartEvent {
     /// The event id.
@@ -184,8 +184,8 @@ pub struct ContentStartEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Value>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -193,7 +193,7 @@ pub struct ContentStartEvent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeltaEvent {
     /// The event id.
@@ -209,8 +209,8 @@ pub struct DeltaEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -218,7 +218,7 @@ pub struct DeltaEvent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StopEvent {
     /// The event id.
@@ -234,8 +234,8 @@ pub struct StopEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_usage: Option<Value>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -243,7 +243,7 @@ pub struct StopEvent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ErrorEvent {
     /// The event id.
@@ -253,8 +253,8 @@ pub struct ErrorEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<InteractionError>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -317,7 +317,7 @@ crate::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Delta {
     /// The delta kind.
@@ -363,8 +363,8 @@ pub struct Delta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Value>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 

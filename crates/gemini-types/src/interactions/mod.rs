@@ -144,7 +144,7 @@ macro_rules! tagged_union {
                         }
                     )+
                     _ => {
-                        #[cfg(feature = "strict-unknown")]
+                        #[cfg(gemini_strict_unknown)]
                         {
                             return Err(D::Error::custom(format_args!(
                                 concat!("strict-unknown: unknown ", stringify!($name), " `{}`"),

@@ -54,7 +54,7 @@ crate::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateInteractionRequest {
     /// The model id, e.g. `gemini-3-flash-preview` (no `models/` prefix).
@@ -121,8 +121,8 @@ pub struct CreateInteractionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<Value>,
     /// Fields this SDK version does not know, sent verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -339,7 +339,7 @@ impl schemars::JsonSchema for Input {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct GenerationConfig {
     /// Sampling temperature.
@@ -394,8 +394,8 @@ pub struct GenerationConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<Value>,
     /// Fields this SDK version does not know, sent verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -433,7 +433,7 @@ impl GenerationConfig {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AgentConfig {
     /// The agent kind, e.g. `deep-research`.
@@ -449,8 +449,8 @@ pub struct AgentConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collaborative_planning: Option<bool>,
     /// Fields this SDK version does not know, sent verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -468,7 +468,7 @@ impl AgentConfig {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SafetySetting {
     /// The harm category.
@@ -478,8 +478,8 @@ pub struct SafetySetting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<String>,
     /// Fields this SDK version does not know, sent verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -487,7 +487,7 @@ pub struct SafetySetting {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct WebhookConfig {
     /// Webhook URLs.
@@ -497,7 +497,7 @@ pub struct WebhookConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_metadata: Option<Value>,
     /// Fields this SDK version does not know, sent verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }

@@ -36,7 +36,7 @@ crate::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Interaction {
     /// The interaction id (`v1_...`); pass it as `previous_interaction_id` to continue.
@@ -95,8 +95,8 @@ pub struct Interaction {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<InteractionError>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -151,7 +151,7 @@ impl Interaction {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Usage {
     /// Input tokens.
@@ -197,8 +197,8 @@ pub struct Usage {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub non_grounding_model_invocation_token_counts: Vec<Value>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -206,7 +206,7 @@ pub struct Usage {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ModalityTokens {
     /// The modality (`text`, `image`, `audio`, `video`, `document`).
@@ -216,8 +216,8 @@ pub struct ModalityTokens {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokens: Option<i64>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -226,7 +226,7 @@ pub struct ModalityTokens {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct InteractionError {
     /// The error code, e.g. `invalid_request`.
@@ -236,8 +236,8 @@ pub struct InteractionError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -253,14 +253,14 @@ pub struct InteractionError {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// The error.
     #[serde(default)]
     pub error: InteractionError,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }

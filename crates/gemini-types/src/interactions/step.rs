@@ -117,7 +117,7 @@ impl Step {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ContentStep {
     /// The contents, in order.
@@ -127,8 +127,8 @@ pub struct ContentStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Value>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -137,7 +137,7 @@ pub struct ContentStep {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ThoughtStep {
     /// The opaque thought signature (base64, kept as received).
@@ -147,8 +147,8 @@ pub struct ThoughtStep {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub summary: Vec<Content>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -156,7 +156,7 @@ pub struct ThoughtStep {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct FunctionCallStep {
     /// The call id; answer with a `function_result` whose `call_id` is this id.
@@ -172,8 +172,8 @@ pub struct FunctionCallStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -181,7 +181,7 @@ pub struct FunctionCallStep {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct FunctionResultStep {
     /// The `id` of the call this answers.
@@ -200,8 +200,8 @@ pub struct FunctionResultStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -209,7 +209,7 @@ pub struct FunctionResultStep {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ToolCallStep {
     /// The call id, referenced by the result's `call_id`.
@@ -231,8 +231,8 @@ pub struct ToolCallStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
 
@@ -240,7 +240,7 @@ pub struct ToolCallStep {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ToolResultStep {
     /// The `id` of the call this answers.
@@ -262,7 +262,7 @@ pub struct ToolResultStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
     /// Fields this SDK version does not know, kept verbatim.
-    #[cfg_attr(not(feature = "strict-unknown"), serde(flatten))]
-    #[cfg_attr(feature = "strict-unknown", serde(skip))]
+    #[cfg_attr(not(gemini_strict_unknown), serde(flatten))]
+    #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }

@@ -1,10 +1,13 @@
 use serde_json::json;
 
 use super::*;
-use crate::operations::testutil::{documents, real_files, round_trip};
+use crate::operations::testutil::{documents, real_files, round_trip, shared_spec};
 
 #[test]
 fn examples_round_trip() {
+    if shared_spec("interactions::examples_round_trip").is_none() {
+        return;
+    }
     for doc in documents("examples/interactions_create_request.json") {
         let req: CreateInteractionRequest = round_trip("create request", &doc);
         assert!(matches!(req.input, Some(Input::Text(_))));
@@ -35,6 +38,9 @@ fn examples_round_trip() {
 
 #[test]
 fn real_recordings_round_trip_old_and_new() {
+    if shared_spec("interactions::real_recordings_round_trip_old_and_new").is_none() {
+        return;
+    }
     for file in real_files("interactions") {
         for (i, doc) in documents(&file).iter().enumerate() {
             let what = format!("{file}#{i}");
@@ -68,7 +74,7 @@ fn old_shape_text_and_new_shape_text() {
     assert_eq!(new.text(), "Hi!");
 }
 
-#[cfg(not(feature = "strict-unknown"))]
+#[cfg(not(gemini_strict_unknown))]
 #[test]
 fn unknown_kinds_and_fields_are_kept() {
     let raw = json!({
@@ -198,14 +204,14 @@ fn agent_form() {
     let raw = json!({
         "agent": "a", "agent_config": {"type": "dynamic", "collaborative_planning": false, "new_knob": 1}
     });
-    #[cfg(not(feature = "strict-unknown"))]
+    #[cfg(not(gemini_strict_unknown))]
     {
         let back: CreateInteractionRequest = serde_json::from_value(raw).unwrap();
         let cfg = back.agent_config.unwrap();
         assert_eq!(cfg.collaborative_planning, Some(false));
         assert_eq!(cfg.extra["new_knob"], 1);
     }
-    #[cfg(feature = "strict-unknown")]
+    #[cfg(gemini_strict_unknown)]
     {
         let err = serde_json::from_value::<CreateInteractionRequest>(raw).unwrap_err();
         assert!(err.to_string().contains("new_knob"), "{err}");
@@ -214,6 +220,9 @@ fn agent_form() {
 
 #[test]
 fn accumulate_real_streams() {
+    if shared_spec("interactions::accumulate_real_streams").is_none() {
+        return;
+    }
     for file in real_files("interactions") {
         if !file.starts_with("real/streams/") {
             continue;

@@ -184,7 +184,7 @@ impl<'de> Deserialize<'de> for BidiGenerateContentClientMessage {
                         "contextUpdate" | "context_update" => M::ContextUpdate(map.next_value()?),
                         _ => {
                             let value: Value = map.next_value()?;
-                            #[cfg(feature = "strict-unknown")]
+                            #[cfg(gemini_strict_unknown)]
                             {
                                 let _ = value;
                                 return Err(de::Error::custom(format_args!(
@@ -241,7 +241,7 @@ impl schemars::JsonSchema for BidiGenerateContentClientMessage {
 /// `clientContent`: turns appended to the conversation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BidiGenerateContentClientContent {
@@ -260,7 +260,7 @@ pub struct BidiGenerateContentClientContent {
 /// `realtimeInput`: one kind of streamed input per message.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BidiGenerateContentRealtimeInput {
@@ -302,21 +302,21 @@ pub struct BidiGenerateContentRealtimeInput {
 /// `realtimeInput.activityStart` (an empty object).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ActivityStart {}
 
 /// `realtimeInput.activityEnd` (an empty object).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ActivityEnd {}
 
 /// `toolResponse`: results of function calls.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BidiGenerateContentToolResponse {
@@ -332,7 +332,7 @@ pub struct BidiGenerateContentToolResponse {
 /// `contextUpdate` (newer): replaces the system instruction and tools mid-session.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BidiGenerateContentContextUpdate {
@@ -351,7 +351,7 @@ pub struct BidiGenerateContentContextUpdate {
 /// The `tools` wrapper of a context update.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ContextUpdateTools {

@@ -291,7 +291,7 @@ impl<'de> Deserialize<'de> for BidiGenerateContentServerMessage {
                         "voiceActivity" | "voice_activity" => T::VoiceActivity(map.next_value()?),
                         _ => {
                             let value: Value = map.next_value()?;
-                            #[cfg(feature = "strict-unknown")]
+                            #[cfg(gemini_strict_unknown)]
                             {
                                 let _ = value;
                                 return Err(serde::de::Error::custom(format_args!(
@@ -382,7 +382,7 @@ impl schemars::JsonSchema for BidiGenerateContentServerMessage {
 /// `setupComplete`: the session is ready for input.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BidiGenerateContentSetupComplete {
@@ -410,7 +410,7 @@ crate::open_enum! {
 /// `serverContent`: model output and turn signals.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BidiGenerateContentServerContent {
@@ -449,7 +449,7 @@ pub struct BidiGenerateContentServerContent {
 /// A transcription fragment.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BidiGenerateContentTranscription {
@@ -464,7 +464,7 @@ pub struct BidiGenerateContentTranscription {
 /// `toolCall`: functions the client must run; answer with a `toolResponse`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BidiGenerateContentToolCall {
@@ -476,7 +476,7 @@ pub struct BidiGenerateContentToolCall {
 /// `toolCallCancellation`: calls cancelled because the user interrupted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BidiGenerateContentToolCallCancellation {
@@ -488,7 +488,7 @@ pub struct BidiGenerateContentToolCallCancellation {
 /// `goAway`: the server will close the connection soon.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GoAway {
@@ -505,7 +505,7 @@ pub struct GoAway {
 /// `sessionResumptionUpdate`: store `newHandle` when `resumable` is true.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionResumptionUpdate {
@@ -551,7 +551,7 @@ crate::open_enum! {
 /// `voiceActivityDetectionSignal` (newer).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VoiceActivityDetectionSignal {
@@ -575,7 +575,7 @@ crate::open_enum! {
 /// `voiceActivity` (newer).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VoiceActivity {
@@ -596,7 +596,7 @@ pub struct VoiceActivity {
 /// `responseTokensDetails` instead of `candidatesTokenCount` / `candidatesTokensDetails`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "strict-unknown", serde(deny_unknown_fields))]
+#[cfg_attr(gemini_strict_unknown, serde(deny_unknown_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LiveUsageMetadata {

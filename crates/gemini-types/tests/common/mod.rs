@@ -28,15 +28,19 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// `../shared/spec` as seen from this crate, if present.
-pub fn spec_dir() -> Option<PathBuf> {
+/// `../shared/spec` (a sibling of the repository), or `None` after printing one line when it is
+/// absent, so the test `what` skips. Under `CI=true` its absence is a failure.
+pub fn shared_spec(what: &str) -> Option<PathBuf> {
     let p = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec"));
-    p.is_dir().then(|| p.to_path_buf())
-}
-
-/// Prints the skip notice used when the spec folder is absent.
-pub fn skipped(test: &str) {
-    println!("{test}: skipped: ../shared/spec not found");
+    if p.is_dir() {
+        return Some(p.to_path_buf());
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{what}: ../shared/spec not found, and CI=true requires it"
+    );
+    println!("skipping {what}: ../shared/spec not found");
+    None
 }
 
 /// How lenient the comparison is about request-side spellings.
