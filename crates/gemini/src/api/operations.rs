@@ -130,3 +130,134 @@ impl Operations {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use gemini_transport::MockTransport;
+
+    use super::*;
+
+    fn client(mock: &MockTransport) -> Client {
+        Client::builder()
+            .api_key("k")
+            .transport(Arc::new(mock.clone()))
+            .build()
+            .unwrap()
+    }
+
+    const RUNNING: &str = r#"{"name": "models/veo/operations/o1", "metadata": {"progress": 10}}"#;
+
+    /// Polls with growing intervals until done; the result decodes into the caller's types.
+    #[tokio::test(start_paused = true)]
+    async fn wait_polls_until_done() {
+        let mock = MockTransport::new();
+        mock.push_json(200, RUNNING)
+            .push_json(200, RUNNING)
+            .push_json(
+                200,
+                r#"{"name": "models/veo/operations/o1", "done": true, "response": {"videos": 1}}"#,
+            );
+        #[derive(serde::Deserialize)]
+        struct Done {
+            videos: u32,
+        }
+        let start = tokio::time::Instant::now();
+        let op: Operation<serde_json::Value, Done> = client(&mock)
+            .operations()
+            .wait_as("models/veo/operations/o1", WaitOptions::new())
+            .await
+            .unwrap();
+        assert_eq!(op.response.unwrap().videos, 1);
+        // 1 s, then 1.5 s.
+        assert_eq!(start.elapsed(), Duration::from_millis(2500));
+        let requests = mock.requests();
+        assert_eq!(requests.len(), 3);
+        assert!(
+            requests
+                .iter()
+                .all(|r| r.uri.path() == "/v1beta/models/veo/operations/o1")
+        );
+    }
+
+    /// A failed operation is an `Error::Operation` with its status; a wait past its deadline
+    /// is one whose `is_deadline` is true, after a bounded number of polls.
+    #[tokio::test(start_paused = true)]
+    async fn failures_and_deadlines_are_typed() {
+        let mock = MockTransport::new();
+        mock.push_json(
+            200,
+            r#"{"name": "batches/b1", "done": true, "error": {"code": 3, "message": "bad input"}}"#,
+        );
+        let e = client(&mock)
+            .operations()
+            .wait("batches/b1", WaitOptions::new())
+            .await
+            .unwrap_err();
+        let Error::Operation(op) = &e else {
+            panic!("expected Error::Operation, got {e:?}");
+        };
+        assert_eq!(op.name(), "batches/b1");
+        assert_eq!(op.status().unwrap().message.as_deref(), Some("bad input"));
+        assert!(!op.is_deadline());
+        assert_eq!(
+            e.to_string(),
+            "operation batches/b1 failed (code 3): bad input"
+        );
+
+        let mock = MockTransport::new();
+        for _ in 0..20 {
+            mock.push_json(200, RUNNING);
+        }
+        let e = client(&mock)
+            .operations()
+            .wait(
+                "models/veo/operations/o1",
+                WaitOptions::new().with_timeout(Duration::from_secs(10)),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(&e, Error::Operation(op) if op.is_deadline()));
+        // 1 + 1.5 + 2.25 + 3.375 s, then the 1.875 s left.
+        assert_eq!(mock.requests().len(), 6);
+    }
+
+    #[tokio::test]
+    async fn get_cancel_delete_and_list_use_the_operation_paths() {
+        let mock = MockTransport::new();
+        mock.push_json(200, RUNNING)
+            .push_json(200, "{}")
+            .push_json(200, "{}")
+            .push_json(
+                200,
+                r#"{"operations": [{"name": "tunedModels/t/operations/a"}], "nextPageToken": ""}"#,
+            );
+        let ops = client(&mock).operations();
+        assert_eq!(
+            ops.get("models/veo/operations/o1").await.unwrap().name(),
+            "models/veo/operations/o1"
+        );
+        ops.cancel("batches/b1").await.unwrap();
+        ops.delete("o2").await.unwrap();
+        use futures_util::TryStreamExt as _;
+        let listed: Vec<Operation> = ops.list("tunedModels/t").try_collect().await.unwrap();
+        assert_eq!(listed.len(), 1);
+        let seen: Vec<String> = mock
+            .requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.uri.path()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                "GET /v1beta/models/veo/operations/o1",
+                "POST /v1beta/batches/b1:cancel",
+                "DELETE /v1beta/operations/o2",
+                "GET /v1beta/tunedModels/t/operations",
+            ]
+        );
+        assert!(ops.get("files/x").await.is_err());
+    }
+}

@@ -55,3 +55,47 @@ impl TunedModels {
             .list::<ListTunedModelsResponse>("tunedModels", Vec::new())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use futures_util::TryStreamExt as _;
+    use gemini_transport::MockTransport;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn get_and_list_walk_the_pages() {
+        let mock = MockTransport::new();
+        mock.push_json(200, r#"{"name": "tunedModels/a", "state": "ACTIVE"}"#)
+            .push_json(
+                200,
+                r#"{"tunedModels": [{"name": "tunedModels/a"}], "nextPageToken": "p2"}"#,
+            )
+            .push_json(200, r#"{"tunedModels": [{"name": "tunedModels/b"}]}"#);
+        let client = Client::builder()
+            .api_key("k")
+            .transport(Arc::new(mock.clone()))
+            .build()
+            .unwrap();
+        let tuned = client.tuned_models();
+        assert_eq!(
+            tuned.get("a").await.unwrap().name.as_deref(),
+            Some("tunedModels/a")
+        );
+        let all: Vec<TunedModel> = tuned.list().try_collect().await.unwrap();
+        assert_eq!(all.len(), 2);
+        let uris: Vec<String> = mock.requests().iter().map(|r| r.uri.to_string()).collect();
+        assert_eq!(
+            uris,
+            [
+                "https://generativelanguage.googleapis.com/v1beta/tunedModels/a",
+                "https://generativelanguage.googleapis.com/v1beta/tunedModels",
+                "https://generativelanguage.googleapis.com/v1beta/tunedModels?pageToken=p2",
+            ]
+        );
+        let e = tuned.get("models/x").await.unwrap_err();
+        assert!(matches!(e, Error::Build(_)), "{e}");
+    }
+}
