@@ -1,10 +1,12 @@
 //! The Rust SDK for Google's Gemini API.
 //!
-//! `gemini` is the crate most users want: a [`Client`] with resource handles named after the
-//! REST tree ([`client.models()`](Client::models), [`client.chats()`](Client::chats),
-//! [`client.raw()`](Client::raw)), typed requests and responses from [`gemini-types`](types),
-//! streams, chats that keep thought signatures, automatic function calling, typed structured
-//! output, automatic continuation, and errors you can act on. It sits on top of
+//! `gemini` is the crate most users want: a [`Client`] with one handle per REST resource
+//! ([`client.models()`](Client::models), [`client.chats()`](Client::chats),
+//! [`client.operations()`](Client::operations), [`client.tuned_models()`](Client::tuned_models),
+//! and [`client.raw()`](Client::raw) for anything else), typed requests and responses from
+//! [`gemini-types`](types), streams, chats that keep thought signatures, automatic function
+//! calling, typed structured output, automatic continuation, waiting on long-running operations,
+//! and errors you can act on. It sits on top of
 //! `gemini-transport` (HTTP, retries, timeouts), `gemini-sse` (event streams) and
 //! `gemini-types` (the data model).
 //!
