@@ -1,4 +1,6 @@
-//! Property tests: chunking never changes the output, and no input makes the decoder panic.
+//! Property tests: chunking never changes the output, `push` and `feed` always agree (every
+//! decode here goes through both, see `common::decode_chunks`), and no input makes the decoder
+//! panic.
 //!
 //! Case counts are fixed and small so the whole file runs in a few seconds.
 
@@ -7,7 +9,7 @@
 
 mod common;
 
-use common::{decode_chunks, feed_chunks, harness};
+use common::{Input, decode, decode_chunks, harness};
 use gemini_sse::{DecoderConfig, Event};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -229,9 +231,9 @@ proptest! {
     ) {
         let chunks = split_at_points(&input, &points);
         for config in [DecoderConfig::default(), DecoderConfig::default().with_max_event_size(max_event)] {
-            let pushed = decode_chunks(&config, [&input[..]]);
-            prop_assert_eq!(&feed_chunks(&config, chunks.iter().copied()), &pushed);
-            prop_assert_eq!(&feed_chunks(&config, input.chunks(16 * 1024)), &pushed);
+            let pushed = decode(Input::Push, &config, [&input[..]]);
+            prop_assert_eq!(&decode(Input::Feed, &config, &chunks), &pushed);
+            prop_assert_eq!(&decode(Input::Feed, &config, input.chunks(16 * 1024)), &pushed);
         }
     }
 }

@@ -1,30 +1,18 @@
 //! The Gemini example streams in `../shared/spec/examples/*.sse`, and the real recorded stream
 //! chunks in `../shared/spec/real/streams/*.jsonl` re-framed the way Gemini frames them, decode
-//! to the expected events with JSON data. Skipped, with a message, when `../shared` is absent.
+//! to the expected events with JSON data, through both `push` and `feed`. Skipped, with one line,
+//! when `../shared/spec` is absent (a failure under `CI=true`).
 
 // Test code: a panic is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::decode_chunks;
+use common::{decode_chunks, shared_spec};
 use gemini_sse::DecoderConfig;
 
-fn spec_dir(sub: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/spec")
-        .join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: {} is absent", dir.display());
-        None
-    }
-}
-
-/// Decodes `input` whole, in 7-byte chunks and byte by byte; returns the data of the events.
+/// Decodes `input` whole, in 7-byte chunks and byte by byte (each with `push` and `feed`, which
+/// must agree); returns the data of the events.
 fn decode_all_ways(input: &[u8]) -> Vec<String> {
     let config = DecoderConfig::default();
     let whole = decode_chunks(&config, [input]);
@@ -39,7 +27,7 @@ fn decode_all_ways(input: &[u8]) -> Vec<String> {
 
 #[test]
 fn example_streams_decode_to_json_events() {
-    let Some(dir) = spec_dir("examples") else {
+    let Some(dir) = shared_spec("example_streams_decode_to_json_events", "examples") else {
         return;
     };
     let expected = [
@@ -64,7 +52,7 @@ fn example_streams_decode_to_json_events() {
 
 #[test]
 fn every_sse_example_decodes() {
-    let Some(dir) = spec_dir("examples") else {
+    let Some(dir) = shared_spec("every_sse_example_decodes", "examples") else {
         return;
     };
     let mut files = 0;
@@ -84,7 +72,10 @@ fn every_sse_example_decodes() {
 
 #[test]
 fn real_recorded_chunks_survive_gemini_framing() {
-    let Some(dir) = spec_dir("real/streams") else {
+    let Some(dir) = shared_spec(
+        "real_recorded_chunks_survive_gemini_framing",
+        "real/streams",
+    ) else {
         return;
     };
     let mut streams = 0;

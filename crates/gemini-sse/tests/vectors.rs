@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Output, decode_chunks, feed_chunks};
+use common::{Input, Output, decode};
 use gemini_sse::{DecodeErrorKind, DecoderConfig, Event, UnfinishedEvent};
 
 /// One expected item.
@@ -386,19 +386,25 @@ fn check(vector: &Vector, how: &str, output: &Output) {
     );
 }
 
+// Every vector runs through both ways in (`push` and `feed`), with the same expected output.
+
 #[test]
 fn vectors_whole() {
     for vector in vectors() {
-        let output = decode_chunks(&vector.config, [vector.input]);
-        check(&vector, "whole", &output);
+        for input in Input::BOTH {
+            let output = decode(input, &vector.config, [vector.input]);
+            check(&vector, &format!("whole, {input:?}"), &output);
+        }
     }
 }
 
 #[test]
 fn vectors_byte_by_byte() {
     for vector in vectors() {
-        let output = decode_chunks(&vector.config, vector.input.chunks(1));
-        check(&vector, "byte by byte", &output);
+        for input in Input::BOTH {
+            let output = decode(input, &vector.config, vector.input.chunks(1));
+            check(&vector, &format!("byte by byte, {input:?}"), &output);
+        }
     }
 }
 
@@ -407,10 +413,10 @@ fn vectors_split_at_every_index() {
     for vector in vectors() {
         for i in 0..=vector.input.len() {
             let (a, b) = vector.input.split_at(i);
-            let output = decode_chunks(&vector.config, [a, b]);
-            check(&vector, &format!("split at {i}"), &output);
-            let output = feed_chunks(&vector.config, [a, b]);
-            check(&vector, &format!("fed, split at {i}"), &output);
+            for input in Input::BOTH {
+                let output = decode(input, &vector.config, [a, b]);
+                check(&vector, &format!("split at {i}, {input:?}"), &output);
+            }
         }
     }
 }
@@ -418,12 +424,18 @@ fn vectors_split_at_every_index() {
 #[test]
 fn vectors_split_at_every_pair_of_indices() {
     for vector in vectors().into_iter().filter(|v| v.input.len() <= 48) {
-        let input = vector.input;
-        for i in 0..=input.len() {
-            for j in i..=input.len() {
-                let output =
-                    decode_chunks(&vector.config, [&input[..i], &input[i..j], &input[j..]]);
-                check(&vector, &format!("split at {i} and {j}"), &output);
+        let bytes = vector.input;
+        for i in 0..=bytes.len() {
+            for j in i..=bytes.len() {
+                for input in Input::BOTH {
+                    let chunks = [&bytes[..i], &bytes[i..j], &bytes[j..]];
+                    let output = decode(input, &vector.config, chunks);
+                    check(
+                        &vector,
+                        &format!("split at {i} and {j}, {input:?}"),
+                        &output,
+                    );
+                }
             }
         }
     }
@@ -437,7 +449,9 @@ fn vectors_with_empty_chunks() {
             chunks.push(byte);
             chunks.push(b"");
         }
-        let output = decode_chunks(&vector.config, chunks);
-        check(&vector, "with empty chunks", &output);
+        for input in Input::BOTH {
+            let output = decode(input, &vector.config, &chunks);
+            check(&vector, &format!("with empty chunks, {input:?}"), &output);
+        }
     }
 }
