@@ -50,7 +50,7 @@ pub struct Global {
     #[arg(long, short = 'm', global = true, value_name = "NAME")]
     pub model: Option<String>,
     /// The API key [default: $GEMINI_API_KEY or $GOOGLE_API_KEY; none: the built-in emulator].
-    #[arg(long, global = true, value_name = "KEY", hide_env_values = true)]
+    #[arg(long, global = true, value_name = "KEY")]
     pub api_key: Option<String>,
     /// The API's base URL, e.g. a local emulator's (http://127.0.0.1:8089) [default: $GOOGLE_GEMINI_BASE_URL or Google's endpoint].
     #[arg(long, global = true, value_name = "URL")]
@@ -106,7 +106,7 @@ pub enum Command {
     },
     /// Run the Gemini API emulator in the foreground until Ctrl-C (prints its URL first).
     Emulator(EmulatorArgs),
-    /// A short tour: generation, streaming, a chat, tokens, embeddings, structured output and function calling.
+    /// A short tour: generation, streaming, a chat, tokens, embeddings, structured output and function calling (a text transcript).
     Demo,
     /// Print a shell completion script.
     #[command(

@@ -127,6 +127,7 @@ fn usage_errors_exit_with_2() {
         &["--timeout", "soon", "demo"],
         &["completions", "nosh"],
         &["models", "get"],
+        &["--output", "json", "demo"],
     ];
     for args in cases {
         gemini_rs()

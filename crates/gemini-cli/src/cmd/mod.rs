@@ -78,6 +78,9 @@ async fn dispatch(cli: Cli, io: &mut Io) -> Result<(), Failure> {
             io.print(&String::from_utf8_lossy(&buf))
         }
         Command::Emulator(args) => emulator::run(&global, &args, io).await,
+        Command::Demo if out == Output::Json => Err(Failure::Usage(
+            "demo prints a text transcript; --output json does not apply to it".to_owned(),
+        )),
         command => {
             let backend = connect(&global, io)?;
             let ctx = Ctx {
