@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: client instructions and code footprint per call, counted with
 //! valgrind's callgrind, for every benchmark that compares a gemini-rs layer with a plain
-//! hyper-util baseline.
+//! hyper-util baseline, and the CLI's cold start; all of it written to `BENCHMARKS.md`.
 //!
 //! Wall and CPU time are noisy on shared machines; instruction counts repeat. Each variant runs
 //! in its own process under callgrind (the loopback server is a child process, not traced)
@@ -128,6 +128,11 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
             }
         }
     }
+    println!("\nthe CLI's cold start (release build):");
+    let cli = crate::cli_bench::run(root)?;
+    println!("{cli}");
+    report.push_str("\n## The CLI's cold start\n\n");
+    report.push_str(&cli);
     let path = root.join("BENCHMARKS.md");
     std::fs::write(&path, report)
         .map_err(|e| format!("bench: could not write {}: {e}", path.display()))?;

@@ -6,10 +6,12 @@
 //!   the v1beta field inventory (`../shared/spec/schema-v1beta.json`); exits non-zero below 100%.
 //! * `cargo xtask deps-check`: fails if `gemini-types` depends on an I/O or async crate.
 //! * `cargo xtask bench [--calls N]`: client instructions and distinct lines of code executed
-//!   per call (callgrind) of each layer beside its plain hyper-util baseline, in one run.
+//!   per call (callgrind) of each layer beside its plain hyper-util baseline, in one run, and
+//!   the CLI's cold start; written to `BENCHMARKS.md`.
 
 mod api_coverage;
 mod bench;
+mod cli_bench;
 mod deps_check;
 mod roots;
 
@@ -26,7 +28,7 @@ fn main() -> ExitCode {
         "bench" => bench::run(&root(), &args[1..]),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <command>\n\ncommands:\n  ci            run every CI step (fmt, clippy, docs, tests, api-coverage, deps-check)\n  api-coverage  compare our types with ../shared/spec/schema-v1beta.json (--verbose lists every message)\n  deps-check    fail if gemini-types pulls in tokio/hyper/http/futures or another I/O crate\n  bench         instructions and code lines per call (callgrind) of transport and facade beside plain hyper-util (--calls N)\n"
+                "usage: cargo xtask <command>\n\ncommands:\n  ci            run every CI step (fmt, clippy, docs, tests, api-coverage, deps-check)\n  api-coverage  compare our types with ../shared/spec/schema-v1beta.json (--verbose lists every message)\n  deps-check    fail if gemini-types pulls in tokio/hyper/http/futures or another I/O crate\n  bench         instructions and code lines per call (callgrind) of transport and facade beside plain hyper-util, and the CLI's cold start; writes BENCHMARKS.md (--calls N)\n"
             );
             Ok(())
         }
