@@ -30,7 +30,7 @@ pub fn emulator() -> Emulator {
 }
 
 /// The builder every test client starts from: the emulator's URL, [`KEY`], and retries that
-/// wait 1 ms instead of seconds.
+/// wait milliseconds instead of seconds.
 pub fn builder(emulator: &Emulator) -> ClientBuilder {
     Client::builder()
         .api_key(KEY)
@@ -38,7 +38,9 @@ pub fn builder(emulator: &Emulator) -> ClientBuilder {
         .retry_policy(
             RetryPolicy::default()
                 .with_initial_backoff(Duration::from_millis(1))
-                .with_max_backoff(Duration::from_millis(5))
+                // Above the emulator's scripted `RetryInfo` hints (20 ms): a server hint longer
+                // than the policy's longest backoff ends the call instead of being waited.
+                .with_max_backoff(Duration::from_millis(50))
                 .with_jitter(false),
         )
 }

@@ -124,7 +124,7 @@ impl Client {
 /// | [`base_url`](Self::base_url) | `https://generativelanguage.googleapis.com` |
 /// | [`api_version`](Self::api_version) | `v1beta` |
 /// | [`retry_policy`](Self::retry_policy) | 5 attempts, 1 s backoff ×2 up to 60 s, jitter, honours `RetryInfo` / `Retry-After` |
-/// | [`timeouts`](Self::timeouts) | connect 10 s, response headers 5 min, idle between stream chunks 2 min, unary total 10 min |
+/// | [`timeouts`](Self::timeouts) | connect 10 s; response headers 10 min (unary), 60 s (stream); idle 5 min (between bytes of a unary body, between whole events of a stream); total 10 min (unary), 20 min (stream); see [the guide](crate::guide#retries-and-timeouts) |
 /// | [`continuation`](Self::continuation) | on, up to 16 extra hops |
 /// | [`transport`](Self::transport) | hyper + rustls (feature `hyper`) |
 ///

@@ -7,7 +7,7 @@ use std::time::Duration;
 use gemini_types::{GenerateContentResponse, Status};
 use http::StatusCode;
 
-pub use gemini_transport::{ApiError, TimeoutKind};
+pub use gemini_transport::{ApiError, TimeoutKind, UnexpectedResponse};
 
 type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
@@ -16,10 +16,10 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// | variant | phase | may the request have reached the server? |
 /// |---|---|---|
 /// | [`Build`](Self::Build) | building the client or the request (bad model name, bad header, no key) | no |
-/// | [`Transport`](Self::Transport) | connecting, TLS, sending, reading a unary body | see [`TransportError::is_request_sent`] |
+/// | [`Transport`](Self::Transport) | connecting, TLS, sending, reading a unary body (also one larger than the limit) | see [`TransportError::is_request_sent`] |
 /// | [`Timeout`](Self::Timeout) | a timeout fired (connect, response headers, idle stream, total) | see [`TimeoutError::kind`] |
 /// | [`Api`](Self::Api) | the service answered with an error, before or in the middle of a stream | yes |
-/// | [`Decode`](Self::Decode) | a successful answer was not the expected JSON (also structured output that does not parse) | yes |
+/// | [`Decode`](Self::Decode) | a successful answer was not the expected JSON or event stream (also structured output that does not parse) | yes |
 /// | [`Stream`](Self::Stream) | a stream broke after it started (connection cut, malformed event) | yes |
 /// | [`Operation`](Self::Operation) | a long-running operation failed, or waiting for it passed its deadline | yes |
 /// | [`Incomplete`](Self::Incomplete) | an answer made of several requests or chunks failed part way; it holds the answer so far and the cause | yes |
@@ -264,6 +264,15 @@ impl From<gemini_transport::Error> for Error {
         if let Some(kind) = e.timeout_kind() {
             return Self::Timeout(TimeoutError { kind, inner: e });
         }
+        if let Some(unexpected) = e.unexpected_response() {
+            // A 2xx that is not what the call expects (a stream that is not an event stream,
+            // or an empty one): the answer did not decode.
+            return Self::Decode(DecodeError {
+                snippet: unexpected.snippet().to_owned(),
+                raw_text: None,
+                source: Box::new(e),
+            });
+        }
         if e.is_decode() {
             return Self::Decode(DecodeError {
                 snippet: e.decode_snippet().unwrap_or_default().to_owned(),
@@ -366,6 +375,18 @@ pub struct TransportError {
 }
 
 impl TransportError {
+    /// Whether the response body was larger than the limit on what is buffered
+    /// ([`Config::with_max_body_size`](gemini_transport::Config::with_max_body_size), 64 MiB by
+    /// default); the rest of it was not read.
+    pub fn is_body_too_large(&self) -> bool {
+        self.inner.is_body_too_large()
+    }
+
+    /// The limit the body exceeded, in bytes, when [`is_body_too_large`](Self::is_body_too_large).
+    pub fn body_limit(&self) -> Option<u64> {
+        self.inner.body_limit()
+    }
+
     /// Whether connecting failed (DNS, TCP, proxy, TLS). Nothing was sent.
     pub fn is_connect(&self) -> bool {
         self.inner.is_connect()
@@ -445,6 +466,15 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
+    /// What a successful answer held when it was not what the call expects: a stream whose
+    /// content type is not `text/event-stream`, or an empty stream (status, content type and the
+    /// start of the body).
+    pub fn unexpected_response(&self) -> Option<&UnexpectedResponse> {
+        self.source
+            .downcast_ref::<gemini_transport::Error>()
+            .and_then(gemini_transport::Error::unexpected_response)
+    }
+
     /// The beginning of the body or text that failed to decode (at most 256 bytes).
     pub fn snippet(&self) -> &str {
         &self.snippet
@@ -633,6 +663,25 @@ mod tests {
         let e = Error::from(gemini_transport::Error::api(api));
         assert_eq!(e.status(), Some(StatusCode::NOT_FOUND));
         assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn unexpected_answers_are_decode_errors_and_big_bodies_transport_errors() {
+        let e = Error::from(gemini_transport::Error::unexpected(
+            StatusCode::OK,
+            Some("application/json".to_owned()),
+            r#"[{"candidates": []}]"#,
+        ));
+        let Error::Decode(d) = &e else {
+            panic!("expected Error::Decode, got {e:?}");
+        };
+        let u = d.unexpected_response().unwrap();
+        assert_eq!(u.content_type(), Some("application/json"));
+        assert!(d.snippet().starts_with("[{"));
+        let e = Error::from(gemini_transport::Error::body_too_large(1024, Some(4096)));
+        assert!(
+            matches!(&e, Error::Transport(t) if t.is_body_too_large() && t.body_limit() == Some(1024))
+        );
     }
 
     #[test]

@@ -139,9 +139,28 @@
 //!
 //! Retries are on by default: 5 attempts with exponential backoff and jitter for 408, 429,
 //! 500, 502, 503, 504 and connection failures, honouring the server's `RetryInfo.retryDelay`
-//! and `Retry-After`, inside a total budget. Streams are retried only before the first chunk.
-//! Timeouts: connect 10 s, response headers 5 min, idle between stream chunks 2 min, total
-//! unary call 10 min.
+//! and `Retry-After`, inside a total budget. Nothing is retried once a successful (2xx) answer
+//! began. A server delay longer than the policy's longest backoff (60 s), or than what is left
+//! of the deadline, ends the call at once with the 429/503 error; its hint stays readable
+//! ([`Error::retry_after`](crate::Error::retry_after)).
+//!
+//! No call outlives a bound with the defaults:
+//!
+//! | bound | unary call | stream |
+//! |---|---|---|
+//! | connect (TCP, proxy, TLS) | 10 s | 10 s |
+//! | response headers | 10 min | 60 s |
+//! | idle | 5 min without a byte of the body | 5 min without a whole event |
+//! | total, retries included | 10 min | 20 min |
+//! | body kept in memory | 64 MiB, then [`TransportError::is_body_too_large`](crate::TransportError::is_body_too_large) | one event at a time |
+//! | error body kept | 64 KiB | 64 KiB |
+//!
+//! Long-thinking models: a unary answer's headers come only when the whole answer is ready, so
+//! the unary header bound is the 10 minutes the server itself allows. A stream's headers come at
+//! once and its events as they are produced; a model that thinks for more than 5 minutes without
+//! sending thought summaries (`includeThoughts`) needs a longer idle bound
+//! ([`Timeouts::with_idle`](crate::Timeouts::with_idle)). A server that drips bytes cannot hold
+//! a call: a unary call ends at its total, a stream at the idle bound (no event completes).
 //!
 //! ```no_run
 //! # fn demo() -> Result<(), gemini::Error> {

@@ -83,7 +83,7 @@ pub use api::tuned_models::TunedModels;
 pub use client::{Client, ClientBuilder};
 pub use error::{
     ApiError, BuildError, DecodeError, Error, IncompleteError, OperationError, StreamError,
-    TimeoutError, TimeoutKind, TransportError,
+    TimeoutError, TimeoutKind, TransportError, UnexpectedResponse,
 };
 pub use options::{Continuation, RequestOptions};
 pub use rest::names::ModelName;
