@@ -96,6 +96,7 @@ mod service;
 mod sse;
 mod state;
 mod store;
+mod upload;
 mod validate;
 
 pub use catalogue::{Catalogue, ModelSpec};
@@ -105,4 +106,8 @@ pub use model::schema_check::{SchemaError, validate_json};
 pub use model::schema_gen::generate_json;
 pub use recorded::RecordedRequest;
 pub use script::{Reply, Script, Scripted};
-pub use server::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDED, Emulator, EmulatorBuilder};
+pub use server::{
+    DEFAULT_FILE_STORAGE_LIMIT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDED, Emulator,
+    EmulatorBuilder,
+};
+pub use upload::UploadFault;

@@ -55,6 +55,9 @@ pub(crate) struct Operation {
     pub(crate) metadata: Option<Value>,
     /// Set when the operation is done.
     pub(crate) outcome: Option<Outcome>,
+    /// Runs when the operation is cancelled while running (a batch sets its state to
+    /// `BATCH_STATE_CANCELLED`), after its outcome is set.
+    pub(crate) on_cancel: Option<Transition<Operation>>,
 }
 
 impl Operation {
@@ -63,6 +66,7 @@ impl Operation {
         Self {
             metadata,
             outcome: None,
+            on_cancel: None,
         }
     }
 
@@ -170,6 +174,9 @@ pub(crate) fn cancel(
     }
     r.clear_schedule();
     r.value.outcome = Some(Outcome::cancelled());
+    if let Some(hook) = r.value.on_cancel.take() {
+        hook(r);
+    }
     Ok(())
 }
 

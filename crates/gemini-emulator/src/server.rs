@@ -19,10 +19,13 @@ use crate::clock::{Clock, SystemClock};
 use crate::lro::OperationBuilder;
 use crate::model::signatures::Signer;
 use crate::recorded::RecordedRequest;
+pub use crate::resources::DEFAULT_FILE_STORAGE_LIMIT;
+use crate::resources::Settings;
 use crate::script::{Reply, Script};
 use crate::service::handle;
 use crate::state::{Config, State};
 use crate::store::Store;
+use crate::upload::UploadFault;
 
 /// The largest request body accepted by default (bigger bodies get `413`).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
@@ -75,6 +78,7 @@ pub struct EmulatorBuilder {
     max_recorded: usize,
     clock: Arc<dyn Clock>,
     tuned_models: Vec<(String, Value)>,
+    resources: Settings,
 }
 
 impl Default for EmulatorBuilder {
@@ -91,6 +95,7 @@ impl Default for EmulatorBuilder {
             max_recorded: DEFAULT_MAX_RECORDED,
             clock: Arc::new(SystemClock),
             tuned_models: Vec::new(),
+            resources: Settings::default(),
         }
     }
 }
@@ -206,6 +211,67 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long an uploaded file stays `PROCESSING`, by the emulator's clock (default zero:
+    /// the upload's final answer says `PROCESSING`, the first read after it `ACTIVE`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use gemini_emulator::{Emulator, ManualClock};
+    ///
+    /// let clock = ManualClock::new();
+    /// let emu = Emulator::builder()
+    ///     .clock(clock.clone())
+    ///     .file_processing_time(Duration::from_secs(10))
+    ///     .start();
+    /// // ... upload a file: it is PROCESSING until
+    /// clock.advance(Duration::from_secs(10));
+    /// # drop(emu);
+    /// ```
+    #[must_use]
+    pub fn file_processing_time(mut self, processing: Duration) -> Self {
+        self.resources.file_processing = processing;
+        self
+    }
+
+    /// The most bytes the emulator keeps in memory for files and open uploads together
+    /// (default [`DEFAULT_FILE_STORAGE_LIMIT`]). An upload that would pass it gets
+    /// `429 RESOURCE_EXHAUSTED`; deleting or expiring files frees their bytes.
+    #[must_use]
+    pub fn file_storage_limit(mut self, bytes: u64) -> Self {
+        self.resources.file_storage_limit = bytes;
+        self
+    }
+
+    /// Whether uploaded bytes are kept (default `true`). With `false`, uploads are still
+    /// checked (offsets, sizes, `sha256Hash`) but their bytes are dropped as they arrive, so
+    /// the emulator's memory stays flat for very large uploads (benchmarks); downloads and
+    /// batch input files then fail.
+    #[must_use]
+    pub fn keep_file_bytes(mut self, keep: bool) -> Self {
+        self.resources.keep_file_bytes = keep;
+        self
+    }
+
+    /// How long a new batch stays `BATCH_STATE_PENDING`, and how long it then runs
+    /// (`BATCH_STATE_RUNNING`, with its counts moving in up to ten steps) before it succeeds,
+    /// by the emulator's clock (default 1 s and 2 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use gemini_emulator::Emulator;
+    ///
+    /// let emu = Emulator::builder()
+    ///     .batch_timing(Duration::from_secs(60), Duration::from_secs(600))
+    ///     .start();
+    /// # drop(emu);
+    /// ```
+    #[must_use]
+    pub fn batch_timing(mut self, pending: Duration, running: Duration) -> Self {
+        self.resources.batch_pending = pending;
+        self.resources.batch_running = running;
+        self
+    }
+
     /// Starts the emulator.
     ///
     /// # Panics
@@ -247,6 +313,7 @@ impl EmulatorBuilder {
                 chunk_interval: self.chunk_interval,
                 max_recorded: self.max_recorded,
                 clock: self.clock,
+                resources: self.resources,
             },
             store,
         ));
@@ -413,6 +480,18 @@ impl Emulator {
     /// See [`OperationBuilder`].
     pub fn operation(&self, name: &str) -> OperationBuilder {
         OperationBuilder::new(Arc::clone(&self.state), name)
+    }
+
+    /// Queues a fault for a coming chunk of a resumable upload (see [`UploadFault`]). Faults
+    /// hit chunk requests (`X-Goog-Upload-Command: upload`) in the order they were queued.
+    pub fn upload_fault(&self, fault: UploadFault) {
+        crate::upload::push_fault(&self.state, fault);
+    }
+
+    /// Makes file `name` (`files/{id}` or `{id}`) `FAILED`, with a `google.rpc.Status` error
+    /// (`code` 3, `message`), and returns it as served; `None` when there is no such file.
+    pub fn fail_file(&self, name: &str, message: &str) -> Option<Value> {
+        crate::resources::files::fail(&self.state, name, message).ok()
     }
 
     /// Blocks the calling thread until Ctrl-C (for the binary and demos).

@@ -27,6 +27,7 @@ pub(crate) struct Config {
     pub(crate) chunk_interval: Duration,
     pub(crate) max_recorded: usize,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) resources: crate::resources::Settings,
 }
 
 #[derive(Default)]
@@ -205,9 +206,12 @@ impl State {
 
     /// The scripted reply for `request`, consuming one use of the first matching queue entry,
     /// else the installed handler's reply, else `None` (the model answers).
+    ///
+    /// Resumable uploads (`files.upload`) answer here too, after the scripts: their answers
+    /// carry headers ([`crate::upload`]).
     pub(crate) fn scripted_reply(&self, request: &RecordedRequest) -> Option<Reply> {
         if !self.scripted.load(Ordering::Acquire) {
-            return None;
+            return crate::upload::reply(self, request);
         }
         let action = {
             let mut s = lock(&self.scripts);
@@ -236,9 +240,15 @@ impl State {
             }
         };
         // Closures run outside the lock: they may call back into the emulator.
-        action.map(|a| match a {
-            Action::Reply(r) => *r,
-            Action::With(f) => f(request),
-        })
+        match action {
+            Some(a) => {
+                let reply = match a {
+                    Action::Reply(r) => *r,
+                    Action::With(f) => f(request),
+                };
+                Some(crate::upload::complete(self, request, reply))
+            }
+            None => crate::upload::reply(self, request),
+        }
     }
 }

@@ -225,6 +225,11 @@ impl<T: Resource> Table<T> {
         self.records.remove(name).ok_or_else(|| T::not_found(name))
     }
 
+    /// Every record, in name order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Record<T>> {
+        self.records.values()
+    }
+
     /// One page of the records `keep` accepts, newest first (the real lists' order).
     pub(crate) fn list(
         &self,

@@ -7,7 +7,7 @@
 //! list to [`MODULES`]. The route table already has every method of the API.
 
 use std::borrow::Cow;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
@@ -19,15 +19,61 @@ use crate::routes::Route;
 use crate::state::State;
 use crate::validate::malformed_json_error;
 
+pub(crate) mod batches;
+pub(crate) mod caches;
+pub(crate) mod files;
 pub(crate) mod models;
 pub(crate) mod operations;
 pub(crate) mod tuned_models;
+
+/// Resource behaviour set on the [`EmulatorBuilder`](crate::EmulatorBuilder).
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    /// How long an uploaded file stays `PROCESSING` (by the emulator's clock).
+    pub(crate) file_processing: Duration,
+    /// The most bytes kept for files and open uploads together.
+    pub(crate) file_storage_limit: u64,
+    /// Whether uploaded bytes are kept (for download and batch input files).
+    pub(crate) keep_file_bytes: bool,
+    /// How long a new batch stays `BATCH_STATE_PENDING`.
+    pub(crate) batch_pending: Duration,
+    /// How long a batch then runs before it succeeds.
+    pub(crate) batch_running: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            file_processing: Duration::ZERO,
+            file_storage_limit: DEFAULT_FILE_STORAGE_LIMIT,
+            keep_file_bytes: true,
+            batch_pending: Duration::from_secs(1),
+            batch_running: Duration::from_secs(2),
+        }
+    }
+}
+
+/// The default of [`EmulatorBuilder::file_storage_limit`](crate::EmulatorBuilder::file_storage_limit): 2 GiB.
+pub const DEFAULT_FILE_STORAGE_LIMIT: u64 = 2 * 1024 * 1024 * 1024;
+
+/// The `http://host[:port]` requests reached the emulator at (from the `Host` header), for
+/// URLs the emulator hands out (upload URLs, file URIs).
+pub(crate) fn base_url(request: &RecordedRequest) -> String {
+    let host = request
+        .header("host")
+        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
 
 /// Serves one routed, authenticated request.
 pub(crate) type Handler = fn(&Call<'_>) -> Result<Payload, ApiError>;
 
 /// Every module's handlers, by RPC name.
 pub(crate) const MODULES: &[&[(&str, Handler)]] = &[
+    batches::HANDLERS,
+    caches::HANDLERS,
+    files::HANDLERS,
     models::HANDLERS,
     operations::HANDLERS,
     tuned_models::HANDLERS,

@@ -18,6 +18,7 @@ use crate::model::embeddings::embed_text;
 use crate::model::generator::{self, Context, Generation};
 use crate::model::tokenizer::{self, ModalityCounts};
 use crate::paging::{PageSpec, encode_token, invalid_token};
+use crate::resources::caches::{self, CacheUse};
 use crate::resources::{Call, Handler};
 use crate::respond::Payload;
 use crate::state::State;
@@ -51,17 +52,25 @@ fn get(call: &Call<'_>) -> Result<Payload, ApiError> {
 fn generate_content(call: &Call<'_>) -> Result<Payload, ApiError> {
     let body = call.body_json()?;
     let model = find_model(call, "generateContent")?;
-    Ok(Payload::Unary(
-        generate(call.state, &model, &body)?.to_response(),
-    ))
+    let (generation, cache) = generate(call.state, &model, &body)?;
+    let mut response = generation.to_response();
+    if let Some(cache) = &cache {
+        caches::report(&mut response, cache);
+    }
+    Ok(Payload::Unary(response))
 }
 
 fn stream_generate_content(call: &Call<'_>) -> Result<Payload, ApiError> {
     let body = call.body_json()?;
     let model = find_model(call, "streamGenerateContent")?;
-    Ok(Payload::Stream(
-        generate(call.state, &model, &body)?.to_chunks(),
-    ))
+    let (generation, cache) = generate(call.state, &model, &body)?;
+    let mut chunks = generation.to_chunks();
+    if let Some(cache) = &cache {
+        for chunk in &mut chunks {
+            caches::report(chunk, cache);
+        }
+    }
+    Ok(Payload::Stream(chunks))
 }
 
 fn count_tokens(call: &Call<'_>) -> Result<Payload, ApiError> {
@@ -84,7 +93,10 @@ fn batch_embed_contents(call: &Call<'_>) -> Result<Payload, ApiError> {
 
 /// The model the route names (from the catalogue, or synthesized for a known family), if it
 /// serves `method`; else the real 404.
-fn find_model<'a>(call: &Call<'a>, method: &str) -> Result<Cow<'a, ModelSpec>, ApiError> {
+pub(crate) fn find_model<'a>(
+    call: &Call<'a>,
+    method: &str,
+) -> Result<Cow<'a, ModelSpec>, ApiError> {
     let route = call.route;
     let id = route.model().unwrap_or("");
     if route.collection() != "models" {
@@ -100,19 +112,33 @@ fn find_model<'a>(call: &Call<'a>, method: &str) -> Result<Cow<'a, ModelSpec>, A
     }
 }
 
-fn generate(state: &State, model: &ModelSpec, body: &Value) -> Result<Generation, ApiError> {
-    let (_, canonical) = parse_strict::<GenerateContentRequest>(body, |r, u| {
+/// Answers one `GenerateContentRequest` (also each request of a batch); with `cachedContent`
+/// set, the cache's contents, system instruction and tools are part of the prompt and its
+/// token count is returned for the usage metadata.
+pub(crate) fn generate(
+    state: &State,
+    model: &ModelSpec,
+    body: &Value,
+) -> Result<(Generation, Option<CacheUse>), ApiError> {
+    let (_, mut canonical) = parse_strict::<GenerateContentRequest>(body, |r, u| {
         contents_extras(&r.contents, "contents", u);
         if let Some(s) = &r.system_instruction {
             content_extras(s, "system_instruction", u);
         }
     })?;
+    let cache = match canonical.get("cachedContent").and_then(Value::as_str) {
+        None => None,
+        Some(name) => {
+            let name = name.to_owned();
+            Some(caches::resolve(state, &name, model.id(), &mut canonical)?)
+        }
+    };
     let ctx = Context {
         model,
         signer: state.config.signer,
         response_number: state.next_response_number(),
     };
-    generator::generate(&canonical, &ctx)
+    Ok((generator::generate(&canonical, &ctx)?, cache))
 }
 
 fn count(body: &Value) -> Result<Value, ApiError> {
@@ -141,7 +167,7 @@ fn count(body: &Value) -> Result<Value, ApiError> {
 }
 
 /// The embedding of one canonical `EmbedContentRequest`, and its prompt tokens.
-fn embed_one(
+pub(crate) fn embed_one(
     model: &ModelSpec,
     req: &Value,
     field: &str,

@@ -7,7 +7,7 @@
 use crate::errors::ApiError;
 use crate::lro::{self, Operation};
 use crate::paging::PageSpec;
-use crate::resources::{Call, Handler, empty};
+use crate::resources::{Call, Handler, batches, empty};
 use crate::respond::Payload;
 use crate::store::Resource;
 
@@ -58,12 +58,21 @@ fn cancel(call: &Call<'_>) -> Result<Payload, ApiError> {
     call.state
         .store
         .with::<Operation, _>(now, |t| lro::cancel(t, now, &call.route.name))?;
+    // A batch cancelled before it ended never publishes its results file.
+    batches::cancelled(call.state, now, &call.route.name);
     Ok(empty())
 }
 
+/// Deletes a finished operation; a batch that is still pending or running cannot be deleted
+/// (cancel it first).
 fn delete(call: &Call<'_>) -> Result<Payload, ApiError> {
-    call.state
-        .store
-        .with::<Operation, _>(call.now(), |t| t.remove(&call.route.name))?;
+    let name = &call.route.name;
+    call.state.store.with::<Operation, _>(call.now(), |t| {
+        let r = t.get(name)?;
+        if name.starts_with("batches/") && !r.value.is_done() {
+            return Err(batches::delete_running(name, r));
+        }
+        t.remove(name).map(|_| ())
+    })?;
     Ok(empty())
 }
