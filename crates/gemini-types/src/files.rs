@@ -162,6 +162,38 @@ impl File {
         let name = self.name.as_deref().unwrap_or_default();
         name.strip_prefix("files/").unwrap_or(name)
     }
+
+    /// A prompt part referring to this file: `{"fileData": {"fileUri": uri, "mimeType": ...}}`
+    /// (a file returned by the API carries both).
+    ///
+    /// ```
+    /// use gemini_types::{File, Content};
+    /// let file: File = serde_json::from_str(r#"{"name": "files/a", "mimeType": "image/png",
+    ///   "uri": "https://generativelanguage.googleapis.com/v1beta/files/a"}"#).unwrap();
+    /// let content = Content::new(gemini_types::Role::User, [file.as_part(), "Describe this image.".into()]);
+    /// let v = serde_json::to_value(&content).unwrap();
+    /// assert_eq!(v["parts"][0]["fileData"]["fileUri"], "https://generativelanguage.googleapis.com/v1beta/files/a");
+    /// assert_eq!(v["parts"][0]["fileData"]["mimeType"], "image/png");
+    /// ```
+    pub fn as_part(&self) -> crate::Part {
+        crate::Part::new(crate::PartData::FileData(crate::FileData {
+            mime_type: self.mime_type.clone(),
+            file_uri: self.uri.clone(),
+            display_name: None,
+        }))
+    }
+}
+
+impl From<&File> for crate::Part {
+    fn from(file: &File) -> Self {
+        file.as_part()
+    }
+}
+
+impl From<File> for crate::Part {
+    fn from(file: File) -> Self {
+        file.as_part()
+    }
 }
 
 /// The file name (`files/{id}`) in a Files API URI or download URI, such as a generated video's

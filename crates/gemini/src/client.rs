@@ -8,7 +8,7 @@ use gemini_transport::{ApiVersion, Clock, Config, HttpClient, Sleeper, Timeouts,
 use http::{HeaderName, HeaderValue};
 
 use crate::{
-    ApiKey, Chats, Continuation, Error, Models, Operations, Raw, RetryPolicy, TunedModels,
+    ApiKey, Chats, Continuation, Error, Files, Models, Operations, Raw, RetryPolicy, TunedModels,
 };
 
 /// The Gemini API client.
@@ -87,6 +87,11 @@ impl Client {
     /// Multi-turn chats that keep their history.
     pub fn chats(&self) -> Chats {
         Chats::new(self.clone())
+    }
+
+    /// The `files` resource: resumable uploads, downloads, get, list, delete.
+    pub fn files(&self) -> Files {
+        Files::new(self.clone())
     }
 
     /// Long-running operations (batches, video generation, imports): get, wait, cancel.

@@ -76,6 +76,7 @@ mod tools;
 mod turns;
 
 pub use api::chats::{Chat, ChatConfig, ChatHistory, ChatStream, Chats};
+pub use api::files::{DEFAULT_CHUNK_SIZE, Files, UploadOptions, UploadProgress, UploadSource};
 pub use api::models::{GenerateContentStream, Models, OpenStream};
 pub use api::operations::Operations;
 pub use api::raw::{Raw, RawStream};

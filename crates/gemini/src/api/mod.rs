@@ -3,6 +3,7 @@
 //! [`crate::rest`].
 
 pub(crate) mod chats;
+pub(crate) mod files;
 pub(crate) mod models;
 pub(crate) mod operations;
 pub(crate) mod raw;

@@ -13,14 +13,15 @@
 pub(crate) mod events;
 pub(crate) mod names;
 pub(crate) mod pager;
+pub(crate) mod upload;
 pub(crate) mod wait;
 
 use std::sync::Arc;
 
 use bytes::Bytes;
 use futures_util::TryFutureExt as _;
-use gemini_transport::{BoxFuture, RequestSpec};
-use http::{HeaderValue, Method, header::CONTENT_TYPE};
+use gemini_transport::{BoxFuture, RequestSpec, ResponseBody};
+use http::{HeaderName, HeaderValue, Method, header::CONTENT_TYPE};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -54,6 +55,20 @@ impl Rest {
     /// `models/m:countTokens`) with the handle's options.
     pub(crate) fn call(&self, method: Method, path: impl Into<String>) -> Call {
         let mut spec = RequestSpec::new(method, path.into());
+        if let Some(o) = self.options() {
+            spec = spec.options(o.transport.clone());
+        }
+        Call {
+            client: self.client.clone(),
+            options: self.options.clone(),
+            spec: Ok(spec),
+        }
+    }
+
+    /// A call of `method` on an absolute URL (an upload session's URL): the API key goes only
+    /// to the configured origin.
+    pub(crate) fn call_absolute(&self, method: Method, uri: http::Uri) -> Call {
+        let mut spec = RequestSpec::absolute(method, uri);
         if let Some(o) = self.options() {
             spec = spec.options(o.transport.clone());
         }
@@ -128,6 +143,103 @@ impl Call {
         self
     }
 
+    /// Sends the call under the upload prefix (`{base}/upload/{version}/{path}`).
+    pub(crate) fn upload(mut self) -> Self {
+        self.spec = self.spec.map(RequestSpec::upload);
+        self
+    }
+
+    /// Adds a header; a value that is not a valid header value is the call's error.
+    pub(crate) fn header(mut self, name: HeaderName, value: &str) -> Self {
+        self.spec = self.spec.and_then(|s| match HeaderValue::from_str(value) {
+            Ok(v) => Ok(s.header(name, v)),
+            Err(e) => Err(Error::build_with(
+                format!("invalid value {value:?} for the header {name}"),
+                e,
+            )),
+        });
+        self
+    }
+
+    /// A raw body (no content type).
+    pub(crate) fn body(mut self, body: Bytes) -> Self {
+        self.spec = self.spec.map(|s| s.body(body));
+        self
+    }
+
+    /// Makes exactly one attempt (the caller recovers itself, as an upload does by asking the
+    /// server what it received).
+    pub(crate) fn no_retry(mut self) -> Self {
+        self.spec = self.spec.map(|s| {
+            let options = s
+                .request_options()
+                .clone()
+                .with_retry_policy(gemini_transport::RetryPolicy::default().with_max_attempts(1));
+            s.options(options)
+        });
+        self
+    }
+
+    /// Sends the call and returns the whole answer: status, headers and body.
+    pub(crate) async fn send_response(self) -> Result<http::Response<Bytes>, Error> {
+        Ok(Box::pin(self.client.http().execute(self.spec?)).await?)
+    }
+
+    /// Sends the call once (no retries) and returns its answer with the body still streaming,
+    /// whatever its content type (a file's bytes): the response-headers timeout applies until
+    /// the head arrives, then the idle timeout between chunks of the body. A non-2xx answer is
+    /// an [`Error::Api`].
+    pub(crate) async fn open_raw(self) -> Result<http::Response<ResponseBody>, Error> {
+        let spec = self.spec?;
+        let http = self.client.http();
+        let timeouts = *http.config().timeouts();
+        let request = http.build_request(&spec)?;
+        let send = http.transport().send(request);
+        let response = match timeouts.response_headers {
+            None => send.await?,
+            Some(limit) => {
+                let sleep = http.timer().sleep(limit);
+                match futures_util::future::select(send, sleep).await {
+                    futures_util::future::Either::Left((response, _)) => response?,
+                    futures_util::future::Either::Right(((), _)) => {
+                        return Err(Error::from(gemini_transport::Error::timeout(
+                            gemini_transport::TimeoutKind::ResponseHeaders,
+                            Some(limit),
+                        )));
+                    }
+                }
+            }
+        };
+        let (parts, body) = response.into_parts();
+        if !parts.status.is_success() {
+            let (bytes, truncated) = body
+                .collect_prefix(http.config().max_error_body_size())
+                .await?;
+            let bytes = match http.config().api_key() {
+                Some(key) => scrub(&bytes, key.expose_secret()),
+                None => bytes,
+            };
+            let api = crate::ApiError::from_response(
+                parts.status,
+                &parts.headers,
+                bytes,
+                http.clock().system_now(),
+            )
+            .with_body_truncated(truncated);
+            return Err(Error::from(api));
+        }
+        let idle = self
+            .options
+            .as_deref()
+            .and_then(|o| o.idle_timeout)
+            .or(timeouts.idle);
+        let body = match idle {
+            Some(idle) => body.with_idle_timeout(idle, http.timer().clone()),
+            None => body,
+        };
+        Ok(http::Response::from_parts(parts, body))
+    }
+
     /// The JSON body, with the caller's `extra_body` merged into it.
     pub(crate) fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         let body = encode(body, self.options.as_deref());
@@ -183,6 +295,27 @@ impl Call {
             Err(e) => Box::pin(std::future::ready(Err(e))),
         }
     }
+}
+
+/// `body` with every occurrence of `secret` replaced by `***` (an error body never carries the
+/// key).
+fn scrub(body: &Bytes, secret: &str) -> Bytes {
+    let s = secret.as_bytes();
+    if s.is_empty() || !body.windows(s.len()).any(|w| w == s) {
+        return body.clone();
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest: &[u8] = body;
+    while !rest.is_empty() {
+        if rest.starts_with(s) {
+            out.extend_from_slice(b"***");
+            rest = &rest[s.len()..];
+        } else {
+            out.push(rest[0]);
+            rest = &rest[1..];
+        }
+    }
+    Bytes::from(out)
 }
 
 /// Serializes a request body, deep-merging the caller's `extra_body` when there is one.

@@ -37,6 +37,9 @@ list_page! {
     gemini_types::ListModelsResponse => models: gemini_types::Model,
     gemini_types::ListTunedModelsResponse => tuned_models: gemini_types::TunedModel,
     gemini_types::ListOperationsResponse => operations: gemini_types::Operation,
+    gemini_types::ListFilesResponse => files: gemini_types::File,
+    gemini_types::ListCachedContentsResponse => cached_contents: gemini_types::CachedContent,
+    gemini_types::ListOperationsResponse<gemini_types::GenerateContentBatch, gemini_types::GenerateContentBatchOutput> => operations: gemini_types::BatchOperation,
 }
 type Fetch<T> =
     Arc<dyn Fn(Option<u32>, Option<String>) -> BoxFuture<'static, Page<T>> + Send + Sync>;
