@@ -8,7 +8,8 @@ use gemini_transport::{ApiVersion, Clock, Config, HttpClient, Sleeper, Timeouts,
 use http::{HeaderName, HeaderValue};
 
 use crate::{
-    ApiKey, Chats, Continuation, Error, Files, Models, Operations, Raw, RetryPolicy, TunedModels,
+    ApiKey, Caches, Chats, Continuation, Error, Files, Models, Operations, Raw, RetryPolicy,
+    TunedModels,
 };
 
 /// The Gemini API client.
@@ -87,6 +88,11 @@ impl Client {
     /// Multi-turn chats that keep their history.
     pub fn chats(&self) -> Chats {
         Chats::new(self.clone())
+    }
+
+    /// The `cachedContents` resource: explicit context caches.
+    pub fn caches(&self) -> Caches {
+        Caches::new(self.clone())
     }
 
     /// The `files` resource: resumable uploads, downloads, get, list, delete.
