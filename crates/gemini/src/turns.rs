@@ -60,7 +60,7 @@ pub(crate) struct Turns {
     /// The current round's finished hops, folded.
     answer: Option<GenerateContentResponse>,
     /// The turns added to the conversation (when recording).
-    turns: Vec<Content>,
+    added: Vec<Content>,
 }
 
 impl Turns {
@@ -79,7 +79,7 @@ impl Turns {
             hop: None,
             pending_token: None,
             answer: None,
-            turns: Vec::new(),
+            added: Vec::new(),
         }
     }
 
@@ -130,7 +130,7 @@ impl Turns {
     /// ready to [`Send`](Next::Send).
     pub(crate) fn on_function_responses(&mut self, responses: Content) {
         if self.policy.record {
-            self.turns.push(responses.clone());
+            self.added.push(responses.clone());
         }
         self.request.contents.push(responses);
     }
@@ -159,7 +159,7 @@ impl Turns {
     /// The turns added to the conversation so far (when recording): model turns and function
     /// responses, ending with the model's answer once done.
     pub(crate) fn take_turns(&mut self) -> Vec<Content> {
-        std::mem::take(&mut self.turns)
+        std::mem::take(&mut self.added)
     }
 
     fn fold(&mut self, next: GenerateContentResponse) {
@@ -201,14 +201,14 @@ impl Turns {
                 self.answer = None;
                 let turn = turn.clone();
                 if self.policy.record {
-                    self.turns.push(turn.clone());
+                    self.added.push(turn.clone());
                 }
                 self.request.contents.push(turn);
                 return Next::CallFunctions(tools.clone(), calls);
             }
         }
         if self.policy.record {
-            self.turns.extend(turn);
+            self.added.extend(turn);
         }
         Next::Done
     }
