@@ -57,7 +57,7 @@ pub(crate) struct Operation {
     pub(crate) outcome: Option<Outcome>,
     /// Runs when the operation is cancelled while running (a batch sets its state to
     /// `BATCH_STATE_CANCELLED`), after its outcome is set.
-    pub(crate) on_cancel: Option<Transition<Operation>>,
+    pub(crate) on_cancel: Option<Transition<Self>>,
 }
 
 impl Operation {

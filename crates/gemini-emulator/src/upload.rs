@@ -252,7 +252,7 @@ fn start(
     let mime_type = request
         .header("x-goog-upload-header-content-type")
         .map(str::to_owned)
-        .or(file.mime_type.clone())
+        .or_else(|| file.mime_type.clone())
         .filter(|m| !m.trim().is_empty())
         .ok_or_else(|| {
             ApiError::invalid_argument(

@@ -2,6 +2,8 @@
 //! expiry, delete, expiry on the clock, and use by generateContent with
 //! `cachedContentTokenCount` in the usage.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::time::Duration;

@@ -2,6 +2,8 @@
 //! its checks and fault injection, and `files.get` / `list` / `delete` / `download` with the
 //! clock driving PROCESSING → ACTIVE and the 48-hour expiry.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::time::Duration;
@@ -109,7 +111,11 @@ async fn download(emu: &Emulator, name: &str) -> support::Resp {
 fn sha256_field(bytes: &[u8]) -> String {
     use base64::Engine as _;
     let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
-    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    let hex: String = digest.as_ref().iter().fold(String::new(), |mut s, b| {
+        use std::fmt::Write as _;
+        let _ = write!(s, "{b:02x}");
+        s
+    });
     base64::engine::general_purpose::STANDARD.encode(hex)
 }
 

@@ -219,9 +219,9 @@ async fn tuned_models_are_served_read_only() {
 async fn methods_no_module_serves_are_the_real_404_and_scriptable() {
     let emu = Emulator::start();
     let cases = [
-        ("GET", "/v1beta/files/abc", "files.get"),
-        ("POST", "/upload/v1beta/files", "files.upload"),
-        ("POST", "/v1beta/cachedContents", "cachedContents.create"),
+        ("POST", "/v1beta/files:register", "files.register"),
+        ("POST", "/v1beta/files", "files.create"),
+        ("GET", "/v1beta/fileSearchStores/abc", "fileSearchStores.get"),
         (
             "GET",
             "/v1beta/fileSearchStores/s/documents",
@@ -253,16 +253,19 @@ async fn methods_no_module_serves_are_the_real_404_and_scriptable() {
     );
     assert_eq!(emu.count("authTokens.create"), 1);
 
-    emu.script("files.get")
-        .reply_json(json!({"name": "files/abc", "state": "ACTIVE"}));
-    let r = get(&emu, "/v1beta/files/abc").await;
+    emu.script("fileSearchStores.get")
+        .reply_json(json!({"name": "fileSearchStores/abc", "displayName": "s"}));
+    let r = get(&emu, "/v1beta/fileSearchStores/abc").await;
     assert_eq!(
-        (r.status, r.json()["state"].clone()),
-        (200, json!("ACTIVE"))
+        (r.status, r.json()["displayName"].clone()),
+        (200, json!("s"))
     );
-    assert_eq!(emu.requests_for("files.get").len(), 2);
+    assert_eq!(emu.requests_for("fileSearchStores.get").len(), 2);
     // Used up: the real 404 again.
-    assert_eq!(get(&emu, "/v1beta/files/abc").await.status, 404);
+    assert_eq!(
+        get(&emu, "/v1beta/fileSearchStores/abc").await.status,
+        404
+    );
 }
 
 #[tokio::test]

@@ -93,7 +93,7 @@ impl Plan {
     }
 
     /// The metadata at `time` in `state`, with `done` requests finished.
-    fn metadata(&self, time: SystemTime, state: &str, done: usize) -> Value {
+    fn metadata(&self, time: SystemTime, batch_state: &str, done: usize) -> Value {
         let mut m = Map::new();
         m.insert(
             "@type".into(),
@@ -119,9 +119,9 @@ impl Plan {
             }
         }
         m.insert("batchStats".into(), Value::Object(stats));
-        m.insert("state".into(), json!(state));
+        m.insert("state".into(), json!(batch_state));
         m.insert("name".into(), json!(self.name));
-        if state == "BATCH_STATE_SUCCEEDED" {
+        if batch_state == "BATCH_STATE_SUCCEEDED" {
             m.insert("endTime".into(), json!(rfc3339(time)));
             m.insert("output".into(), self.output.clone());
         }

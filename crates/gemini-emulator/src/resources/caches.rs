@@ -286,7 +286,7 @@ pub(crate) fn resolve(
                 c.system_instruction.clone(),
                 c.tools.clone(),
                 c.tool_config.clone(),
-                c.tokens.clone(),
+                c.tokens,
             ))
         })?;
     let mut all = contents;
