@@ -8,8 +8,8 @@ use gemini_transport::{ApiVersion, Clock, Config, HttpClient, Sleeper, Timeouts,
 use http::{HeaderName, HeaderValue};
 
 use crate::{
-    ApiKey, Caches, Chats, Continuation, Error, Files, Models, Operations, Raw, RetryPolicy,
-    TunedModels,
+    ApiKey, Batches, Caches, Chats, Continuation, Error, Files, Models, Operations, Raw,
+    RetryPolicy, TunedModels,
 };
 
 /// The Gemini API client.
@@ -88,6 +88,11 @@ impl Client {
     /// Multi-turn chats that keep their history.
     pub fn chats(&self) -> Chats {
         Chats::new(self.clone())
+    }
+
+    /// Batch mode: batches of generation or embedding requests, their waits and results.
+    pub fn batches(&self) -> Batches {
+        Batches::new(self.clone())
     }
 
     /// The `cachedContents` resource: explicit context caches.

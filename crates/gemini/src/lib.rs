@@ -75,6 +75,7 @@ mod structured;
 mod tools;
 mod turns;
 
+pub use api::batches::{BatchResult, BatchResultStream, Batches};
 pub use api::caches::Caches;
 pub use api::chats::{Chat, ChatConfig, ChatHistory, ChatStream, Chats};
 pub use api::files::{DEFAULT_CHUNK_SIZE, Files, UploadOptions, UploadProgress, UploadSource};

@@ -332,6 +332,11 @@ impl Files {
         }
     }
 
+    /// A handle sharing another handle's client and options.
+    pub(crate) fn from_rest(rest: Rest) -> Self {
+        Self { rest }
+    }
+
     /// Per-call options for the calls made through this handle.
     #[must_use]
     pub fn with_options(mut self, options: RequestOptions) -> Self {

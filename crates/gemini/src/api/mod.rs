@@ -2,6 +2,7 @@
 //! [`Rest`](crate::rest::Rest) and declares its methods on the shared plumbing in
 //! [`crate::rest`].
 
+pub(crate) mod batches;
 pub(crate) mod caches;
 pub(crate) mod chats;
 pub(crate) mod files;
