@@ -21,15 +21,18 @@ pub(crate) fn full(bytes: Bytes) -> ResponseBody {
 #[derive(Debug)]
 pub(crate) struct ChannelBody {
     rx: mpsc::Receiver<Result<Bytes, io::Error>>,
+    /// The whole length, when known up front (sent as `Content-Length`).
+    len: Option<u64>,
 }
 
 /// Sends frames into a [`ChannelBody`].
 pub(crate) type BodySender = mpsc::Sender<Result<Bytes, io::Error>>;
 
-/// A connected sender and body.
-pub(crate) fn channel() -> (BodySender, ResponseBody) {
+/// A connected sender and body; `len` is the body's whole length when it is known up front.
+/// At most 16 frames wait in the channel, so a writer never gets far ahead of the client.
+pub(crate) fn channel(len: Option<u64>) -> (BodySender, ResponseBody) {
     let (tx, rx) = mpsc::channel(16);
-    (tx, Either::Right(ChannelBody { rx }))
+    (tx, Either::Right(ChannelBody { rx, len }))
 }
 
 impl Body for ChannelBody {
@@ -46,6 +49,7 @@ impl Body for ChannelBody {
     }
 
     fn size_hint(&self) -> SizeHint {
-        SizeHint::default()
+        self.len
+            .map_or_else(SizeHint::default, SizeHint::with_exact)
     }
 }

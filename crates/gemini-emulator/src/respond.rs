@@ -1,5 +1,9 @@
 //! Turns a resolved reply (payload + faults) into an HTTP response, spawning a writer task when
-//! the body has to be paced, stalled or cut.
+//! the body has to be paced, stalled, cut or generated.
+//!
+//! Huge bodies ([`Payload::Huge`], [`Payload::HugeError`]) are generated piece by piece by the
+//! writer task: a 64 KiB filler is shared by every piece, and at most the body channel's 16
+//! pieces wait in memory, so a body of any size costs the emulator about a megabyte.
 
 use std::io;
 use std::time::Duration;
@@ -10,7 +14,7 @@ use serde_json::Value;
 
 use crate::body::{self, BodySender, ResponseBody};
 use crate::errors::ApiError;
-use crate::script::{Fault, FaultKind};
+use crate::script::{FOREVER, Fault, FaultKind};
 use crate::sse::{Framing, JSON_CONTENT_TYPE, unary_body};
 
 /// What to send, before framing.
@@ -24,6 +28,12 @@ pub(crate) enum Payload {
     Error(ApiError),
     /// Raw bytes.
     Raw { content_type: String, body: Bytes },
+    /// A `200` with no body, in the method's content type.
+    Empty,
+    /// A valid answer of about this many bytes, generated as it is sent.
+    Huge(u64),
+    /// An error envelope of about this many bytes, generated as it is sent.
+    HugeError { code: u16, bytes: u64 },
 }
 
 /// How the body is written.
@@ -33,10 +43,21 @@ pub(crate) struct Delivery {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) faults: Vec<Fault>,
     pub(crate) chunk_interval: Duration,
+    /// Send the body this many bytes at a time, waiting this long before each later piece.
+    pub(crate) drip: Option<(usize, Duration)>,
+    /// Replaces the `Content-Type`.
+    pub(crate) content_type: Option<String>,
+    /// Never send a `Content-Length`.
+    pub(crate) chunked: bool,
 }
+
+/// Pieces of a generated body, produced on demand.
+type Pieces = Box<dyn Iterator<Item = Bytes> + Send>;
 
 enum Step {
     Bytes(Bytes),
+    /// A generated body of this many bytes.
+    Generate(Pieces, u64),
     Sleep(Duration),
     StallForever,
     Drop,
@@ -72,6 +93,26 @@ pub(crate) fn render(
         Payload::Raw { content_type, body } => {
             (200, content_type, unary_steps(body, &delivery.faults))
         }
+        Payload::Empty => (
+            200,
+            framing
+                .map_or(JSON_CONTENT_TYPE, Framing::content_type)
+                .to_owned(),
+            Vec::new(),
+        ),
+        Payload::Huge(bytes) => match framing {
+            Some(f) => (
+                200,
+                f.content_type().to_owned(),
+                vec![huge_stream(f, bytes)],
+            ),
+            None => (200, JSON_CONTENT_TYPE.to_owned(), vec![huge_answer(bytes)]),
+        },
+        Payload::HugeError { code, bytes } => (
+            code,
+            JSON_CONTENT_TYPE.to_owned(),
+            vec![huge_error(code, bytes)],
+        ),
         Payload::Unary(v) => match framing {
             Some(f) => (
                 200,
@@ -102,7 +143,9 @@ pub(crate) fn render(
         }
     };
     let status = delivery.status.unwrap_or(status);
-    let body = into_body(steps);
+    let content_type = delivery.content_type.unwrap_or(content_type);
+    let exact = !delivery.chunked && framing.is_none();
+    let body = into_body(steps, delivery.drip, exact);
     let mut response = Response::new(body);
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -190,8 +233,12 @@ fn stream_steps(
     steps
 }
 
-fn into_body(steps: Vec<Step>) -> ResponseBody {
-    if steps.iter().all(|s| matches!(s, Step::Bytes(_))) {
+/// The body for `steps`: a whole buffer when nothing has to be paced, else a channel fed by
+/// a writer task. With `exact`, a body whose length is known up front says so
+/// (`Content-Length`).
+fn into_body(steps: Vec<Step>, drip: Option<(usize, Duration)>, exact: bool) -> ResponseBody {
+    let plain = steps.iter().all(|s| matches!(s, Step::Bytes(_)));
+    if plain && drip.is_none() && exact {
         let mut all = BytesMut::new();
         for s in steps {
             if let Step::Bytes(b) = s {
@@ -200,26 +247,42 @@ fn into_body(steps: Vec<Step>) -> ResponseBody {
         }
         return body::full(all.freeze());
     }
-    let (tx, body) = body::channel();
-    tokio::spawn(write_steps(tx, steps));
+    // Known only when every step sends its bytes (a cut or a stall-forever ends early).
+    let len = steps
+        .iter()
+        .try_fold(0u64, |sum, s| match s {
+            Step::Bytes(b) => Some(sum + b.len() as u64),
+            Step::Generate(_, n) => Some(sum + n),
+            Step::Sleep(_) => Some(sum),
+            Step::StallForever | Step::Drop => None,
+        })
+        .filter(|_| exact);
+    let (tx, body) = body::channel(len);
+    tokio::spawn(write_steps(tx, steps, drip));
     body
 }
 
-async fn write_steps(tx: BodySender, steps: Vec<Step>) {
+async fn write_steps(tx: BodySender, steps: Vec<Step>, drip: Option<(usize, Duration)>) {
+    let mut first = true;
     for step in steps {
         match step {
             Step::Bytes(b) => {
-                if b.is_empty() {
-                    continue;
-                }
-                if tx.send(Ok(b)).await.is_err() {
+                if send(&tx, b, drip, &mut first).await.is_err() {
                     return;
+                }
+            }
+            Step::Generate(pieces, _) => {
+                // Bounded: every generator yields a fixed number of pieces.
+                for piece in pieces {
+                    if send(&tx, piece, drip, &mut first).await.is_err() {
+                        return;
+                    }
                 }
             }
             Step::Sleep(d) => tokio::time::sleep(d).await,
             Step::StallForever => {
-                // Keep the connection open until the client goes away.
-                tx.closed().await;
+                // Keep the connection open until the client goes away (or the emulator stops).
+                let _ = tokio::time::timeout(FOREVER, tx.closed()).await;
                 return;
             }
             Step::Drop => {
@@ -236,4 +299,128 @@ async fn write_steps(tx: BodySender, steps: Vec<Step>) {
             }
         }
     }
+}
+
+/// Sends `bytes`, in pieces of `drip.0` bytes `drip.1` apart when dripping. `Err` when the
+/// client went away.
+async fn send(
+    tx: &BodySender,
+    mut bytes: Bytes,
+    drip: Option<(usize, Duration)>,
+    first: &mut bool,
+) -> Result<(), ()> {
+    let Some((size, interval)) = drip else {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        return tx.send(Ok(bytes)).await.map_err(drop);
+    };
+    // Bounded: each turn sends at least one byte of `bytes`.
+    while !bytes.is_empty() {
+        if !*first {
+            tokio::time::sleep(interval).await;
+        }
+        *first = false;
+        let piece = bytes.split_to(size.min(bytes.len()));
+        tx.send(Ok(piece)).await.map_err(drop)?;
+    }
+    Ok(())
+}
+
+/// The filler text of generated bodies (64 KiB, shared by every piece).
+fn filler() -> Bytes {
+    const LINE: &[u8] = b"All work and no play makes a huge body. ";
+    let mut v = Vec::with_capacity(FILLER_LEN);
+    while v.len() < FILLER_LEN {
+        let n = LINE.len().min(FILLER_LEN - v.len());
+        v.extend_from_slice(&LINE[..n]);
+    }
+    Bytes::from(v)
+}
+
+const FILLER_LEN: usize = 64 * 1024;
+
+/// `len` bytes of filler, in pieces of at most [`FILLER_LEN`].
+fn fill(filler: Bytes, len: u64) -> impl Iterator<Item = Bytes> + Send {
+    let step = FILLER_LEN as u64;
+    (0..len.div_ceil(step)).map(move |i| {
+        let n = (len - i * step).min(step);
+        // `n` is at most FILLER_LEN, which fits in usize.
+        filler.slice(..usize::try_from(n).unwrap_or(FILLER_LEN))
+    })
+}
+
+/// `prefix`, filler up to `bytes` in all, `suffix`: exactly `bytes` long (or just the prefix
+/// and suffix when `bytes` is smaller).
+fn padded(prefix: String, suffix: String, bytes: u64) -> Step {
+    let fixed = (prefix.len() + suffix.len()) as u64;
+    let pad = bytes.saturating_sub(fixed);
+    let pieces = std::iter::once(Bytes::from(prefix))
+        .chain(fill(filler(), pad))
+        .chain(std::iter::once(Bytes::from(suffix)));
+    Step::Generate(Box::new(pieces), fixed + pad)
+}
+
+/// One `GenerateContentResponse` of `bytes` bytes whose text is filler.
+fn huge_answer(bytes: u64) -> Step {
+    padded(
+        r#"{"candidates":[{"content":{"role":"model","parts":[{"text":""#.to_owned(),
+        r#""}]},"finishReason":"STOP","index":0}]}"#.to_owned() + "\n",
+        bytes,
+    )
+}
+
+/// An error envelope for `code` of `bytes` bytes whose message is filler.
+fn huge_error(code: u16, bytes: u64) -> Step {
+    let status = ApiError::new(code, "").status;
+    padded(
+        format!(r#"{{"error":{{"code":{code},"message":""#),
+        format!(r#"","status":"{status}"}}}}"#) + "\n",
+        bytes,
+    )
+}
+
+/// Size of the text of each chunk of a generated stream.
+const HUGE_CHUNK_TEXT: u64 = 16 * 1024;
+
+/// A stream of about `bytes` bytes: chunks whose text is filler, the last with finish reason
+/// `STOP`, framed as `framing` asks.
+fn huge_stream(framing: Framing, bytes: u64) -> Step {
+    const OPEN: &str = r#"{"candidates":[{"content":{"role":"model","parts":[{"text":""#;
+    const MORE: &str = r#""}]},"index":0}]}"#;
+    const LAST: &str = r#""}]},"finishReason":"STOP","index":0}]}"#;
+    let per_chunk = HUGE_CHUNK_TEXT + (OPEN.len() + LAST.len() + 8) as u64;
+    let chunks = bytes.div_ceil(per_chunk).max(1);
+    // SSE: `data: ` and CRLF CRLF around each chunk. JSON array: `[` before the first, a
+    // 4-byte separator before each later one, `\n]` after the last (4 per chunk, less one).
+    let (frame, less) = match framing {
+        Framing::Sse => (10, 0),
+        Framing::JsonArray => (4, 1),
+    };
+    let total = chunks * (HUGE_CHUNK_TEXT + (OPEN.len() + MORE.len() + frame) as u64)
+        + (LAST.len() - MORE.len()) as u64
+        - less;
+    let filler = filler();
+    let text = filler.slice(..usize::try_from(HUGE_CHUNK_TEXT).unwrap_or(FILLER_LEN));
+    let pieces = (0..chunks).flat_map(move |i| {
+        let last = i + 1 == chunks;
+        let (before, after): (&'static [u8], &'static [u8]) = match framing {
+            Framing::Sse => (b"data: ", b"\r\n\r\n"),
+            Framing::JsonArray if i == 0 => (b"[", b""),
+            Framing::JsonArray => (b"\n,\r\n", b""),
+        };
+        let end: &'static [u8] = match framing {
+            Framing::JsonArray if last => b"\n]",
+            _ => b"",
+        };
+        [
+            Bytes::from_static(before),
+            Bytes::from_static(OPEN.as_bytes()),
+            text.clone(),
+            Bytes::from_static(if last { LAST } else { MORE }.as_bytes()),
+            Bytes::from_static(after),
+            Bytes::from_static(end),
+        ]
+    });
+    Step::Generate(Box::new(pieces), total)
 }

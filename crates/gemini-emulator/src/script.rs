@@ -2,10 +2,29 @@
 //! (or on top of) its deterministic model.
 //!
 //! A [`Reply`] describes one whole HTTP response: status, headers, body (the model's answer,
-//! a JSON document, a list of stream chunks, an error envelope or raw bytes) and faults (a delay
-//! before the headers, a stall, a dropped connection or an error event part-way through the
-//! body). [`Emulator::script`](crate::Emulator::script) queues replies for the next matching
-//! requests; [`Emulator::on`](crate::Emulator::on) installs a handler closure.
+//! a JSON document, a list of stream chunks, an error envelope, raw bytes, or a huge body
+//! generated as it is sent) and faults. [`Emulator::script`](crate::Emulator::script) queues
+//! replies for the next matching requests; [`Emulator::on`](crate::Emulator::on) installs a
+//! handler closure.
+//!
+//! # Faults a client must survive
+//!
+//! | fault | how to script it |
+//! |---|---|
+//! | stall before the headers | [`Reply::stall_before_headers`], [`Reply::stall_forever_before_headers`] |
+//! | stall mid-body | [`Reply::stall_after`], [`Reply::stall_forever_after`] |
+//! | drip the body slowly | [`Reply::drip`] |
+//! | a huge body (never held in memory) | [`Reply::huge_body`] (one JSON document, or many stream events) |
+//! | a huge error body | [`Reply::huge_error`] |
+//! | a wrong content type | [`Reply::with_content_type`], [`Reply::json_array_stream`], [`Reply::raw`] |
+//! | an empty `200` | [`Reply::empty`] |
+//! | an error envelope with status `200` | [`Reply::status`]`(code).`[`with_http_status`](Reply::with_http_status)`(200)` |
+//! | `Retry-After` with any value | [`Reply::with_retry_after`], or [`Reply::with_header`] for a date or garbage |
+//! | a reset connection | [`Reply::reset`] (before the headers), [`Reply::drop_after`] (mid-body) |
+//!
+//! Every wait is on the tokio timer and every generated body has a fixed length, so no fault
+//! runs forever: a "forever" stall lasts until the client goes away or the emulator stops
+//! (at most 24 hours).
 
 use std::fmt;
 use std::sync::Arc;
@@ -45,6 +64,29 @@ pub struct Reply {
     pub(crate) chunk_interval: Option<Duration>,
     pub(crate) body: ReplyBody,
     pub(crate) faults: Vec<Fault>,
+    /// What happens instead of sending the headers (after `delay`).
+    pub(crate) before_headers: Option<BeforeHeaders>,
+    /// Send the body `bytes` at a time, waiting `interval` between pieces.
+    pub(crate) drip: Option<(usize, Duration)>,
+    /// Replaces the `Content-Type` header.
+    pub(crate) content_type: Option<String>,
+    /// Frame a streaming method's chunks as one JSON array, whatever the request asked.
+    pub(crate) json_array: bool,
+    /// Never send a `Content-Length` (the body is chunked).
+    pub(crate) chunked: bool,
+}
+
+/// The longest a "forever" stall lasts (until the client goes away or the emulator stops,
+/// whichever comes first; this bound only keeps the emulator from holding a task forever).
+pub(crate) const FOREVER: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A fault in place of the response headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BeforeHeaders {
+    /// Never answer (see [`FOREVER`]).
+    StallForever,
+    /// Close the connection without an answer.
+    Reset,
 }
 
 /// What a [`Reply`] sends as its body.
@@ -60,6 +102,12 @@ pub(crate) enum ReplyBody {
     Error(ApiError),
     /// Raw bytes with a content type.
     Raw { content_type: String, body: Bytes },
+    /// A `200` with no body, in the method's content type.
+    Empty,
+    /// A valid answer of about this many bytes, generated while it is sent.
+    Huge(u64),
+    /// An error envelope of about this many bytes with this status, generated while it is sent.
+    HugeError { code: u16, bytes: u64 },
 }
 
 /// A fault injected after `after` stream chunks (for unary bodies: `0` = before any body byte,
@@ -88,6 +136,9 @@ impl fmt::Debug for Reply {
             .field("delay", &self.delay)
             .field("body", &self.body)
             .field("faults", &self.faults)
+            .field("before_headers", &self.before_headers)
+            .field("drip", &self.drip)
+            .field("content_type", &self.content_type)
             .finish_non_exhaustive()
     }
 }
@@ -101,6 +152,11 @@ impl Reply {
             chunk_interval: None,
             body,
             faults: Vec::new(),
+            before_headers: None,
+            drip: None,
+            content_type: None,
+            json_array: false,
+            chunked: false,
         }
     }
 
@@ -141,7 +197,36 @@ impl Reply {
         r
     }
 
-    /// Overrides the HTTP status (a JSON body with `500`, say).
+    /// `200` with an empty body, in the content type the method answers with
+    /// (`text/event-stream` for `?alt=sse` streams, JSON otherwise). A client must not take
+    /// it for an answer.
+    pub fn empty() -> Self {
+        Self::with_body(ReplyBody::Empty)
+    }
+
+    /// `200` with a valid answer of `bytes` bytes, generated piece by piece as it is sent
+    /// (never held in the emulator's memory).
+    ///
+    /// On a unary method it is one `GenerateContentResponse` JSON document whose text fills
+    /// it, exactly `bytes` long (or the smallest such document, if `bytes` is smaller), sent
+    /// with a `Content-Length` unless [`chunked`](Self::chunked). On a streaming method it is
+    /// as many chunks of about 16 KiB as it takes to reach `bytes` (the last one ends with
+    /// finish reason `STOP`), in the framing the request asked for.
+    pub fn huge_body(bytes: u64) -> Self {
+        Self::with_body(ReplyBody::Huge(bytes))
+    }
+
+    /// An error envelope with status `code` whose message makes it exactly `bytes` long
+    /// (or the smallest envelope, if `bytes` is smaller), generated as it is sent and sent
+    /// with a `Content-Length` unless [`chunked`](Self::chunked).
+    pub fn huge_error(code: u16, bytes: u64) -> Self {
+        let mut r = Self::with_body(ReplyBody::HugeError { code, bytes });
+        r.status = Some(code);
+        r
+    }
+
+    /// Overrides the HTTP status (a JSON body with `500`, say). `Reply::status(503)`
+    /// `.with_http_status(200)` is an error envelope sent with `200`.
     #[must_use]
     pub fn with_http_status(mut self, code: u16) -> Self {
         self.status = Some(code);
@@ -172,6 +257,30 @@ impl Reply {
         self.with_header("retry-after", &seconds.to_string())
     }
 
+    /// Replaces the `Content-Type` header (a model stream labelled `application/json`, say).
+    #[must_use]
+    pub fn with_content_type(mut self, content_type: &str) -> Self {
+        self.content_type = Some(content_type.to_owned());
+        self
+    }
+
+    /// On a streaming method, sends the chunks as one JSON array with `application/json`
+    /// (what the service sends without `alt=sse`), even when the request asked for
+    /// `alt=sse`.
+    #[must_use]
+    pub fn json_array_stream(mut self) -> Self {
+        self.json_array = true;
+        self
+    }
+
+    /// Sends the body without a `Content-Length` (chunked), so a client learns its size only
+    /// by reading it.
+    #[must_use]
+    pub fn chunked(mut self) -> Self {
+        self.chunked = true;
+        self
+    }
+
     /// Adds a response header.
     #[must_use]
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
@@ -183,6 +292,39 @@ impl Reply {
     #[must_use]
     pub fn delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
+        self
+    }
+
+    /// Waits this long before sending the response headers (the same as
+    /// [`delay`](Self::delay), named for fault scripts).
+    #[must_use]
+    pub fn stall_before_headers(self, pause: Duration) -> Self {
+        self.delay(pause)
+    }
+
+    /// Never sends the response headers: the request is read and recorded, then nothing is
+    /// sent until the client goes away (or the emulator stops; at most 24 hours).
+    #[must_use]
+    pub fn stall_forever_before_headers(mut self) -> Self {
+        self.before_headers = Some(BeforeHeaders::StallForever);
+        self
+    }
+
+    /// Closes the connection without any answer, after reading and recording the request
+    /// (HTTP/2: resets the stream). For a cut after the headers, see
+    /// [`drop_after`](Self::drop_after).
+    #[must_use]
+    pub fn reset(mut self) -> Self {
+        self.before_headers = Some(BeforeHeaders::Reset);
+        self
+    }
+
+    /// Sends the body `bytes` at a time (at least one), waiting `interval` before each piece
+    /// after the first: a server that drips bytes. Applies to every body, generated ones
+    /// included, and adds to the stream's chunk interval.
+    #[must_use]
+    pub fn drip(mut self, bytes: usize, interval: Duration) -> Self {
+        self.drip = Some((bytes.max(1), interval));
         self
     }
 
@@ -216,6 +358,7 @@ impl Reply {
     }
 
     /// After `chunks` stream chunks, cuts the connection mid-body (no final chunk terminator).
+    /// On a unary body, `0` cuts it right after the headers, and any other value half-way.
     #[must_use]
     pub fn drop_after(mut self, chunks: usize) -> Self {
         self.faults.push(Fault {

@@ -1,7 +1,6 @@
 //! One HTTP exchange: route, authenticate, read the body, record, then answer from the script
 //! or the resource module serving the route.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -19,22 +18,41 @@ use crate::recorded::{RecordedRequest, redact_query};
 use crate::resources::{Call, method_not_found};
 use crate::respond::{Delivery, Payload, render};
 use crate::routes::route;
-use crate::script::{Reply, ReplyBody};
+use crate::script::{BeforeHeaders, FOREVER, Reply, ReplyBody};
 use crate::sse::Framing;
 use crate::state::State;
 
-/// Serves one request.
+/// Serves one request. An `Err` closes the connection without an answer (a scripted
+/// [`Reply::reset`]).
 pub(crate) async fn handle(
     state: Arc<State>,
     req: Request<Incoming>,
-) -> Result<Response<ResponseBody>, Infallible> {
-    Ok(serve(&state, req).await)
+) -> Result<Response<ResponseBody>, Reset> {
+    let response = serve(&state, req).await;
+    if response.extensions().get::<Reset>().is_some() {
+        return Err(Reset);
+    }
+    Ok(response)
 }
+
+/// The connection was reset on purpose ([`Reply::reset`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reset;
+
+impl std::fmt::Display for Reset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by fault injection")
+    }
+}
+
+impl std::error::Error for Reset {}
 
 fn error(e: ApiError, framing: Option<Framing>) -> Response<ResponseBody> {
     render(Payload::Error(e), framing, Delivery::default())
 }
 
+/// The response to `req` (carrying the [`Reset`] extension when the connection is to be
+/// closed instead).
 async fn serve(state: &Arc<State>, req: Request<Incoming>) -> Response<ResponseBody> {
     let (mut parts, body) = req.into_parts();
     let path = percent_encoding::percent_decode_str(parts.uri.path())
@@ -126,21 +144,45 @@ async fn serve(state: &Arc<State>, req: Request<Incoming>) -> Response<ResponseB
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }
+    match reply.before_headers {
+        Some(BeforeHeaders::StallForever) => {
+            // hyper drops this future when the client goes away; the bound is for the rest.
+            tokio::time::sleep(FOREVER).await;
+        }
+        Some(BeforeHeaders::Reset) => {
+            tracing::debug!(rpc = recorded.rpc(), "reset by script");
+            let mut response = error(ApiError::new(500, "reset"), None);
+            response.extensions_mut().insert(Reset);
+            return response;
+        }
+        None => {}
+    }
+    let framing = if reply.json_array {
+        framing.map(|_| Framing::JsonArray)
+    } else {
+        framing
+    };
     let payload = match reply.body {
         ReplyBody::Model => answer(state, route.as_ref(), &recorded),
         ReplyBody::Json(v) => Payload::Unary(v),
         ReplyBody::Chunks(c) => Payload::Stream(c),
         ReplyBody::Error(e) => Payload::Error(e),
         ReplyBody::Raw { content_type, body } => Payload::Raw { content_type, body },
+        ReplyBody::Empty => Payload::Empty,
+        ReplyBody::Huge(bytes) => Payload::Huge(bytes),
+        ReplyBody::HugeError { code, bytes } => Payload::HugeError { code, bytes },
     };
     let delivery = Delivery {
         status: reply.status,
         headers: reply.headers,
         faults: reply.faults,
         chunk_interval: reply.chunk_interval.unwrap_or(state.config.chunk_interval),
+        drip: reply.drip,
+        content_type: reply.content_type,
+        chunked: reply.chunked,
     };
     let mut response = render(payload, framing, delivery);
-    if stream && sse {
+    if stream && sse && !reply.json_array {
         response
             .headers_mut()
             .insert("cache-control", HeaderValue::from_static("no-cache"));
