@@ -105,9 +105,12 @@ impl RecordedRequest {
         self.json.as_ref()
     }
 
-    /// The API key the request authenticated with (header or `?key=`).
+    /// The API key the request authenticated with (header or `?key=`); `None` for an upload
+    /// chunk that came without a key (its upload id authenticated it).
     pub fn api_key(&self) -> Option<&str> {
-        self.api_key.as_deref()
+        self.api_key
+            .as_deref()
+            .filter(|k| !k.starts_with("upload_id:"))
     }
 }
 

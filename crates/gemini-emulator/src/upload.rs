@@ -18,6 +18,9 @@
 //! protocol errors are `400` with a `text/plain` body, as the upload server sends them. The
 //! bytes are kept as the chunks arrived (no copy) and hashed as they come (`sha256Hash`).
 //!
+//! Chunk requests may come without an API key (the Python SDK sends none): the upload id
+//! authenticates them ([`crate::auth`]).
+//!
 //! The answers carry headers, so they are [`Reply`]s: [`reply`] is consulted after the scripts
 //! for every `files.upload` request. A scripted `Reply::model()` for `files.upload` (with a
 //! delay or faults) gets the upload answer as its body ([`complete`]).
@@ -277,8 +280,10 @@ fn start(
         return Err(storage_exhausted(settings, used));
     }
     let uri_base = format!("{}/{}/", base_url(request), request.api_version());
+    let key = request.api_key().unwrap_or("");
     let id = state.store.with::<Session, _>(now, |t| {
-        let id = format!("{}{}", t.new_id("uploads/"), t.new_id("uploads/"));
+        let nonce = format!("{}{}", t.new_id("uploads/"), t.new_id("uploads/"));
+        let id = crate::auth::upload_id(&nonce, key);
         let session = Session {
             declared,
             mime_type,
@@ -361,12 +366,13 @@ fn status_reply(session: &Session) -> Reply {
     .with_header("x-goog-upload-size-received", &session.received.to_string())
 }
 
-/// What a chunk did to its session.
+/// What a chunk did to its session (a short-lived value: its size does not matter).
+#[allow(clippy::large_enum_variant)]
 enum Step {
     Answer(Reply),
     Finalize {
         name: Option<String>,
-        file: Box<files::File>,
+        file: files::File,
     },
 }
 
@@ -537,13 +543,13 @@ fn chunk(
         };
         Step::Finalize {
             name: s.file_name.clone(),
-            file: Box::new(file),
+            file,
         }
     });
     match step {
         Step::Answer(reply) => reply,
         Step::Finalize { name, file } => {
-            let new = NewFile { name, file: *file };
+            let new = NewFile { name, file };
             match files::create(state, now, new, settings.file_processing) {
                 Ok(file) => {
                     let answer = json!({ "file": file });

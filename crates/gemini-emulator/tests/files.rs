@@ -496,3 +496,43 @@ async fn bytes_can_be_dropped_and_uploads_cancelled() {
     assert_eq!(r.header("x-goog-upload-status"), Some("cancelled"));
     assert_eq!(chunk(&emu, &url, "upload", 0, data(1)).await.status, 404);
 }
+
+#[tokio::test]
+async fn chunks_without_a_key_are_authenticated_by_their_upload_id() {
+    let emu = Emulator::builder().api_key("secret").start();
+    let start = send(
+        &emu,
+        "POST",
+        "/upload/v1beta/files",
+        &[
+            ("x-goog-api-key", "secret"),
+            ("x-goog-upload-protocol", "resumable"),
+            ("x-goog-upload-command", "start"),
+            ("x-goog-upload-header-content-length", "3"),
+            ("x-goog-upload-header-content-type", "text/plain"),
+        ],
+        Bytes::new(),
+    )
+    .await;
+    let url = start.header("x-goog-upload-url").unwrap();
+    let path = url.strip_prefix("http://127.0.0.1").unwrap().to_owned();
+    let headers = [
+        ("x-goog-upload-command", "upload, finalize"),
+        ("x-goog-upload-offset", "0"),
+    ];
+    // A forged id is refused before it reaches the upload.
+    let forged = path.replace("upload_id=", "upload_id=x");
+    let r = send(&emu, "POST", &forged, &headers, data(3)).await;
+    assert_eq!(r.status, 403);
+    let r = send(&emu, "POST", &path, &headers, data(3)).await;
+    assert_eq!(
+        r.header("x-goog-upload-status"),
+        Some("final"),
+        "{}",
+        r.text()
+    );
+    let recorded = emu.requests_for("files.upload");
+    assert_eq!(recorded.len(), 2);
+    assert_eq!(recorded[0].api_key(), Some("secret"));
+    assert_eq!(recorded[1].api_key(), None);
+}

@@ -221,7 +221,11 @@ async fn methods_no_module_serves_are_the_real_404_and_scriptable() {
     let cases = [
         ("POST", "/v1beta/files:register", "files.register"),
         ("POST", "/v1beta/files", "files.create"),
-        ("GET", "/v1beta/fileSearchStores/abc", "fileSearchStores.get"),
+        (
+            "GET",
+            "/v1beta/fileSearchStores/abc",
+            "fileSearchStores.get",
+        ),
         (
             "GET",
             "/v1beta/fileSearchStores/s/documents",
@@ -262,10 +266,7 @@ async fn methods_no_module_serves_are_the_real_404_and_scriptable() {
     );
     assert_eq!(emu.requests_for("fileSearchStores.get").len(), 2);
     // Used up: the real 404 again.
-    assert_eq!(
-        get(&emu, "/v1beta/fileSearchStores/abc").await.status,
-        404
-    );
+    assert_eq!(get(&emu, "/v1beta/fileSearchStores/abc").await.status, 404);
 }
 
 #[tokio::test]

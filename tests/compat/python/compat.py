@@ -263,8 +263,122 @@ async def async_suite():
     check("async automatic function calling", "get_weather returned" in (r.text or ""), r.text)
 
 
+def wait_batch(c, name, limit=40):
+    """Polls a batch until it ends (bounded: `limit` polls, 0.25 s apart)."""
+    import time
+    job = None
+    for _ in range(limit):
+        job = call(c.batches.get, name=name)
+        if job.done:
+            return job
+        time.sleep(0.25)
+    return job
+
+
+def files_caches_batches_suite():
+    import io
+    import os
+    import tempfile
+
+    c = client()
+
+    # Files: upload (from a path and from bytes), get, list, download refused for uploads, delete.
+    data = bytes(range(256)) * 40000  # 10 MB: two chunks of the SDK's 8 MiB
+    with tempfile.NamedTemporaryFile(suffix=".txt", delete=False) as tmp:
+        tmp.write(data)
+        path = tmp.name
+    try:
+        f = call(c.files.upload, file=path, config=types.UploadFileConfig(display_name="big text"))
+    finally:
+        os.unlink(path)
+    check("files upload", f.name.startswith("files/") and f.size_bytes == len(data), f)
+    check("files upload mime", f.mime_type == "text/plain" and f.display_name == "big text", f)
+    check("files upload sha256", bool(f.sha256_hash), f.sha256_hash)
+    g = call(c.files.get, name=f.name)
+    check("files get active", g.state == types.FileState.ACTIVE and g.source == types.FileSource.UPLOADED, g)
+    small = call(c.files.upload, file=io.BytesIO(b"hello"),
+                 config=types.UploadFileConfig(mime_type="application/octet-stream", name="compat-small"))
+    check("files upload named", small.name == "files/compat-small" and small.size_bytes == 5, small)
+    names = [x.name for x in call(c.files.list, config=types.ListFilesConfig(page_size=1))]
+    check("files list", f.name in names and small.name in names, names)
+    try:
+        call(c.files.download, file=g)
+        check("files download refused", False, "no error")
+    except ValueError:
+        check("files download refused", True)
+    call(c.files.delete, name=small.name)
+    try:
+        call(c.files.get, name=small.name)
+        check("files deleted", False, "no error")
+    except errors.ClientError as err:
+        check("files deleted", err.code == 403, err)
+
+    # Caches: create, use in generateContent, update the ttl, list, delete.
+    facts = "Paris is the capital of France. " * 300
+    cache = call(
+        c.caches.create,
+        model="gemini-2.5-flash",
+        config=types.CreateCachedContentConfig(
+            display_name="facts",
+            system_instruction="Answer from the facts.",
+            contents=[facts],
+            ttl="600s",
+        ),
+    )
+    check("caches create", cache.name.startswith("cachedContents/") and cache.model == "models/gemini-2.5-flash", cache)
+    cached = cache.usage_metadata.total_token_count
+    check("caches tokens", cached >= 1024, cache.usage_metadata)
+    r = call(c.models.generate_content, model="gemini-2.5-flash", contents="Capital?",
+             config=types.GenerateContentConfig(cached_content=cache.name))
+    check("caches used", r.text == "[Answer from the facts.] You said: Capital?", r.text)
+    check("caches usage", r.usage_metadata.cached_content_token_count == cached, r.usage_metadata)
+    before = cache.expire_time
+    u = call(c.caches.update, name=cache.name, config=types.UpdateCachedContentConfig(ttl="7200s"))
+    check("caches update", u.expire_time > before, (before, u.expire_time))
+    listed = [x.name for x in call(c.caches.list)]
+    check("caches list", cache.name in listed, listed)
+    try:
+        call(c.caches.create, model="gemini-2.5-flash",
+             config=types.CreateCachedContentConfig(contents=["too short"]))
+        check("caches too small", False, "no error")
+    except errors.ClientError as err:
+        check("caches too small", err.code == 400 and "Cached content is too small" in (err.message or ""), err)
+    call(c.caches.delete, name=cache.name)
+    try:
+        call(c.caches.get, name=cache.name)
+        check("caches deleted", False, "no error")
+    except errors.ClientError as err:
+        check("caches deleted", err.code == 403, err)
+
+    # Batches: inline create, get, list, results, cancel, delete.
+    requests = [
+        {"contents": [{"parts": [{"text": f"question {i}"}], "role": "user"}], "metadata": {"key": f"k{i}"}}
+        for i in range(5)
+    ]
+    job = call(c.batches.create, model="gemini-2.5-flash", src=requests,
+               config=types.CreateBatchJobConfig(display_name="compat"))
+    check("batches create", job.name.startswith("batches/") and job.state == types.JobState.JOB_STATE_PENDING, job)
+    other = call(c.batches.create, model="gemini-2.5-flash", src=requests[:1])
+    call(c.batches.cancel, name=other.name)
+    cancelled = call(c.batches.get, name=other.name)
+    check("batches cancel", cancelled.state == types.JobState.JOB_STATE_CANCELLED, cancelled.state)
+    listed = [b.name for b in call(c.batches.list, config=types.ListBatchJobsConfig(page_size=1))]
+    check("batches list", job.name in listed and other.name in listed, listed)
+    done = wait_batch(c, job.name)
+    check("batches done", done is not None and done.state == types.JobState.JOB_STATE_SUCCEEDED, done and done.state)
+    responses = done.dest.inlined_responses if done and done.dest else []
+    texts = [x.response.text for x in responses if x.response]
+    check("batches results", texts == [f"You said: question {i}" for i in range(5)], texts)
+    call(c.batches.delete, name=job.name)
+    try:
+        call(c.batches.get, name=job.name)
+        check("batches deleted", False, "no error")
+    except errors.ClientError as err:
+        check("batches deleted", err.code == 404, err)
+
+
 def main():
-    for suite in (sync_suite, lambda: asyncio.run(async_suite())):
+    for suite in (sync_suite, lambda: asyncio.run(async_suite()), files_caches_batches_suite):
         try:
             suite()
         except Exception:  # an unexpected SDK error is one failed check
