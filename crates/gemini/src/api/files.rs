@@ -280,7 +280,9 @@ impl UploadOptions {
     }
 
     /// How many failures in a row (dropped connections, 5xx) an upload recovers from by asking
-    /// the server for its offset before giving up (5 by default; 1 never recovers).
+    /// the server for its offset before giving up (5 by default; 1 never recovers). The pause
+    /// before each recovery is the backoff of the client's
+    /// [`RetryPolicy`](crate::RetryPolicy) (or the handle's, from its options).
     #[must_use]
     pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
@@ -355,13 +357,14 @@ impl Files {
         options: UploadOptions,
     ) -> Result<File, Error> {
         let source = source.into();
-        let mime = mime_type(&options, source.file_name.as_deref())?;
         let name = options
             .name
             .as_deref()
             .map(|n| names::resource("files", n))
             .transpose()?;
+        let file_name = source.file_name.clone();
         let (mut reader, total) = source.open().await?;
+        let mime = mime_type(&options, file_name.as_deref())?;
         let mut file = File::default();
         file.name = name;
         file.display_name.clone_from(&options.display_name);

@@ -8,7 +8,6 @@
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::{Buf as _, Bytes, BytesMut};
 use gemini_types::{CreateFileResponse, File};
@@ -28,9 +27,6 @@ const URL: &str = "x-goog-upload-url";
 const STATUS: &str = "x-goog-upload-status";
 const GRANULARITY: &str = "x-goog-upload-chunk-granularity";
 const SIZE_RECEIVED: &str = "x-goog-upload-size-received";
-
-/// The longest pause between two recovery attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// Called with the bytes the server has confirmed, the total, and the session's URL.
 pub(crate) type ProgressFn = Arc<dyn Fn(&crate::UploadProgress<'_>) + Send + Sync>;
@@ -269,9 +265,13 @@ impl Sender<'_> {
             if *failures >= self.max_attempts {
                 return Err(err);
             }
-            let pause = Duration::from_secs(1)
-                .saturating_mul(1 << (*failures - 1).min(5))
-                .min(MAX_BACKOFF);
+            // The backoff of the handle's retry policy (the client's, unless overridden).
+            let policy = self
+                .rest
+                .options()
+                .and_then(|o| o.transport.retry_policy())
+                .unwrap_or_else(|| self.rest.client.config().retry_policy());
+            let pause = policy.backoff(*failures - 1);
             tracing::debug!(error = %err, pause_ms = pause.as_millis() as u64, "upload interrupted; asking the server for its offset");
             self.rest.client.http().timer().sleep(pause).await;
             match query(self.rest, &self.url).await {
