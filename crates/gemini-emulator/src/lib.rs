@@ -18,6 +18,22 @@
 //!   `batches`, paged), `POST /{v}/batches/*:cancel` and `DELETE /{v}/batches/*`. Operations
 //!   finish when the emulator's [`Clock`] passes their deadline; a test starts them with
 //!   [`Emulator::operation`];
+//! * files: the resumable upload protocol of `POST /upload/{v}/files` (start, chunks with
+//!   checked offsets and sizes, `query`, `cancel`, `upload, finalize`; the upload id
+//!   authenticates keyless chunks; at most 2 GiB a file and
+//!   [`EmulatorBuilder::file_storage_limit`] in all), `GET /{v}/files[/{id}]`,
+//!   `DELETE /{v}/files/{id}` and `GET /{v}/files/{id}:download?alt=media`. Files are
+//!   `PROCESSING` for [`EmulatorBuilder::file_processing_time`], then `ACTIVE` (or `FAILED`
+//!   with [`Emulator::fail_file`]), and expire after 48 hours; upload faults come from
+//!   [`Emulator::upload_fault`] ([`UploadFault`]) or scripts on `files.upload`;
+//! * cached contents: `POST`, `GET`, `PATCH` (ttl or expiry) and `DELETE` on
+//!   `/{v}/cachedContents[/{id}]`, with the model's minimum token count and expiry on the
+//!   clock; `generateContent` with `cachedContent` uses the cached contents, system instruction
+//!   and tools and reports `cachedContentTokenCount`;
+//! * batches: `models/{model}:batchGenerateContent` and `:asyncBatchEmbedContent` with inline
+//!   requests or a JSONL input file, each request answered by the model, the batch moving
+//!   `PENDING` → `RUNNING` → `SUCCEEDED` on the clock ([`EmulatorBuilder::batch_timing`]),
+//!   results inline or in a downloadable results file, cancellable part-way;
 //! * `GET /{v}/tunedModels[/{id}]` (paged), serving the tuned models given to
 //!   [`EmulatorBuilder::tuned_model`] (none by default);
 //! * authentication with `x-goog-api-key` or `?key=` and the real error envelopes;
@@ -29,8 +45,8 @@
 //!   for any method or any path, and request capture ([`Emulator::requests`],
 //!   [`Emulator::count`]).
 //!
-//! Every other method of the API (files and uploads, cached contents, batch creation, file
-//! search stores and documents, `predict` / `predictLongRunning`, ephemeral tokens,
+//! Every other method of the API (`files.create` and `files:register`, file search stores
+//! and documents, `predict` / `predictLongRunning`, ephemeral tokens,
 //! Interactions, the Live WebSocket path, tuned-model writes, the legacy text and retriever
 //! methods) is in the emulator's route table: requests to it are authenticated, recorded under
 //! an RPC name such as `files.get` ([`RecordedRequest::rpc`]) and can be scripted, and without
@@ -64,7 +80,8 @@
 //!
 //! # Time
 //!
-//! Resource times (`createTime`, expiry, operation deadlines) come from a [`Clock`]: the
+//! Resource times (`createTime`, expiry, processing, batch states, operation deadlines) come
+//! from a [`Clock`]: the
 //! [`SystemClock`] by default, or a [`ManualClock`] a test moves with
 //! [`advance`](ManualClock::advance) ([`EmulatorBuilder::clock`]). Time is applied when a
 //! resource is next read, so the effect of `advance` is visible on the next request. Response
