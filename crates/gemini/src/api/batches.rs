@@ -123,8 +123,10 @@ impl Batches {
     }
 
     /// Writes the keyed requests as a JSONL file (`{"key": ..., "request": ...}` per line),
-    /// uploads it (`application/jsonl`), and starts a batch reading it. The file is built in
-    /// memory, then uploaded in chunks. An empty list is an [`Error::Build`] before sending.
+    /// uploads it (`application/jsonl`), and starts a batch reading it. With the `fs` feature
+    /// (on by default) the file is written to the temporary directory one line at a time and
+    /// removed afterwards, so memory does not grow with the number of requests; without it,
+    /// the file is built in memory. An empty list is an [`Error::Build`] before sending.
     pub async fn create_from_requests<K: Into<String>>(
         &self,
         model: impl AsRef<str>,
@@ -137,20 +139,28 @@ impl Batches {
             .await
     }
 
-    /// Writes the JSONL input file and uploads it.
+    /// Writes the JSONL input file and uploads it: through a temporary file (feature `fs`),
+    /// so memory stays one line whatever the number of requests; in memory without it.
     async fn upload_jsonl<K: Into<String>, Q: Serialize>(
         &self,
         requests: impl IntoIterator<Item = (K, Q)>,
     ) -> Result<gemini_types::File, Error> {
-        let jsonl = jsonl(requests)?;
-        Files::from_rest(self.rest.clone())
-            .upload(
-                UploadSource::bytes(jsonl),
-                UploadOptions::new()
-                    .with_mime_type("application/jsonl")
-                    .with_display_name("batch-input.jsonl"),
-            )
-            .await
+        let options = UploadOptions::new()
+            .with_mime_type("application/jsonl")
+            .with_display_name("batch-input.jsonl");
+        let files = Files::from_rest(self.rest.clone());
+        #[cfg(feature = "fs")]
+        {
+            let temp = TempFile::new();
+            write_jsonl(&temp.0, requests).await?;
+            files.upload(UploadSource::path(&temp.0), options).await
+        }
+        #[cfg(not(feature = "fs"))]
+        {
+            files
+                .upload(UploadSource::bytes(jsonl(requests)?), options)
+                .await
+        }
     }
 
     /// `models.asyncBatchEmbedContent`: starts an embedding batch.
@@ -369,22 +379,93 @@ fn check_not_empty<Q, P>(batch: &Batch<Q, P>) -> Result<(), Error> {
     }
 }
 
-/// The JSONL input file of keyed requests.
+/// One line of the JSONL input file, newline included.
+fn jsonl_line<K: Into<String>, Q: Serialize>(
+    out: &mut Vec<u8>,
+    key: K,
+    request: Q,
+) -> Result<(), Error> {
+    serde_json::to_writer(&mut *out, &BatchRequestLine::new(key, request))
+        .map_err(|e| Error::build_with("could not serialize a batch request", e))?;
+    out.push(b'\n');
+    Ok(())
+}
+
+fn empty_batch() -> Error {
+    Error::build("the batch is empty: give at least one request")
+}
+
+/// The JSONL input file of keyed requests, in memory.
+#[cfg(not(feature = "fs"))]
 fn jsonl<K: Into<String>, Q: Serialize>(
     requests: impl IntoIterator<Item = (K, Q)>,
 ) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     for (key, request) in requests {
-        serde_json::to_writer(&mut out, &BatchRequestLine::new(key, request))
-            .map_err(|e| Error::build_with("could not serialize a batch request", e))?;
-        out.push(b'\n');
+        jsonl_line(&mut out, key, request)?;
     }
     if out.is_empty() {
-        return Err(Error::build(
-            "the batch is empty: give at least one request",
-        ));
+        return Err(empty_batch());
     }
     Ok(out)
+}
+
+/// Writes the JSONL input file of keyed requests to `path`, one line at a time.
+#[cfg(feature = "fs")]
+async fn write_jsonl<K: Into<String>, Q: Serialize>(
+    path: &std::path::Path,
+    requests: impl IntoIterator<Item = (K, Q)>,
+) -> Result<(), Error> {
+    use tokio::io::AsyncWriteExt as _;
+    let io = |e: std::io::Error| {
+        Error::build_with(
+            format!("could not write the batch input file {}", path.display()),
+            e,
+        )
+    };
+    let file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .await
+        .map_err(io)?;
+    let mut file = tokio::io::BufWriter::new(file);
+    let mut line = Vec::new();
+    let mut lines = 0u64;
+    for (key, request) in requests {
+        line.clear();
+        jsonl_line(&mut line, key, request)?;
+        file.write_all(&line).await.map_err(io)?;
+        lines += 1;
+    }
+    file.flush().await.map_err(io)?;
+    if lines == 0 {
+        return Err(empty_batch());
+    }
+    Ok(())
+}
+
+/// A file in the temporary directory, removed when dropped.
+#[cfg(feature = "fs")]
+struct TempFile(std::path::PathBuf);
+
+#[cfg(feature = "fs")]
+impl TempFile {
+    fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self(std::env::temp_dir().join(format!(
+            "gemini-batch-input-{}-{n}.jsonl",
+            std::process::id()
+        )))
+    }
+}
+
+#[cfg(feature = "fs")]
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// One request's result: its key and its response or error.
