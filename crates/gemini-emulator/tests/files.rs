@@ -536,3 +536,51 @@ async fn chunks_without_a_key_are_authenticated_by_their_upload_id() {
     assert_eq!(recorded[0].api_key(), Some("secret"));
     assert_eq!(recorded[1].api_key(), None);
 }
+
+#[tokio::test]
+async fn generate_content_uses_only_active_files() {
+    let clock = ManualClock::new();
+    let emu = Emulator::builder()
+        .clock(clock.clone())
+        .file_processing_time(Duration::from_secs(5))
+        .start();
+    let url = start(&emu, Some(4), &json!({})).await;
+    let file = chunk(&emu, &url, "upload, finalize", 0, data(4))
+        .await
+        .json()["file"]
+        .clone();
+    let generate = |uri: String| {
+        let emu = &emu;
+        async move {
+            let body = json!({"contents": [{"role": "user", "parts": [
+                {"fileData": {"mimeType": "application/octet-stream", "fileUri": uri}},
+                {"text": "Describe it"}
+            ]}]});
+            support::post(
+                emu,
+                "/v1beta/models/gemini-2.5-flash:generateContent",
+                &body,
+            )
+            .await
+        }
+    };
+    let uri = file["uri"].as_str().unwrap().to_owned();
+    let id = uri.rsplit('/').next().unwrap().to_owned();
+    let r = generate(uri.clone()).await;
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(r.json()["error"]["status"], "FAILED_PRECONDITION");
+    assert_eq!(
+        r.message(),
+        format!("The File {id} is not in an ACTIVE state and usage is not allowed.")
+    );
+    clock.advance(Duration::from_secs(5));
+    assert_eq!(generate(uri).await.status, 200);
+    // The SDKs' other spellings of the same file.
+    assert_eq!(generate(format!("files/{id}")).await.status, 200);
+    let missing =
+        generate("https://generativelanguage.googleapis.com/v1beta/files/nope".into()).await;
+    assert_eq!(missing.status, 403, "{}", missing.text());
+    // Other URIs are not files of the API.
+    let web = generate("https://www.youtube.com/watch?v=9hE5-98ZeCg".into()).await;
+    assert_eq!(web.status, 200, "{}", web.text());
+}

@@ -296,6 +296,8 @@ def files_caches_batches_suite():
     check("files upload sha256", bool(f.sha256_hash), f.sha256_hash)
     g = call(c.files.get, name=f.name)
     check("files get active", g.state == types.FileState.ACTIVE and g.source == types.FileSource.UPLOADED, g)
+    r = call(c.models.generate_content, model="gemini-2.5-flash", contents=[g, "Describe the file"])
+    check("files in a prompt", r.text == "You said: Describe the file", r.text)
     small = call(c.files.upload, file=io.BytesIO(b"hello"),
                  config=types.UploadFileConfig(mime_type="application/octet-stream", name="compat-small"))
     check("files upload named", small.name == "files/compat-small" and small.size_bytes == 5, small)

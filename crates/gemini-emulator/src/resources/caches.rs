@@ -17,7 +17,7 @@ use crate::errors::ApiError;
 use crate::model::generator;
 use crate::model::tokenizer::ModalityCounts;
 use crate::paging::PageSpec;
-use crate::resources::{Call, Handler, empty};
+use crate::resources::{Call, Handler, empty, files};
 use crate::respond::Payload;
 use crate::state::State;
 use crate::store::{Record, Resource};
@@ -141,6 +141,9 @@ fn create(call: &Call<'_>) -> Result<Payload, ApiError> {
         ));
     }
     let expire = expiry(&parsed, now)?.unwrap_or(now + DEFAULT_TTL);
+    if let Some(contents) = canonical.get("contents").and_then(Value::as_array) {
+        files::check_references(call.state, contents)?;
+    }
     let tokens = generator::prompt_tokens(&canonical);
     let min = min_tokens(id);
     if tokens.total() < min {

@@ -261,6 +261,56 @@ pub(crate) fn fail(state: &State, name: &str, message: &str) -> Result<Value, Ap
     })
 }
 
+/// Checks the files that `contents` (canonical `Content`s) reference with `fileData`: a URI
+/// naming `files/{id}` must name a file of this emulator that is `ACTIVE`, else the real
+/// errors (`403` for a missing file, `400 FAILED_PRECONDITION` for one not `ACTIVE`). Other
+/// URIs (YouTube, web pages) are not checked.
+pub(crate) fn check_references(state: &State, contents: &[Value]) -> Result<(), ApiError> {
+    let mut names = contents
+        .iter()
+        .filter_map(|c| c.get("parts").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|p| p.pointer("/fileData/fileUri").and_then(Value::as_str))
+        .filter_map(file_name_in)
+        .peekable();
+    if names.peek().is_none() {
+        return Ok(());
+    }
+    let now = state.config.clock.now();
+    state.store.with::<File, _>(now, |t| {
+        for name in names {
+            let r = t
+                .get(&name)
+                .ok()
+                .filter(|r| r.value.visible(now))
+                .ok_or_else(|| File::not_found(&name))?;
+            if r.value.state != FileState::Active {
+                let mut e = ApiError::invalid_argument(format!(
+                    "The File {} is not in an ACTIVE state and usage is not allowed.",
+                    name.strip_prefix("files/").unwrap_or(&name)
+                ));
+                "FAILED_PRECONDITION".clone_into(&mut e.status);
+                return Err(e);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `files/{id}` from a file URI (`https://.../v1beta/files/{id}`, `files/{id}`): the run of
+/// `[a-z0-9-]` after the last `files/`, as the official SDKs extract it.
+fn file_name_in(uri: &str) -> Option<String> {
+    let at = uri.rfind("files/")?;
+    if at > 0 && !uri[..at].ends_with('/') {
+        return None;
+    }
+    let id: String = uri[at + "files/".len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+        .collect();
+    (!id.is_empty()).then(|| format!("files/{id}"))
+}
+
 fn get(call: &Call<'_>) -> Result<Payload, ApiError> {
     let now = call.now();
     let name = &call.route.name;

@@ -19,6 +19,7 @@ use crate::model::generator::{self, Context, Generation};
 use crate::model::tokenizer::{self, ModalityCounts};
 use crate::paging::{PageSpec, encode_token, invalid_token};
 use crate::resources::caches::{self, CacheUse};
+use crate::resources::files;
 use crate::resources::{Call, Handler};
 use crate::respond::Payload;
 use crate::state::State;
@@ -126,6 +127,9 @@ pub(crate) fn generate(
             content_extras(s, "system_instruction", u);
         }
     })?;
+    if let Some(contents) = canonical.get("contents").and_then(Value::as_array) {
+        files::check_references(state, contents)?;
+    }
     let cache = match canonical.get("cachedContent").and_then(Value::as_str) {
         None => None,
         Some(name) => {
