@@ -34,18 +34,11 @@ fn quick() -> WaitOptions {
         .with_timeout(Duration::from_secs(15))
 }
 
-async fn collect(client: &Client, op: &gemini::types::BatchOperation) -> Vec<BatchResult> {
-    within(async {
-        client
-            .batches()
-            .results(op)
-            .await
-            .unwrap()
-            .try_collect::<Vec<_>>()
-            .await
-            .unwrap()
-    })
-    .await
+async fn collect(
+    client: &Client,
+    op: &gemini::types::BatchOperation,
+) -> Result<Vec<BatchResult>, Error> {
+    within(async { client.batches().results(op).await?.try_collect().await }).await
 }
 
 #[tokio::test]
@@ -77,7 +70,7 @@ async fn a_batch_of_100_inline_requests_matched_to_keys() {
     let progress = progress.into_inner().unwrap();
     assert_eq!(progress.last(), Some(&100));
     assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
-    let items = collect(&client, &done).await;
+    let items = collect(&client, &done).await.unwrap();
     assert_eq!(items.len(), 100);
     for item in &items {
         let key = item.key.as_deref().unwrap();
@@ -132,7 +125,7 @@ async fn a_1000_line_jsonl_batch_with_one_bad_line() {
         done.output(),
         Some(gemini::types::BatchResults::File(_))
     ));
-    let items = collect(&client, &done).await;
+    let items = collect(&client, &done).await.unwrap();
     assert_eq!(items.len(), 1000);
     let (ok, failed): (Vec<_>, Vec<_>) = items.iter().partition(|i| i.result.is_ok());
     assert_eq!((ok.len(), failed.len()), (999, 1));
@@ -183,7 +176,7 @@ async fn create_from_requests_uploads_the_jsonl_for_the_caller() {
         Some("application/jsonl")
     );
     let done = within(batches.wait(op.name(), quick())).await.unwrap();
-    let items = collect(&client, &done).await;
+    let items = collect(&client, &done).await.unwrap();
     assert_eq!(items.len(), 50);
     let bad: Vec<_> = items.iter().filter(|i| i.result.is_err()).collect();
     assert_eq!(bad.len(), 1);

@@ -73,12 +73,10 @@ fn temp_path(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("gemini-rs-{}-{name}", std::process::id()))
 }
 
-async fn download(client: &gemini::Client, name: &str) -> Vec<u8> {
+async fn download(client: &gemini::Client, name: &str) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
-    within(client.files().download(name, &mut out))
-        .await
-        .unwrap();
-    out
+    within(client.files().download(name, &mut out)).await?;
+    Ok(out)
 }
 
 /// 64 MiB from a reader in 1 MiB chunks: progress after every chunk, and the peak resident
@@ -170,7 +168,7 @@ async fn an_interrupted_upload_resumes_from_the_servers_offset() {
         .filter(|r| r.header("x-goog-upload-command") == Some("query"))
         .count();
     assert_eq!(queries, 2);
-    assert_eq!(download(&client, file.id()).await, data);
+    assert_eq!(download(&client, file.id()).await.unwrap(), data);
 }
 
 /// An upload that gives up keeps its session URL (from the progress callback); `resume` in a

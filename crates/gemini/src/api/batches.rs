@@ -938,6 +938,28 @@ mod tests {
         assert_eq!(items[3].result.as_ref().unwrap_err().message(), "boom");
     }
 
+    /// The futures and the results stream can be spawned and stored.
+    #[test]
+    fn futures_and_streams_are_send() {
+        fn send<T: Send>(_: &T) {}
+        fn stream<T: Send + Unpin + 'static>() {}
+        let mock = MockTransport::new();
+        let client = client(&mock);
+        let files = client.files();
+        let upload = files.upload(UploadSource::reader(&b"abc"[..], 3), UploadOptions::new());
+        send(&upload);
+        let mut out = Vec::new();
+        let download = files.download("a", &mut out);
+        send(&download);
+        let batches = client.batches();
+        let create = batches.create_from_requests("m", [("k", GenerateContentRequest::from("x"))]);
+        send(&create);
+        let wait = batches.wait("b", WaitOptions::new());
+        send(&wait);
+        stream::<BatchResultStream<GenerateContentResponse>>();
+        stream::<BatchResultStream<SingleEmbedContentResponse>>();
+    }
+
     #[tokio::test]
     async fn get_list_cancel_delete_paths() {
         let mock = MockTransport::new();
