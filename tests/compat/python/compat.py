@@ -372,6 +372,29 @@ def files_caches_batches_suite():
     texts = [x.response.text for x in responses if x.response]
     check("batches results", texts == [f"You said: question {i}" for i in range(5)], texts)
     call(c.batches.delete, name=job.name)
+
+    # An embeddings batch, and a batch from an uploaded JSONL file with a results file.
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # create_embeddings is marked experimental
+        emb = call(c.batches.create_embeddings, model="gemini-embedding-001",
+                   src=types.EmbeddingsBatchJobSource(inlined_requests=types.EmbedContentBatch(
+                       contents=["cat", "dog"], config=types.EmbedContentConfig(output_dimensionality=8))))
+    emb = wait_batch(c, emb.name)
+    vecs = (emb.dest.inlined_embed_content_responses or []) if emb and emb.dest else []
+    check("batches embeddings", len(vecs) == 2 and len(vecs[0].response.embedding.values) == 8, vecs)
+    lines = "\n".join(json.dumps({"key": f"r{i}", "request": {"contents": [{"parts": [{"text": f"line {i}"}]}]}})
+                      for i in range(3))
+    src = call(c.files.upload, file=io.BytesIO(lines.encode()),
+               config=types.UploadFileConfig(mime_type="application/jsonl"))
+    fjob = wait_batch(c, call(c.batches.create, model="gemini-2.5-flash", src=src.name).name)
+    results_file = fjob.dest.file_name if fjob and fjob.dest else None
+    check("batches file output", bool(results_file) and results_file.startswith("files/batch-"), fjob)
+    if results_file:
+        out = call(c.files.download, file=results_file).decode()
+        got = sorted((json.loads(x)["key"], json.loads(x)["response"]["candidates"][0]["content"]["parts"][0]["text"])
+                     for x in out.splitlines())
+        check("batches file results", got == [(f"r{i}", f"You said: line {i}") for i in range(3)], out[:300])
     try:
         call(c.batches.get, name=job.name)
         check("batches deleted", False, "no error")
