@@ -57,6 +57,11 @@ pub(crate) struct Turns {
     hop: Option<Box<StreamAccumulator>>,
     /// The continuation token of the current hop's last chunk that had a finish reason.
     pending_token: Option<Bytes>,
+    /// Whether the current hop's stream delivered any chunk.
+    hop_started: bool,
+    /// Whether the current hop's answer is complete: its last chunk with candidates gave each
+    /// a finish reason, or the prompt was blocked.
+    hop_finished: bool,
     /// The current round's finished hops, folded.
     answer: Option<GenerateContentResponse>,
     /// The turns added to the conversation (when recording).
@@ -78,6 +83,8 @@ impl Turns {
             rounds: 0,
             hop: None,
             pending_token: None,
+            hop_started: false,
+            hop_finished: false,
             answer: None,
             added: Vec::new(),
         }
@@ -100,23 +107,59 @@ impl Turns {
 
     /// A chunk of the current hop's stream arrived.
     pub(crate) fn on_chunk(&mut self, chunk: &GenerateContentResponse) {
+        self.hop_started = true;
         if let Some(c) = chunk.candidate() {
             if c.finish_reason.is_some() {
                 self.pending_token = continuation_token(chunk);
             }
+            self.hop_finished = chunk.candidates.iter().all(|c| c.finish_reason.is_some());
+        } else if chunk
+            .prompt_feedback
+            .as_ref()
+            .is_some_and(|f| f.block_reason.is_some())
+        {
+            // A blocked prompt is a whole answer with no candidate.
+            self.hop_finished = true;
         }
         if self.keep_chunks {
             self.hop.get_or_insert_default().push(chunk.clone());
         }
     }
 
-    /// The current hop's stream ended normally.
-    pub(crate) fn end_hop(&mut self) -> Next {
+    /// The current hop's stream ended (its body ended without an error).
+    ///
+    /// # Errors
+    ///
+    /// The hop's answer is unusable, and the stream must yield this error and end:
+    ///
+    /// * no chunk at all: [`Error::Decode`] with
+    ///   [`unexpected_response`](crate::DecodeError::unexpected_response) (the same error as
+    ///   an empty body);
+    /// * chunks, but the last one with candidates left one without a finish reason: the
+    ///   stream was cut short, [`Error::Stream`] ([`is_body`](crate::StreamError::is_body)).
+    ///
+    /// The hop's chunks are kept, so [`fail`](Self::fail) with this error gives an
+    /// [`Error::Incomplete`] holding them.
+    pub(crate) fn end_hop(&mut self) -> Result<Next, Error> {
         let token = self.pending_token.take();
+        let started = std::mem::take(&mut self.hop_started);
+        let finished = std::mem::take(&mut self.hop_finished);
+        if !started {
+            return Err(Error::from(gemini_transport::Error::unexpected(
+                http::StatusCode::OK,
+                Some("text/event-stream".to_owned()),
+                "",
+            )));
+        }
+        if !finished {
+            return Err(Error::stream_body(gemini_transport::Error::body(
+                "the stream ended before the answer's finish reason",
+            )));
+        }
         if let Some(hop) = self.hop.take().filter(|h| !h.is_empty()) {
             self.fold(hop.finish());
         }
-        self.decide(token)
+        Ok(self.decide(token))
     }
 
     /// The whole answer of the current hop arrived (unary calls).
@@ -256,7 +299,8 @@ mod tests {
     /// A hop answer: `parts` as the model's content, with a finish reason, an optional
     /// continuation token and usage.
     fn hop(parts: Value, finish: &str, token: Option<&str>, tokens: i32) -> Value {
-        let mut c = json!({"index": 0, "content": {"role": "model", "parts": parts}, "finishReason": finish});
+        let mut c = json!({"index": 0, "content": {"role": "model"}, "finishReason": finish});
+        c["content"]["parts"] = parts;
         if let Some(t) = token {
             c["continuationToken"] = json!(t);
         }
@@ -353,7 +397,7 @@ mod tests {
             for chunk in chunks(answer) {
                 turns.on_chunk(&chunk);
             }
-            let next = turns.end_hop();
+            let next = turns.end_hop().expect("the hop is complete");
             if let Next::Done = next {
                 assert_eq!(i, script.len() - 1, "done before the script ended");
                 break;
@@ -558,6 +602,116 @@ mod tests {
             turns.fail(Error::build("refused")),
             Error::Build(_)
         ));
+    }
+
+    fn text_chunk(text: &str, finish: Option<&str>) -> GenerateContentResponse {
+        let mut c = json!({"index": 0, "content": {"role": "model", "parts": [{"text": text}]}});
+        if let Some(f) = finish {
+            c["finishReason"] = json!(f);
+        }
+        resp(json!({"candidates": [c]}))
+    }
+
+    #[test]
+    fn a_stream_with_no_chunk_is_an_unexpected_response() {
+        for keep in [false, true] {
+            let mut turns = Turns::new("x".into(), policy(None, false));
+            if keep {
+                turns.keep_chunks();
+            }
+            let e = turns.end_hop().unwrap_err();
+            let Error::Decode(d) = &e else {
+                panic!("expected Error::Decode, got {e:?}")
+            };
+            let r = d.unexpected_response().expect("unexpected response");
+            assert_eq!(r.content_type(), Some("text/event-stream"));
+            assert_eq!(r.snippet(), "");
+            // Nothing was received: the cause alone, never an empty success.
+            assert!(matches!(turns.fail(e), Error::Decode(_)));
+        }
+    }
+
+    #[test]
+    fn a_stream_cut_before_its_finish_reason_is_incomplete() {
+        // Accumulated: the chunks are kept in the error.
+        let mut turns = Turns::new("x".into(), policy(None, false));
+        turns.keep_chunks();
+        turns.on_chunk(&text_chunk("Hel", None));
+        turns.on_chunk(&text_chunk("lo", None));
+        let e = turns.end_hop().unwrap_err();
+        assert!(matches!(&e, Error::Stream(s) if s.is_body()), "{e:?}");
+        assert!(e.is_retryable());
+        let e = turns.fail(e);
+        let Error::Incomplete(incomplete) = &e else {
+            panic!("expected Error::Incomplete, got {e:?}")
+        };
+        assert_eq!(incomplete.partial().text().as_deref(), Some("Hello"));
+        assert!(matches!(incomplete.cause(), Error::Stream(_)));
+
+        // A plain stream folds nothing: its caller already has the chunks, the cause is the
+        // stream's last item.
+        let mut turns = Turns::new("x".into(), policy(None, false));
+        turns.on_chunk(&text_chunk("Hel", None));
+        assert!(turns.hop.is_none(), "a plain stream does not fold");
+        let e = turns.end_hop().unwrap_err();
+        assert!(matches!(turns.fail(e), Error::Stream(_)));
+
+        // The finish reason must be on the last chunk with candidates.
+        let mut turns = Turns::new("x".into(), policy(None, false));
+        turns.on_chunk(&text_chunk("a", Some("STOP")));
+        turns.on_chunk(&text_chunk("b", None));
+        assert!(turns.end_hop().is_err());
+        // Two candidates: each needs its finish reason.
+        let mut turns = Turns::new("x".into(), policy(None, false));
+        turns.on_chunk(&resp(json!({"candidates": [
+            {"index": 0, "content": {"parts": [{"text": "a"}]}, "finishReason": "STOP"},
+            {"index": 1, "content": {"parts": [{"text": "b"}]}}
+        ]})));
+        assert!(turns.end_hop().is_err());
+    }
+
+    #[test]
+    fn complete_streams_without_a_final_text_chunk() {
+        // A usage-only chunk after the finish reason, as some servers send.
+        let mut turns = Turns::new("x".into(), policy(None, false));
+        turns.keep_chunks();
+        turns.on_chunk(&text_chunk("done", Some("STOP")));
+        turns.on_chunk(&resp(json!({"usageMetadata": {"totalTokenCount": 3}})));
+        assert!(matches!(turns.end_hop(), Ok(Next::Done)));
+        assert_eq!(turns.answer().text().as_deref(), Some("done"));
+        // A blocked prompt: no candidate, a block reason.
+        let mut turns = Turns::new("x".into(), policy(None, false));
+        turns.on_chunk(&resp(
+            json!({"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": {"promptTokenCount": 3}}),
+        ));
+        assert!(matches!(turns.end_hop(), Ok(Next::Done)));
+        // Chunks with neither (usage alone) are not an answer.
+        let mut turns = Turns::new("x".into(), policy(None, false));
+        turns.on_chunk(&resp(json!({"usageMetadata": {"totalTokenCount": 3}})));
+        assert!(matches!(turns.end_hop(), Err(Error::Stream(_))));
+    }
+
+    #[test]
+    fn a_continuation_hop_with_no_chunk_keeps_the_first_hop() {
+        let mut turns = Turns::new("x".into(), policy(None, false));
+        turns.keep_chunks();
+        for chunk in chunks(&hop(
+            json!([{"text": "one "}]),
+            "CONTINUATION",
+            Some("dA=="),
+            1,
+        )) {
+            turns.on_chunk(&chunk);
+        }
+        assert!(matches!(turns.end_hop(), Ok(Next::Send)));
+        // The second hop's stream ends at once.
+        let e = turns.end_hop().unwrap_err();
+        let e = turns.fail(e);
+        assert_eq!(
+            e.partial_response().unwrap().text().as_deref(),
+            Some("one ")
+        );
+        assert!(matches!(&e, Error::Incomplete(i) if matches!(i.cause(), Error::Decode(_))));
     }
 
     /// One scripted conversation (a continued first answer, a round of parallel calls, a

@@ -23,12 +23,20 @@ use crate::{Error, Models};
 ///   [`Error::Api`]; a cut connection or a malformed event becomes [`Error::Stream`]; a JSON
 ///   chunk that does not decode becomes [`Error::Decode`]. After an error, the stream yields
 ///   `None`.
-/// * **Stalls are caught.** The idle timeout ([`Timeouts::idle`](crate::Timeouts), 2 minutes
-///   by default) bounds the wait for each chunk; when it fires, the stream yields
-///   [`Error::Timeout`] and ends.
-/// * **Retries** happen only before the first chunk (while
-///   [`generate_content_stream`](Models::generate_content_stream) is opening it), never after
-///   data reached you.
+/// * **No silent success.** A stream whose body ends without any chunk is an
+///   [`Error::Decode`] whose [`unexpected_response`](crate::DecodeError::unexpected_response)
+///   says what came (as is a `200` that is empty or not `text/event-stream`, when opening). A
+///   stream that ends after chunks, but whose last chunk with candidates left one without a
+///   finish reason, was cut short: its last item is an [`Error::Stream`]
+///   ([`is_body`](crate::StreamError::is_body)), after the chunks that did arrive. (A blocked
+///   prompt, a chunk with `promptFeedback.blockReason` and no candidate, is a whole answer.)
+/// * **Stalls are caught.** The idle timeout ([`Timeouts::idle`](crate::Timeouts), 5 minutes
+///   between events by default) bounds the wait for each chunk, and the stream's total
+///   timeout bounds the whole stream; when one fires, the stream yields [`Error::Timeout`]
+///   and ends.
+/// * **Retries** happen only before the response head (while
+///   [`generate_content_stream`](Models::generate_content_stream) is opening it), never once
+///   a `2xx` began.
 /// * **Continuation**: when a hop ends with finish reason `CONTINUATION` and a token, the next
 ///   hop is requested and its chunks follow in the same stream.
 /// * **Automatic function calling** (with [`Models::with_tools`]): when a round ends with
@@ -114,9 +122,10 @@ impl GenerateContentStream {
     ///
     /// Across continuation hops the hops are merged as in the unary call (token counts
     /// summed). With automatic function calling, the result is the final round's answer.
-    /// An empty stream gives an empty response (no candidates). An error before any chunk of
-    /// the round is returned as it is; an error after some chunks is an
-    /// [`Error::Incomplete`] holding the answer folded so far and the cause.
+    /// An error before any chunk of the round is returned as it is (a stream with no chunk at
+    /// all is an error too); an error after some chunks, a stream cut short before its finish
+    /// reason included, is an [`Error::Incomplete`] holding the answer folded so far and the
+    /// cause.
     pub async fn accumulate(mut self) -> Result<GenerateContentResponse, Error> {
         self.ctx.turns.keep_chunks();
         while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
@@ -250,10 +259,13 @@ impl Stream for GenerateContentStream {
                         this.state = State::Done;
                         return Poll::Ready(Some(Err(e)));
                     }
-                    Poll::Ready(None) => {
-                        let next = this.ctx.turns.end_hop();
-                        this.state = this.next_state(next);
-                    }
+                    Poll::Ready(None) => match this.ctx.turns.end_hop() {
+                        Ok(next) => this.state = this.next_state(next),
+                        Err(e) => {
+                            this.state = State::Done;
+                            return Poll::Ready(Some(Err(e)));
+                        }
+                    },
                 },
                 State::Opening(opening) => match opening.as_mut().poll(cx) {
                     Poll::Pending => return Poll::Pending,
