@@ -244,8 +244,9 @@ impl EmulatorBuilder {
 
     /// Whether uploaded bytes are kept (default `true`). With `false`, uploads are still
     /// checked (offsets, sizes, `sha256Hash`) but their bytes are dropped as they arrive, so
-    /// the emulator's memory stays flat for very large uploads (benchmarks); downloads and
-    /// batch input files then fail.
+    /// the emulator's memory stays flat for very large uploads (benchmarks; add
+    /// [`max_recorded(0)`](Self::max_recorded), as captured requests keep their bodies);
+    /// downloads and batch input files then fail.
     #[must_use]
     pub fn keep_file_bytes(mut self, keep: bool) -> Self {
         self.resources.keep_file_bytes = keep;
