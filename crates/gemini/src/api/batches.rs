@@ -342,16 +342,7 @@ impl Batches {
                     .open_download(file)
                     .await?
                     .into_body();
-                Ok(BatchResultStream {
-                    inner: Inner::File(Box::new(Lines {
-                        body,
-                        buf: BytesMut::new(),
-                        scanned: 0,
-                        line: 0,
-                        skipping: false,
-                        ended: false,
-                    })),
-                })
+                Ok(BatchResultStream::from_body(body, MAX_LINE))
             }
             _ => Err(Error::build(format!(
                 "batch {} has no results yet (state {:?})",
@@ -499,9 +490,28 @@ struct Lines {
     /// How much of `buf` is known to hold no newline.
     scanned: usize,
     line: u64,
-    /// Discarding the rest of a line longer than [`MAX_LINE`].
+    /// Discarding the rest of a line longer than `max_line`.
     skipping: bool,
+    /// The longest line parsed ([`MAX_LINE`]).
+    max_line: usize,
     ended: bool,
+}
+
+impl<P> BatchResultStream<P> {
+    /// The results in a JSONL body, lines of at most `max_line` bytes.
+    fn from_body(body: ResponseBody, max_line: usize) -> Self {
+        Self {
+            inner: Inner::File(Box::new(Lines {
+                body,
+                buf: BytesMut::new(),
+                scanned: 0,
+                line: 0,
+                skipping: false,
+                max_line,
+                ended: false,
+            })),
+        }
+    }
 }
 
 impl<P> fmt::Debug for BatchResultStream<P> {
@@ -559,7 +569,7 @@ impl Lines {
                 self.scanned = 0;
                 self.line += 1;
                 if std::mem::take(&mut self.skipping) {
-                    return Poll::Ready(Some(Ok(too_long(self.line))));
+                    return Poll::Ready(Some(Ok(too_long(self.line, self.max_line))));
                 }
                 if let Some(item) = parse_line(&line[..end], self.line) {
                     return Poll::Ready(Some(Ok(item)));
@@ -567,7 +577,7 @@ impl Lines {
                 continue;
             }
             self.scanned = self.buf.len();
-            if self.buf.len() > MAX_LINE {
+            if self.buf.len() > self.max_line {
                 self.skipping = true;
                 self.buf.clear();
                 self.scanned = 0;
@@ -580,7 +590,7 @@ impl Lines {
                 let rest = std::mem::take(&mut self.buf);
                 self.scanned = 0;
                 if std::mem::take(&mut self.skipping) {
-                    return Poll::Ready(Some(Ok(too_long(self.line))));
+                    return Poll::Ready(Some(Ok(too_long(self.line, self.max_line))));
                 }
                 match parse_line(&rest, self.line) {
                     Some(item) => return Poll::Ready(Some(Ok(item))),
@@ -594,6 +604,8 @@ impl Lines {
                 Poll::Ready(Some(Err(e))) => {
                     self.ended = true;
                     self.buf.clear();
+                    self.scanned = 0;
+                    self.skipping = false;
                     return Poll::Ready(Some(Err(Error::stream_body(e))));
                 }
             }
@@ -601,13 +613,13 @@ impl Lines {
     }
 }
 
-fn too_long<P>(line: u64) -> BatchResult<P> {
+fn too_long<P>(line: u64, max_line: usize) -> BatchResult<P> {
     BatchResult {
         key: None,
         line: Some(line),
         result: Err(Status::new(
             Code::DataLoss,
-            format!("line {line} of the results file is longer than {MAX_LINE} bytes"),
+            format!("line {line} of the results file is longer than {max_line} bytes"),
         )),
     }
 }
@@ -936,6 +948,42 @@ mod tests {
         assert_eq!(bad.status, Some(Code::DataLoss));
         assert!(bad.message().contains("line 2"), "{}", bad.message());
         assert_eq!(items[3].result.as_ref().unwrap_err().message(), "boom");
+    }
+
+    /// A line over the limit is that line's error (its bytes are dropped as they arrive); the
+    /// lines after it are parsed; a broken body is a stream error that ends the stream.
+    #[tokio::test]
+    async fn long_lines_and_broken_bodies() {
+        let long = format!(
+            r#"{{"key": "long", "response": {{"x": "{}"}}}}"#,
+            "y".repeat(100)
+        );
+        let text = format!("{long}\n{}\n{long}", r#"{"key": "ok", "response": {}}"#);
+        let chunks: Vec<Result<Bytes, std::io::Error>> = text
+            .as_bytes()
+            .chunks(9)
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .chain([Err(std::io::Error::other("cut"))])
+            .collect();
+        let mut stream = BatchResultStream::<GenerateContentResponse>::from_body(
+            ResponseBody::from_stream(futures_util::stream::iter(chunks)),
+            40,
+        );
+        let first = stream.try_next().await.unwrap().unwrap();
+        assert_eq!((first.key, first.line), (None, Some(1)));
+        assert!(
+            first
+                .result
+                .unwrap_err()
+                .message()
+                .contains("longer than 40 bytes")
+        );
+        let second = stream.try_next().await.unwrap().unwrap();
+        assert_eq!(second.key.as_deref(), Some("ok"));
+        assert!(second.result.is_ok());
+        let e = stream.try_next().await.unwrap_err();
+        assert!(matches!(e, Error::Stream(_)), "{e:?}");
+        assert!(stream.try_next().await.unwrap().is_none());
     }
 
     /// The futures and the results stream can be spawned and stored.
