@@ -772,6 +772,61 @@ mod tests {
         assert_eq!(mock.pending(), 0);
     }
 
+    /// The last chunk's answer is lost, the server had finalized: the query's `final` answer
+    /// is the file.
+    #[tokio::test(start_paused = true)]
+    async fn a_lost_final_answer_is_recovered_by_query() {
+        let mock = MockTransport::new();
+        started(&mock, "1");
+        mock.push_json(502, r#"{"error": {"code": 502, "message": "bad gateway"}}"#);
+        finalized(&mock);
+        let file = client(&mock)
+            .files()
+            .upload(
+                Bytes::from_static(b"hello"),
+                UploadOptions::new().with_mime_type("text/plain"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(file.id(), "abc");
+        let seen = chunks(&mock.requests());
+        assert_eq!(seen[0].0, "upload, finalize");
+        assert_eq!(seen[1].0, "query");
+        assert_eq!(seen.len(), 2);
+    }
+
+    /// An upload URL on another origin gets the chunks without the API key; a 4xx on a chunk
+    /// is not recovered from.
+    #[tokio::test]
+    async fn the_key_stays_on_the_configured_origin() {
+        let mock = MockTransport::new();
+        mock.push_response(reply(
+            &[
+                ("x-goog-upload-status", "active"),
+                (
+                    "x-goog-upload-url",
+                    "https://uploads.example.com/u?upload_id=1",
+                ),
+            ],
+            "",
+        ));
+        mock.push_json(400, r#"{"error": {"code": 400, "message": "bad offset"}}"#);
+        let e = client(&mock)
+            .files()
+            .upload(
+                Bytes::from_static(b"hello"),
+                UploadOptions::new().with_mime_type("text/plain"),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.status(), Some(http::StatusCode::BAD_REQUEST));
+        let requests = mock.requests();
+        assert_eq!(requests.len(), 2);
+        assert_eq!(header(&requests[0], "x-goog-api-key"), "k");
+        assert_eq!(requests[1].uri, "https://uploads.example.com/u?upload_id=1");
+        assert!(requests[1].headers.get("x-goog-api-key").is_none());
+    }
+
     /// `resume` asks for the offset, skips what the server has, sends the rest.
     #[tokio::test]
     async fn resume_continues_a_session() {
