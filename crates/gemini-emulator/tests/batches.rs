@@ -416,3 +416,30 @@ async fn empty_and_bad_input_is_rejected() {
         r.text()
     );
 }
+
+#[tokio::test]
+async fn a_batch_that_would_run_past_48_hours_expires() {
+    let clock = ManualClock::new();
+    let emu = Emulator::builder()
+        .clock(clock.clone())
+        .batch_timing(Duration::from_secs(3600), Duration::from_secs(72 * 3600))
+        .start();
+    let op = post(
+        &emu,
+        "/v1beta/models/gemini-2.5-flash:batchGenerateContent",
+        &inline(4),
+    )
+    .await
+    .json();
+    let name = op["name"].as_str().unwrap().to_owned();
+    clock.advance(Duration::from_secs(47 * 3600));
+    let running = batch(&emu, &name).await;
+    assert_eq!(running["metadata"]["state"], "BATCH_STATE_RUNNING");
+    clock.advance(Duration::from_secs(3600));
+    let expired = batch(&emu, &name).await;
+    assert_eq!(expired["metadata"]["state"], "BATCH_STATE_EXPIRED");
+    assert_eq!(expired["metadata"]["endTime"], "2026-01-03T00:00:00Z");
+    assert_eq!(expired["done"], true);
+    assert_eq!(expired["error"]["code"], 4);
+    assert_eq!(expired["metadata"].get("output"), None);
+}

@@ -15,7 +15,8 @@
 //! inline (`metadata.output.inlinedResponses.inlinedResponses[]`, or
 //! `inlinedEmbedContentResponses` for embeddings) for inline input, or a generated JSONL file
 //! `files/batch-{id}` (`{"key", "response"}` or `{"key", "error"}` per line, downloadable)
-//! for file input. A cancelled batch ends `BATCH_STATE_CANCELLED` and publishes no results;
+//! for file input. A batch that would run past 48 hours ends `BATCH_STATE_EXPIRED` then (error
+//! code 4), without results. A cancelled batch ends `BATCH_STATE_CANCELLED` and publishes no results;
 //! a pending or running batch cannot be deleted.
 
 use std::sync::Arc;
@@ -46,6 +47,8 @@ pub(crate) const HANDLERS: &[(&str, Handler)] = &[
 ];
 
 const TYPE_PREFIX: &str = "type.googleapis.com/google.ai.generativelanguage.v1main.";
+/// How long a batch may take before it expires.
+const BATCH_TTL: Duration = Duration::from_secs(48 * 3600);
 /// The most progress steps while running.
 const PROGRESS_STEPS: usize = 10;
 
@@ -282,8 +285,12 @@ fn create(
         .store
         .with::<Operation, _>(now, |t| t.new_id("batches/"));
     let name = format!("batches/{id}");
+    // A batch that would not end within 48 hours expires instead (and writes no results).
+    let expires_at = now + BATCH_TTL;
+    let expires = done_at > expires_at;
     let output = match results_file {
         None => output,
+        Some(_) if expires => Value::Null,
         Some(lines) => {
             let file = files::File {
                 display_name: Some(format!("batch-{id}-results")),
@@ -317,7 +324,26 @@ fn create(
         ok,
         output,
     });
-    let steps = steps(&plan, running_at, done_at);
+    let mut steps = steps(&plan, running_at, done_at);
+    if expires {
+        steps.retain(|s| s.at < expires_at);
+        steps.push(Step {
+            at: expires_at,
+            apply: Box::new(|r| {
+                let time = r.update_time;
+                if let Some(m) = r.value.metadata.as_mut().and_then(Value::as_object_mut) {
+                    m.insert("state".into(), json!("BATCH_STATE_EXPIRED"));
+                    m.insert("updateTime".into(), json!(rfc3339(time)));
+                    m.insert("endTime".into(), json!(rfc3339(time)));
+                }
+                r.value.outcome = Some(Outcome::Error {
+                    code: 4,
+                    message: "The batch did not finish within 48 hours and expired.".into(),
+                    details: Vec::new(),
+                });
+            }),
+        });
+    }
     let mut operation = Operation::new(Some(plan.metadata(now, "BATCH_STATE_PENDING", 0)));
     operation.on_cancel = Some(Box::new(|r: &mut Record<Operation>| {
         let time = r.update_time;
