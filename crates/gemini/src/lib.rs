@@ -3,6 +3,8 @@
 //! `gemini` is the crate most users want: a [`Client`] with one handle per REST resource
 //! ([`client.models()`](Client::models), [`client.chats()`](Client::chats),
 //! [`client.operations()`](Client::operations), [`client.tuned_models()`](Client::tuned_models),
+//! [`client.files()`](Client::files), [`client.caches()`](Client::caches),
+//! [`client.batches()`](Client::batches),
 //! and [`client.raw()`](Client::raw) for anything else), typed requests and responses from
 //! [`gemini-types`](types), streams, chats that keep thought signatures, automatic function
 //! calling, typed structured output, automatic continuation, waiting on long-running operations,
@@ -55,6 +57,7 @@
 //! |---|---|---|
 //! | `hyper` | yes | the default transport (hyper 1 + rustls), [`Client::new`] and [`Client::from_env`]. Without it, give [`ClientBuilder::transport`] and [`ClientBuilder::sleeper`]. |
 //! | `schemars` | yes | [`Tools::function`], [`Models::generate_json`] and [`schema_for`]: JSON schemas derived from your Rust types |
+//! | `fs` | yes | [`UploadSource::path`]: uploads from a file on disk (tokio's `fs`), and batch input files written to a temporary file |
 //!
 //! # Stability
 //!
