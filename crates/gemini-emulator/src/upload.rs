@@ -80,9 +80,9 @@ enum FaultKind {
 
 impl UploadFault {
     /// Keeps the first `bytes` bytes of the chunk (what a server had received when the
-    /// connection broke), then answers with a `503` head and no upload headers and cuts the
-    /// connection before the body: the client sees the exchange fail, and a `query` reports
-    /// the bytes kept.
+    /// connection broke), then closes the connection without an answer
+    /// ([`Reply::reset`](crate::Reply::reset)): the client sees the exchange fail, and a
+    /// `query` reports the bytes kept.
     pub fn drop_after(bytes: u64) -> Self {
         Self {
             kind: FaultKind::DropAfter(bytes),
@@ -511,7 +511,7 @@ fn chunk(
             s.chunks.push(body);
         }
         if drop {
-            return Step::Answer(Reply::raw(503, TEXT, Bytes::new()).drop_after(0));
+            return Step::Answer(Reply::raw(503, TEXT, Bytes::new()).reset());
         }
         if !has("finalize") {
             return Step::Answer(status_reply(s));
