@@ -24,7 +24,9 @@ pub const DEFAULT_CHUNK_SIZE: u64 = 8 << 20;
 /// is held in memory at a time, whatever the size of the source. After a dropped connection or
 /// a 5xx it asks the server how many bytes it has and goes on from there (a bounded number of
 /// times, [`UploadOptions::with_max_attempts`]); [`resume`](Self::resume) does the same for a
-/// session started by another process.
+/// session started by another process. The session URL the server returns is used on the
+/// configured base URL's scheme and host (as the official Python SDK does), so behind a proxy
+/// the bytes go through it.
 ///
 /// ```no_run
 /// # #[tokio::main] async fn main() -> Result<(), gemini::Error> {
@@ -795,10 +797,11 @@ mod tests {
         assert_eq!(seen.len(), 2);
     }
 
-    /// An upload URL on another origin gets the chunks without the API key; a 4xx on a chunk
-    /// is not recovered from.
+    /// An upload URL on another origin is moved to the configured base's origin (behind a
+    /// proxy the chunks go through it); `resume` with a foreign URL gets no key; a 4xx on a
+    /// chunk is not recovered from.
     #[tokio::test]
-    async fn the_key_stays_on_the_configured_origin() {
+    async fn chunks_go_to_the_configured_origin() {
         let mock = MockTransport::new();
         mock.push_response(reply(
             &[
@@ -823,8 +826,27 @@ mod tests {
         let requests = mock.requests();
         assert_eq!(requests.len(), 2);
         assert_eq!(header(&requests[0], "x-goog-api-key"), "k");
-        assert_eq!(requests[1].uri, "https://uploads.example.com/u?upload_id=1");
-        assert!(requests[1].headers.get("x-goog-api-key").is_none());
+        assert_eq!(
+            requests[1].uri,
+            "https://generativelanguage.googleapis.com/u?upload_id=1"
+        );
+        assert_eq!(header(&requests[1], "x-goog-api-key"), "k");
+
+        let mock = MockTransport::new();
+        mock.push_json(404, r#"{"error": {"code": 404, "message": "no session"}}"#);
+        let e = client(&mock)
+            .files()
+            .resume(
+                "https://uploads.example.com/u?upload_id=1",
+                Bytes::from_static(b"hello"),
+                UploadOptions::new(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.status(), Some(http::StatusCode::NOT_FOUND));
+        let requests = mock.requests();
+        assert_eq!(requests[0].uri, "https://uploads.example.com/u?upload_id=1");
+        assert!(requests[0].headers.get("x-goog-api-key").is_none());
     }
 
     /// `resume` asks for the offset, skips what the server has, sends the rest.

@@ -133,11 +133,28 @@ pub(crate) async fn start(
     let url: http::Uri = url
         .parse()
         .map_err(|_| unexpected(&response, "the upload URL is not a valid URL"))?;
+    let url = on_base_origin(url, rest.client.config().base_url());
     let granularity = header(headers, GRANULARITY)
         .and_then(|g| g.parse::<u64>().ok())
         .filter(|g| *g > 0)
         .unwrap_or(1);
     Ok(Session { url, granularity })
+}
+
+/// The upload URL with the scheme and host of the configured base URL, as the official Python
+/// SDK does: behind a proxy or a custom endpoint, the chunks go where every other call goes
+/// (and carry the key, which goes only to that origin). The path and query are kept.
+fn on_base_origin(url: http::Uri, base: &str) -> http::Uri {
+    let Ok(base) = base.parse::<http::Uri>() else {
+        return url;
+    };
+    if base.scheme() == url.scheme() && base.authority() == url.authority() {
+        return url;
+    }
+    let mut parts = url.clone().into_parts();
+    parts.scheme = base.scheme().cloned();
+    parts.authority = base.authority().cloned();
+    http::Uri::from_parts(parts).unwrap_or(url)
 }
 
 /// Parses an upload URL given by the caller (to resume a session).
