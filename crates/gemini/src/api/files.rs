@@ -883,6 +883,7 @@ mod tests {
     }
 
     /// A missing file, a directory, an unknown MIME type: typed errors, nothing sent.
+    #[cfg(feature = "fs")]
     #[tokio::test]
     async fn bad_sources_fail_before_sending() {
         let mock = MockTransport::new();
