@@ -143,6 +143,7 @@ impl UploadSource {
     }
 
     /// Opens the source: its reader and length. A missing file or a directory is an error.
+    #[cfg_attr(not(feature = "fs"), allow(clippy::unused_async))]
     async fn open(self) -> Result<(Reader, u64), Error> {
         match self.kind {
             SourceKind::Bytes(b) => {
