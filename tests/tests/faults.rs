@@ -486,13 +486,13 @@ async fn stall_before_headers_with_defaults() {
         None,
     )
     .await;
-    assert_timeout(&o, STREAM_TOTAL + Duration::from_secs(1), elapsed);
-    // The stream's head has its own short bound: the first attempt ends after 60 s.
+    // A stream's head has its own short bound (Gemini sends it at once): 60 s, not the
+    // stream's 20 min total.
+    assert_timeout(&o, STREAM_HEADERS + Duration::from_secs(2), elapsed);
     assert!(
-        matches!(o.err(), Error::Timeout(t) if t.kind() == TimeoutKind::ResponseHeaders || t.kind() == TimeoutKind::Total),
+        matches!(o.err(), Error::Timeout(t) if t.kind() == TimeoutKind::ResponseHeaders),
         "{o:?}"
     );
-    let _ = STREAM_HEADERS;
 }
 
 // ---------------------------------------------------------------------------------------
