@@ -575,7 +575,7 @@ async fn drip_with_defaults() {
 // Huge bodies.
 
 #[tokio::test]
-async fn a_huge_unary_body_is_refused_past_the_limit() {
+async fn unary_bodies_are_buffered_up_to_the_limit() {
     let _one = MEMORY.lock().await;
     for (scenario, reply) in [
         (
@@ -605,14 +605,44 @@ async fn a_huge_unary_body_is_refused_past_the_limit() {
             assert!(!e.is_retryable());
             assert!(elapsed < QUICK * 3);
             if let Some(growth) = growth {
-                println!(
-                    "|   memory growth | unary | | {} MiB | |",
-                    growth / (1024 * 1024)
-                );
+                memory_row(scenario, "unary", settings, growth);
                 assert!(growth <= BODY_LIMIT + SMALL, "grew by {growth} bytes");
             }
         }
     }
+    // Under the limit: a correct success, the whole text.
+    let scenario = "big body (32 MiB, under the limit)";
+    for settings in [Settings::Default, Settings::Total10s] {
+        let ((o, _, _), growth) = peak_growth(run(
+            scenario,
+            Call::Unary,
+            settings,
+            Reply::huge_body(32 << 20),
+            QUICK * 3,
+        ))
+        .await;
+        assert!(
+            matches!(o, Outcome::Ok { text_len, .. } if text_len > 30 << 20),
+            "{o:?}"
+        );
+        if let Some(growth) = growth {
+            memory_row(scenario, "unary", settings, growth);
+            // The body, the decoded text and the allocator's slack.
+            assert!(growth <= BODY_LIMIT + SMALL, "grew by {growth} bytes");
+        }
+    }
+}
+
+/// Prints the memory growth of a case as a row of the table.
+fn memory_row(scenario: &str, call: &str, settings: Settings, growth: u64) {
+    let settings = match settings {
+        Settings::Default => "defaults",
+        Settings::Total10s => "10 s total",
+    };
+    println!(
+        "| {scenario}: peak memory growth | {call} | {settings} | {} MiB | |",
+        growth / (1024 * 1024)
+    );
 }
 
 #[tokio::test]
@@ -641,10 +671,7 @@ async fn a_huge_stream_is_read_in_bounded_memory() {
         );
         let _ = elapsed;
         if let Some(growth) = growth {
-            println!(
-                "|   memory growth | stream | | {} MiB | |",
-                growth / (1024 * 1024)
-            );
+            memory_row(&scenario, "stream", settings, growth);
             assert!(growth <= SMALL, "grew by {growth} bytes");
         }
     }
@@ -683,6 +710,7 @@ async fn a_huge_error_body_is_read_up_to_its_cap() {
                 let attempts = emu.count(call.rpc());
                 assert!(attempts <= 5, "{attempts}");
                 if let Some(growth) = growth {
+                    memory_row(scenario, call.name(), settings, growth);
                     assert!(growth <= SMALL, "grew by {growth} bytes");
                 }
             }
