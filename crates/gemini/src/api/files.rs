@@ -850,6 +850,33 @@ mod tests {
         assert!(requests[0].headers.get("x-goog-api-key").is_none());
     }
 
+    /// A server that keeps answering `active` without taking the chunk does not keep the
+    /// upload looping: it ends after `max_attempts` answers.
+    #[tokio::test]
+    async fn no_progress_is_bounded() {
+        let mock = MockTransport::new();
+        started(&mock, "1");
+        for _ in 0..3 {
+            queried(&mock, 0);
+        }
+        let e = client(&mock)
+            .files()
+            .upload(
+                Bytes::from_static(b"hello"),
+                UploadOptions::new()
+                    .with_mime_type("text/plain")
+                    .with_chunk_size(2)
+                    .with_max_attempts(3),
+            )
+            .await
+            .unwrap_err();
+        let Error::Decode(d) = &e else {
+            panic!("expected Error::Decode, got {e:?}")
+        };
+        assert!(d.snippet().contains("accepted none"), "{}", d.snippet());
+        assert_eq!(mock.requests().len(), 4);
+    }
+
     /// `resume` asks for the offset, skips what the server has, sends the rest.
     #[tokio::test]
     async fn resume_continues_a_session() {

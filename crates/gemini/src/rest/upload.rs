@@ -220,6 +220,7 @@ impl Sender<'_> {
             let last = end >= self.total;
             let piece = chunk.slice(usize::try_from(offset - chunk_start).unwrap_or(0)..);
             let outcome = self.send_chunk(offset, piece, last, end).await;
+            let answered = matches!(outcome, Ok(Sent::State(_)));
             let state = match outcome {
                 Ok(Sent::State(state)) => state,
                 Ok(Sent::Unknown) => self.recover(unexpected_status(), &mut failures).await?,
@@ -244,6 +245,14 @@ impl Sender<'_> {
                     }
                     if received > offset {
                         failures = 0;
+                    } else if answered {
+                        // The server took none of the chunk: a bounded number of times.
+                        failures += 1;
+                        if failures >= self.max_attempts {
+                            return Err(unexpected_text(
+                                "the server accepted none of the chunk's bytes",
+                            ));
+                        }
                     }
                     offset = received;
                     self.report(offset);
