@@ -234,8 +234,8 @@ impl Sender<'_> {
                 }
                 State::Active { received } => {
                     if received < chunk_start || received > end {
-                        return Err(Error::build(format!(
-                            "the upload cannot resume: the server has {received} bytes, outside the chunk held in memory ({chunk_start}..{end})"
+                        return Err(unexpected_text(&format!(
+                            "the upload cannot go on: the server has {received} bytes, outside the chunk held in memory ({chunk_start}..{end})"
                         )));
                     }
                     if received == end && last && offset == end {
