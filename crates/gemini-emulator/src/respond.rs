@@ -67,8 +67,14 @@ enum Step {
 pub(crate) fn render(
     payload: Payload,
     framing: Option<Framing>,
-    delivery: Delivery,
+    mut delivery: Delivery,
 ) -> Response<ResponseBody> {
+    if matches!(payload, Payload::Huge(_) | Payload::HugeError { .. })
+        && !delivery.faults.is_empty()
+    {
+        tracing::warn!("mid-body faults do not apply to a generated body; ignored");
+        delivery.faults.clear();
+    }
     let mut extra_headers = delivery.headers;
     let (status, content_type, steps) = match payload {
         Payload::Error(e) => {

@@ -212,13 +212,19 @@ impl Reply {
     /// with a `Content-Length` unless [`chunked`](Self::chunked). On a streaming method it is
     /// as many chunks of about 16 KiB as it takes to reach `bytes` (the last one ends with
     /// finish reason `STOP`), in the framing the request asked for.
+    ///
+    /// A generated body takes [`drip`](Self::drip), the faults before the headers and the
+    /// header options; the mid-body faults ([`stall_after`](Self::stall_after),
+    /// [`drop_after`](Self::drop_after), [`error_after`](Self::error_after)) and the chunk
+    /// interval do not apply to it (a warning is logged when they are set).
     pub fn huge_body(bytes: u64) -> Self {
         Self::with_body(ReplyBody::Huge(bytes))
     }
 
     /// An error envelope with status `code` whose message makes it exactly `bytes` long
     /// (or the smallest envelope, if `bytes` is smaller), generated as it is sent and sent
-    /// with a `Content-Length` unless [`chunked`](Self::chunked).
+    /// with a `Content-Length` unless [`chunked`](Self::chunked). As with
+    /// [`huge_body`](Self::huge_body), the mid-body faults do not apply to it.
     pub fn huge_error(code: u16, bytes: u64) -> Self {
         let mut r = Self::with_body(ReplyBody::HugeError { code, bytes });
         r.status = Some(code);
