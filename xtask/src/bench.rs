@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: client instructions and code footprint per call, counted with
 //! valgrind's callgrind, for every benchmark that compares a gemini-rs layer with a plain
-//! hyper-util baseline, and the CLI's cold start; all of it written to `BENCHMARKS.md`.
+//! hyper-util baseline, file uploads and results-file parsing beside plain hyper and
+//! `serde_json`, and the CLI's cold start; all of it written to `BENCHMARKS.md`.
 //!
 //! Wall and CPU time are noisy on shared machines; instruction counts repeat. Each variant runs
 //! in its own process under callgrind (the loopback server is a child process, not traced)
@@ -128,6 +129,11 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
             }
         }
     }
+    println!("\nfiles and batches (upload throughput, peak memory, results-file parsing):");
+    let upload = crate::upload_bench::run(root)?;
+    println!("{upload}");
+    report.push_str("\n## Files and batches\n\n");
+    report.push_str(&upload);
     println!("\nthe CLI's cold start (release build):");
     let cli = crate::cli_bench::run(root)?;
     println!("{cli}");
