@@ -15,7 +15,6 @@ mod cli_bench;
 mod deps_check;
 mod roots;
 mod upload_bench;
-mod upload_bench; // bench13 LOCAL ONLY
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -28,10 +27,10 @@ fn main() -> ExitCode {
         "api-coverage" => api_coverage(),
         "deps-check" => deps_check::run(&root()),
         "bench" => bench::run(&root(), &args[1..]),
-        "upload-bench" => upload_bench::run(&root()).map(|t| println!("{t}")), // bench13 LOCAL ONLY
+        "upload-bench" => upload_bench::run(&root()).map(|t| println!("{t}")),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <command>\n\ncommands:\n  ci            run every CI step (fmt, clippy, docs, tests, api-coverage, deps-check)\n  api-coverage  compare our types with ../shared/spec/schema-v1beta.json (--verbose lists every message)\n  deps-check    fail if gemini-types pulls in tokio/hyper/http/futures or another I/O crate\n  bench         instructions and code lines per call (callgrind) of transport and facade beside plain hyper-util, and the CLI's cold start; writes BENCHMARKS.md (--calls N)\n"
+                "usage: cargo xtask <command>\n\ncommands:\n  ci            run every CI step (fmt, clippy, docs, tests, api-coverage, deps-check)\n  api-coverage  compare our types with ../shared/spec/schema-v1beta.json (--verbose lists every message)\n  deps-check    fail if gemini-types pulls in tokio/hyper/http/futures or another I/O crate\n  bench         instructions and code lines per call (callgrind) of transport and facade beside plain hyper-util, and the CLI's cold start; writes BENCHMARKS.md (--calls N)\n  upload-bench  file upload throughput, peak memory and results-file parsing beside plain hyper (part of bench)\n"
             );
             Ok(())
         }
