@@ -340,6 +340,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn scrub_masks_every_occurrence() {
+        let body = Bytes::from_static(b"key=AIzaSECRET; again AIzaSECRET.");
+        assert_eq!(
+            scrub(&body, "AIzaSECRET"),
+            Bytes::from_static(b"key=***; again ***.")
+        );
+        assert_eq!(scrub(&Bytes::from_static(b"ab"), "abc"), "ab");
+        assert_eq!(scrub(&Bytes::from_static(b"abc"), ""), "abc");
+    }
+
+    /// A raw (download) call's error body never carries the key.
+    #[tokio::test]
+    async fn raw_errors_are_scrubbed() {
+        let mock = gemini_transport::MockTransport::new();
+        mock.push_json(
+            403,
+            r#"{"error": {"code": 403, "message": "key AIzaSECRET is not allowed"}}"#,
+        );
+        let client = Client::builder()
+            .api_key("AIzaSECRET")
+            .transport(Arc::new(mock.clone()))
+            .build()
+            .unwrap();
+        let e = client
+            .files()
+            .download("files/a", &mut Vec::new())
+            .await
+            .unwrap_err();
+        let api = e.api_error().unwrap();
+        assert_eq!(api.message(), "key *** is not allowed");
+        assert!(!format!("{e:?}").contains("AIzaSECRET"));
+    }
+
+    #[test]
     fn extra_body_is_merged() {
         let o = RequestOptions::new()
             .with_extra_body(serde_json::json!({"generationConfig": {"x": 1}}));
