@@ -20,8 +20,9 @@ pub const DEFAULT_CHUNK_SIZE: u64 = 8 << 20;
 /// The `files` resource: `client.files()`.
 ///
 /// [`upload`](Self::upload) uses the resumable protocol: it starts a session, sends the bytes in
-/// chunks ([`UploadOptions::with_chunk_size`], 8 MiB by default) and finalizes. Only one chunk
-/// is held in memory at a time, whatever the size of the source. After a dropped connection or
+/// chunks ([`UploadOptions::with_chunk_size`], 8 MiB by default) and finalizes. At most two
+/// chunks are held in memory (the next one is read while one is sent), whatever the size of
+/// the source. After a dropped connection or
 /// a 5xx it asks the server how many bytes it has and goes on from there (a bounded number of
 /// times, [`UploadOptions::with_max_attempts`]); [`resume`](Self::resume) does the same for a
 /// session started by another process. The session URL the server returns is used on the

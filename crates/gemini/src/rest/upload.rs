@@ -2,8 +2,9 @@
 //! the bytes in chunks, finalize; after a dropped connection or a 5xx, ask the server how much
 //! it received (`X-Goog-Upload-Command: query`) and go on from there.
 //!
-//! Memory stays constant: one chunk is read from the source at a time, and the transport sends
-//! that same buffer (a `Bytes` clone, not a copy).
+//! Memory stays constant: at most two chunks are held (the one being sent, and the next one,
+//! read from the source meanwhile), and the transport sends that same buffer (a `Bytes` clone,
+//! not a copy).
 
 use std::io;
 use std::pin::Pin;
@@ -202,24 +203,33 @@ impl Sender<'_> {
     pub(crate) async fn run(&self, reader: &mut Reader, mut offset: u64) -> Result<File, Error> {
         let mut chunk = Bytes::new();
         let mut chunk_start = offset;
+        // The chunk after `chunk`, read while `chunk` is being sent: at most two are held.
+        let mut next: Option<Bytes> = None;
         let mut failures = 0u32;
         self.report(offset);
         loop {
             if offset == chunk_start + chunk.len() as u64 {
-                let len = self.chunk_size.min(self.total.saturating_sub(offset));
-                chunk = reader
-                    .next_chunk(
-                        usize::try_from(len)
-                            .map_err(|e| Error::build_with("chunk too large", e))?,
-                    )
-                    .await
-                    .map_err(|e| self.read_error(offset, e))?;
+                chunk = match next.take() {
+                    Some(c) => c,
+                    None => reader
+                        .next_chunk(self.chunk_len(offset)?)
+                        .await
+                        .map_err(|e| self.read_error(offset, e))?,
+                };
                 chunk_start = offset;
             }
             let end = chunk_start + chunk.len() as u64;
             let last = end >= self.total;
             let piece = chunk.slice(usize::try_from(offset - chunk_start).unwrap_or(0)..);
-            let outcome = self.send_chunk(offset, piece, last, end).await;
+            let send = self.send_chunk(offset, piece, last, end);
+            let outcome = if last || next.is_some() {
+                send.await
+            } else {
+                let read = reader.next_chunk(self.chunk_len(end)?);
+                let (outcome, read) = futures_util::future::join(send, read).await;
+                next = Some(read.map_err(|e| self.read_error(end, e))?);
+                outcome
+            };
             let answered = matches!(outcome, Ok(Sent::State(_)));
             let state = match outcome {
                 Ok(Sent::State(state)) => state,
@@ -259,6 +269,12 @@ impl Sender<'_> {
                 }
             }
         }
+    }
+
+    /// The length of the chunk that starts at `offset`.
+    fn chunk_len(&self, offset: u64) -> Result<usize, Error> {
+        let len = self.chunk_size.min(self.total.saturating_sub(offset));
+        usize::try_from(len).map_err(|e| Error::build_with("the chunk size is too large", e))
     }
 
     fn report(&self, sent: u64) {
