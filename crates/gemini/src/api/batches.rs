@@ -208,7 +208,9 @@ impl Batches {
         self.rest.call(Method::GET, name).send().await
     }
 
-    /// `batches.list`: every batch, as a stream that fetches the pages as you go.
+    /// `batches.list`: every batch, as a stream that fetches the pages as you go. Embedding
+    /// batches are listed too (their state and counts read the same); read one's results with
+    /// [`get_embeddings`](Self::get_embeddings).
     pub fn list(&self) -> Pager<BatchOperation> {
         self.rest
             .list::<ListOperationsResponse<GenerateContentBatch, GenerateContentBatchOutput>>(
