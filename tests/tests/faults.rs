@@ -653,7 +653,7 @@ async fn a_huge_stream_is_read_in_bounded_memory() {
         (Settings::Total10s, 16u64 << 20),
     ] {
         let scenario = format!("huge stream ({} MiB of events)", bytes >> 20);
-        let ((o, elapsed, _), growth) = peak_growth(run(
+        let ((o, _, _), growth) = peak_growth(run(
             &scenario,
             Call::Stream,
             settings,
@@ -669,7 +669,6 @@ async fn a_huge_stream_is_read_in_bounded_memory() {
             chunks > 1000 && text_len as u64 > bytes / 2,
             "{chunks} {text_len}"
         );
-        let _ = elapsed;
         if let Some(growth) = growth {
             memory_row(&scenario, "stream", settings, growth);
             assert!(growth <= SMALL, "grew by {growth} bytes");

@@ -146,7 +146,8 @@ async fn serve(state: &Arc<State>, req: Request<Incoming>) -> Response<ResponseB
     }
     match reply.before_headers {
         Some(BeforeHeaders::StallForever) => {
-            // hyper drops this future when the client goes away; the bound is for the rest.
+            // Ends when the connection task drops this future or the emulator stops; the bound
+            // only keeps a forgotten stall from living forever.
             tokio::time::sleep(FOREVER).await;
         }
         Some(BeforeHeaders::Reset) => {
