@@ -984,6 +984,27 @@ async fn a_stream_cut_before_its_finish_reason_is_incomplete() {
         assert_eq!(i.partial().text().as_deref(), Some("Hello, wor"));
         assert!(e.is_retryable());
     }
+    // A chat does not record an exchange whose answer was cut short.
+    let emu = emulator();
+    emu.script(STREAM)
+        .reply(Reply::chunks([chunk("Hello, "), chunk("wor")]));
+    let chat_client = client(&emu, Settings::Default);
+    let mut chat = chat_client
+        .chats()
+        .create(MODEL, gemini::ChatConfig::new())
+        .unwrap();
+    let e = tokio::time::timeout(QUICK, async {
+        chat.send_message_stream("hi")
+            .await
+            .unwrap()
+            .accumulate()
+            .await
+    })
+    .await
+    .unwrap()
+    .unwrap_err();
+    assert!(matches!(e, Error::Incomplete(_)), "{e:?}");
+    assert!(chat.history().full().is_empty());
     // A blocked prompt (no candidate, a block reason) is a whole answer.
     let emu = emulator();
     emu.script(STREAM).reply(Reply::chunks([serde_json::json!(

@@ -430,6 +430,12 @@ async fn huge_bodies_are_exact_valid_and_generated() {
     let v = post(&emu, GEN, &prompt("x")).await.json();
     assert_eq!(v["candidates"][0]["content"]["parts"][0]["text"], "");
 
+    // Mid-body faults do not apply to a generated body: it arrives whole.
+    emu.script("generateContent")
+        .reply(Reply::huge_body(100_000).drop_after(1));
+    let resp = open(&emu, "POST", GEN, &KEY, prompt("x").to_string()).await;
+    assert_eq!(frames(resp).await.1.len(), 100_000);
+
     // A huge error.
     emu.script("generateContent")
         .reply(Reply::huge_error(500, 2_000_000));
