@@ -139,6 +139,8 @@ impl fmt::Debug for Reply {
             .field("before_headers", &self.before_headers)
             .field("drip", &self.drip)
             .field("content_type", &self.content_type)
+            .field("json_array", &self.json_array)
+            .field("chunked", &self.chunked)
             .finish_non_exhaustive()
     }
 }
