@@ -22,6 +22,7 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// | [`Decode`](Self::Decode) | a successful answer was not the expected JSON or event stream (also structured output that does not parse) | yes |
 /// | [`Stream`](Self::Stream) | a stream broke after it started (connection cut, malformed event) | yes |
 /// | [`Operation`](Self::Operation) | a long-running operation failed, or waiting for it passed its deadline | yes |
+/// | [`Io`](Self::Io) | reading or writing local data (an upload's source, a download's destination) | maybe |
 /// | [`Incomplete`](Self::Incomplete) | an answer made of several requests or chunks failed part way; it holds the answer so far and the cause | yes |
 ///
 /// Every payload is an opaque struct with accessors. `Display` describes only its own level;
@@ -50,9 +51,12 @@ pub enum Error {
     /// The service returned an error (`google.rpc.Status`), as an HTTP error or a mid-stream
     /// `{"error": ...}` event.
     Api(Box<ApiError>),
-    /// A long-running operation finished with an error, or did not finish before the wait's
-    /// deadline.
+    /// A long-running operation (or a file being processed) finished with an error, or did not
+    /// finish before the wait's deadline.
     Operation(OperationError),
+    /// Reading or writing local data failed: an upload's source, a download's destination, a
+    /// batch's input file. Part of the request may have been sent (an upload part way).
+    Io(IoError),
     /// A successful response was not the expected JSON.
     Decode(DecodeError),
     /// A stream broke after it started.
@@ -81,7 +85,7 @@ impl Error {
             Self::Stream(e) => e.is_body(),
             Self::Incomplete(e) => e.cause.is_retryable(),
             Self::Operation(e) => e.is_deadline(),
-            Self::Build(_) | Self::Decode(_) => false,
+            Self::Build(_) | Self::Decode(_) | Self::Io(_) => false,
         }
     }
 
@@ -199,6 +203,14 @@ impl Error {
         })
     }
 
+    /// Local data could not be read or written (`message` says which, and where).
+    pub(crate) fn io(message: impl Into<String>, source: std::io::Error) -> Self {
+        Self::Io(IoError {
+            message: message.into(),
+            source,
+        })
+    }
+
     pub(crate) fn decode_json(source: serde_json::Error, body: &[u8]) -> Self {
         Self::Decode(DecodeError {
             snippet: snippet(body),
@@ -227,6 +239,7 @@ impl fmt::Display for Error {
             Self::Decode(e) => fmt::Display::fmt(e, f),
             Self::Stream(e) => fmt::Display::fmt(e, f),
             Self::Operation(e) => fmt::Display::fmt(e, f),
+            Self::Io(e) => fmt::Display::fmt(e, f),
             Self::Incomplete(e) => fmt::Display::fmt(e, f),
         }
     }
@@ -242,6 +255,7 @@ impl StdError for Error {
             Self::Decode(e) => e.source(),
             Self::Stream(e) => e.source(),
             Self::Operation(e) => e.source(),
+            Self::Io(e) => e.source(),
             Self::Incomplete(e) => e.source(),
         }
     }
@@ -565,7 +579,7 @@ impl fmt::Display for OperationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.status {
             Some(s) => {
-                write!(f, "operation {} failed", self.name)?;
+                write!(f, "{} failed", self.name)?;
                 if let Some(code) = &s.code {
                     write!(f, " (code {code})")?;
                 }
@@ -581,6 +595,33 @@ impl fmt::Display for OperationError {
 }
 
 impl StdError for OperationError {}
+
+/// Reading or writing local data failed: an upload's source, a download's destination, a
+/// batch's input file. The [`io_error`](Self::io_error) says why.
+#[derive(Debug)]
+pub struct IoError {
+    message: String,
+    source: std::io::Error,
+}
+
+impl IoError {
+    /// The underlying I/O error.
+    pub fn io_error(&self) -> &std::io::Error {
+        &self.source
+    }
+}
+
+impl fmt::Display for IoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for IoError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.source)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum StreamKind {

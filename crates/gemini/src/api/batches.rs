@@ -411,7 +411,7 @@ async fn write_jsonl<K: Into<String>, Q: Serialize>(
 ) -> Result<(), Error> {
     use tokio::io::AsyncWriteExt as _;
     let io = |e: std::io::Error| {
-        Error::build_with(
+        Error::io(
             format!("could not write the batch input file {}", path.display()),
             e,
         )

@@ -468,14 +468,14 @@ impl Files {
         while let Some(chunk) = std::future::poll_fn(|cx| body.poll_data(cx)).await {
             let chunk = chunk.map_err(Error::stream_body)?;
             writer.write_all(&chunk).await.map_err(|e| {
-                Error::build_with(format!("could not write the download at byte {written}"), e)
+                Error::io(format!("could not write the download at byte {written}"), e)
             })?;
             written += chunk.len() as u64;
         }
         writer
             .flush()
             .await
-            .map_err(|e| Error::build_with("could not flush the download", e))?;
+            .map_err(|e| Error::io("could not flush the download", e))?;
         Ok(written)
     }
 

@@ -136,6 +136,7 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
+    use futures_util::TryStreamExt as _;
     use gemini_transport::MockTransport;
 
     use super::*;
@@ -150,6 +151,12 @@ mod tests {
 
     const RUNNING: &str = r#"{"name": "models/veo/operations/o1", "metadata": {"progress": 10}}"#;
 
+    /// A result type of the caller's.
+    #[derive(serde::Deserialize)]
+    struct Done {
+        videos: u32,
+    }
+
     /// Polls with growing intervals until done; the result decodes into the caller's types.
     #[tokio::test(start_paused = true)]
     async fn wait_polls_until_done() {
@@ -160,10 +167,6 @@ mod tests {
                 200,
                 r#"{"name": "models/veo/operations/o1", "done": true, "response": {"videos": 1}}"#,
             );
-        #[derive(serde::Deserialize)]
-        struct Done {
-            videos: u32,
-        }
         let start = tokio::time::Instant::now();
         let op: Operation<serde_json::Value, Done> = client(&mock)
             .operations()
@@ -204,7 +207,7 @@ mod tests {
         assert!(!op.is_deadline());
         assert_eq!(
             e.to_string(),
-            "operation batches/b1 failed (code 3): bad input"
+            "batches/b1 failed (code 3): bad input"
         );
 
         let mock = MockTransport::new();
@@ -241,7 +244,6 @@ mod tests {
         );
         ops.cancel("batches/b1").await.unwrap();
         ops.delete("o2").await.unwrap();
-        use futures_util::TryStreamExt as _;
         let listed: Vec<Operation> = ops.list("tunedModels/t").try_collect().await.unwrap();
         assert_eq!(listed.len(), 1);
         let seen: Vec<String> = mock

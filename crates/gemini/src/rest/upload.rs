@@ -296,7 +296,7 @@ impl Sender<'_> {
         } else {
             format!("could not read the upload source at byte {offset}")
         };
-        Error::build_with(what, e)
+        Error::io(what, e)
     }
 
     /// After `err`, asks the server where the session is, with backoff, until it answers or
