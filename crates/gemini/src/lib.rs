@@ -2,7 +2,9 @@
 //!
 //! `gemini` is the crate most users want: a [`Client`] with one handle per REST resource
 //! ([`client.models()`](Client::models), [`client.chats()`](Client::chats),
-//! [`client.operations()`](Client::operations), [`client.tuned_models()`](Client::tuned_models),
+//! [`client.files()`](Client::files), [`client.caches()`](Client::caches),
+//! [`client.batches()`](Client::batches), [`client.operations()`](Client::operations),
+//! [`client.tuned_models()`](Client::tuned_models),
 //! [`client.files()`](Client::files), [`client.caches()`](Client::caches),
 //! [`client.batches()`](Client::batches),
 //! and [`client.raw()`](Client::raw) for anything else), typed requests and responses from
