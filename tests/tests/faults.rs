@@ -964,7 +964,7 @@ async fn a_stream_cut_before_its_finish_reason_is_incomplete() {
         .await;
         // The chunks arrive; the stream's last item says it was cut short.
         assert!(matches!(o, Outcome::Err { chunks: 2, .. }), "{o:?}");
-        assert!(matches!(o.err(), Error::Stream(s) if s.is_body()));
+        assert!(matches!(o.err(), Error::Stream(s) if s.is_truncated()));
 
         // Accumulated: an Incomplete error that keeps the text.
         let emu = emulator();

@@ -183,7 +183,19 @@ impl Error {
         }
         Self::Stream(StreamError {
             kind: StreamKind::Body,
+            truncated: false,
             source: Box::new(source),
+        })
+    }
+
+    /// A stream whose body ended without an error, but before the answer's finish reason.
+    pub(crate) fn stream_truncated() -> Self {
+        Self::Stream(StreamError {
+            kind: StreamKind::Body,
+            truncated: true,
+            source: Box::new(gemini_transport::Error::body(
+                "the stream ended before the answer's finish reason",
+            )),
         })
     }
 
@@ -191,6 +203,7 @@ impl Error {
     pub(crate) fn stream_event(source: gemini_sse::DecodeError) -> Self {
         Self::Stream(StreamError {
             kind: StreamKind::Event,
+            truncated: false,
             source: Box::new(source),
         })
     }
@@ -199,6 +212,7 @@ impl Error {
     pub(crate) fn stream_other(source: gemini_sse::StreamError<gemini_transport::Error>) -> Self {
         Self::Stream(StreamError {
             kind: StreamKind::Event,
+            truncated: false,
             source: Box::new(source),
         })
     }
@@ -634,13 +648,22 @@ enum StreamKind {
 #[derive(Debug)]
 pub struct StreamError {
     kind: StreamKind,
+    /// The body ended cleanly, but before the answer's finish reason.
+    truncated: bool,
     source: BoxError,
 }
 
 impl StreamError {
-    /// Whether reading the body failed (the connection was cut).
+    /// Whether reading the body failed (the connection was cut), or it ended before the
+    /// answer did ([`is_truncated`](Self::is_truncated)).
     pub fn is_body(&self) -> bool {
         self.kind == StreamKind::Body
+    }
+
+    /// Whether the body ended without an error but before the answer's finish reason: the
+    /// answer was cut short.
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
     }
 
     /// Whether an event could not be decoded as SSE.
@@ -651,6 +674,9 @@ impl StreamError {
 
 impl fmt::Display for StreamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.truncated {
+            return f.write_str("the response stream ended before the answer was complete");
+        }
         f.write_str(match self.kind {
             StreamKind::Body => "the response stream broke",
             StreamKind::Event => "a stream event could not be decoded",

@@ -136,7 +136,7 @@ impl Turns {
     ///   [`unexpected_response`](crate::DecodeError::unexpected_response) (the same error as
     ///   an empty body);
     /// * chunks, but the last one with candidates left one without a finish reason: the
-    ///   stream was cut short, [`Error::Stream`] ([`is_body`](crate::StreamError::is_body)).
+    ///   stream was cut short, [`Error::Stream`] ([`is_truncated`](crate::StreamError::is_truncated)).
     ///
     /// The hop's chunks are kept, so [`fail`](Self::fail) with this error gives an
     /// [`Error::Incomplete`] holding them.
@@ -152,9 +152,7 @@ impl Turns {
             )));
         }
         if !finished {
-            return Err(Error::stream_body(gemini_transport::Error::body(
-                "the stream ended before the answer's finish reason",
-            )));
+            return Err(Error::stream_truncated());
         }
         if let Some(hop) = self.hop.take().filter(|h| !h.is_empty()) {
             self.fold(hop.finish());
@@ -639,7 +637,7 @@ mod tests {
         turns.on_chunk(&text_chunk("Hel", None));
         turns.on_chunk(&text_chunk("lo", None));
         let e = turns.end_hop().unwrap_err();
-        assert!(matches!(&e, Error::Stream(s) if s.is_body()), "{e:?}");
+        assert!(matches!(&e, Error::Stream(s) if s.is_truncated()), "{e:?}");
         assert!(e.is_retryable());
         let e = turns.fail(e);
         let Error::Incomplete(incomplete) = &e else {
