@@ -90,8 +90,8 @@ pub use api::raw::{Raw, RawStream};
 pub use api::tuned_models::TunedModels;
 pub use client::{Client, ClientBuilder};
 pub use error::{
-    ApiError, BuildError, DecodeError, Error, IncompleteError, IoError, OperationError, StreamError,
-    TimeoutError, TimeoutKind, TransportError, UnexpectedResponse,
+    ApiError, BuildError, DecodeError, Error, IncompleteError, IoError, OperationError,
+    StreamError, TimeoutError, TimeoutKind, TransportError, UnexpectedResponse,
 };
 pub use options::{Continuation, RequestOptions};
 pub use rest::names::ModelName;

@@ -205,10 +205,7 @@ mod tests {
         assert_eq!(op.name(), "batches/b1");
         assert_eq!(op.status().unwrap().message.as_deref(), Some("bad input"));
         assert!(!op.is_deadline());
-        assert_eq!(
-            e.to_string(),
-            "batches/b1 failed (code 3): bad input"
-        );
+        assert_eq!(e.to_string(), "batches/b1 failed (code 3): bad input");
 
         let mock = MockTransport::new();
         for _ in 0..20 {
