@@ -15,7 +15,7 @@ impl Models {
         request: &GenerateContentRequest,
     ) -> impl Future<Output = Result<GenerateContentResponse, Error>> + Send + use<> {
         self.rest
-            .call(Method::POST, format!("{path}:generateContent"))
+            .call(Method::POST, [path, ":generateContent"].concat())
             .json(request)
             .send()
     }

@@ -175,7 +175,7 @@ fn open_hop(
 ) -> BoxFuture<'static, Result<Events, Error>> {
     models
         .rest
-        .call(Method::POST, format!("{path}:streamGenerateContent"))
+        .call(Method::POST, [path, ":streamGenerateContent"].concat())
         .json(turns.request())
         .open_events()
 }
