@@ -344,9 +344,10 @@ impl Chat {
         message: impl Into<Content>,
     ) -> Result<ChatStream<'_>, Error> {
         let user = user_turn(message.into());
-        let turns = Turns::new(self.request_for(&user), self.models.policy(true));
+        let request = self.request_for(&user);
         let stream =
-            GenerateContentStream::open(self.models.clone(), self.path.clone(), turns).await?;
+            GenerateContentStream::open(self.models.clone(), self.path.clone(), request, true)
+                .await?;
         Ok(ChatStream {
             chat: self,
             user: Some(user),

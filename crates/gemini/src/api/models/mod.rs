@@ -122,11 +122,9 @@ impl Models {
         request: impl Into<GenerateContentRequest>,
     ) -> OpenStream {
         match resolve(model.as_ref()) {
-            Ok(path) => GenerateContentStream::open(
-                self.clone(),
-                path.into_owned(),
-                Turns::new(request.into(), self.policy(false)),
-            ),
+            Ok(path) => {
+                GenerateContentStream::open(self.clone(), path.into_owned(), request.into(), false)
+            }
             Err(e) => OpenStream::failed(e),
         }
     }

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 
 use futures_core::{FusedStream, Stream};
 use gemini_transport::BoxFuture;
-use gemini_types::{Content, GenerateContentResponse};
+use gemini_types::{Content, GenerateContentRequest, GenerateContentResponse};
 use http::Method;
 
 use crate::rest::events::Events;
@@ -100,16 +100,23 @@ impl fmt::Debug for GenerateContentStream {
 impl GenerateContentStream {
     /// Starts opening the first hop: the request is encoded now and sent when the returned
     /// future is first polled.
-    pub(crate) fn open(models: Models, path: String, turns: Turns) -> OpenStream {
-        let opening = open_hop(&models, &path, &turns);
+    pub(crate) fn open(
+        models: Models,
+        path: String,
+        request: GenerateContentRequest,
+        record: bool,
+    ) -> OpenStream {
+        // The engine is made in place in its box (it is large; each move copies all of it).
+        let ctx = Box::new(Ctx {
+            turns: Turns::new(request, models.policy(record)),
+            models,
+            path,
+            finished: false,
+        });
+        let opening = open_hop(&ctx.models, &ctx.path, &ctx.turns);
         OpenStream {
             stream: Some(Self {
-                ctx: Box::new(Ctx {
-                    models,
-                    path,
-                    turns,
-                    finished: false,
-                }),
+                ctx,
                 state: State::Opening(opening),
             }),
             error: None,
