@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::BytesMut;
@@ -22,9 +21,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api::files::Files;
 use crate::rest::{Rest, names, wait};
-use crate::{
-    Client, Error, OperationError, Pager, RequestOptions, UploadOptions, UploadSource, WaitOptions,
-};
+use crate::{Error, OperationError, Pager, UploadOptions, UploadSource, WaitOptions};
 
 /// The longest line of a results file that is parsed; a longer line is that line's error.
 const MAX_LINE: usize = 64 << 20;
@@ -75,20 +72,9 @@ pub struct Batches {
     rest: Rest,
 }
 
+crate::rest::resource_handle!(Batches);
+
 impl Batches {
-    pub(crate) fn new(client: Client) -> Self {
-        Self {
-            rest: Rest::new(client),
-        }
-    }
-
-    /// Per-call options for the calls made through this handle.
-    #[must_use]
-    pub fn with_options(mut self, options: RequestOptions) -> Self {
-        self.rest.options = Some(Arc::new(options));
-        self
-    }
-
     /// `models.batchGenerateContent`: starts `batch` (inline requests or a file, with its
     /// display name, priority and webhook) on `model`.
     ///
@@ -670,7 +656,7 @@ fn parse_line<P: DeserializeOwned>(line: &[u8], number: u64) -> Option<BatchResu
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Mutex;
 
     use bytes::Bytes;
     use futures_util::TryStreamExt as _;
@@ -679,13 +665,7 @@ mod tests {
 
     use super::*;
 
-    fn client(mock: &MockTransport) -> Client {
-        Client::builder()
-            .api_key("k")
-            .transport(Arc::new(mock.clone()))
-            .build()
-            .unwrap()
-    }
+    use crate::rest::mock_client as client;
 
     fn body(r: &gemini_transport::CapturedRequest) -> Value {
         serde_json::from_slice(&r.body).unwrap()

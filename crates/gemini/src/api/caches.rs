@@ -1,13 +1,12 @@
 //! The `cachedContents` resource: explicit context caches.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use gemini_types::{CachedContent, ListCachedContentsResponse, Timestamp};
 use http::Method;
 
 use crate::rest::{Rest, names};
-use crate::{Client, Error, Pager, RequestOptions};
+use crate::{Error, Pager};
 
 /// The `cachedContents` resource: `client.caches()`.
 ///
@@ -45,20 +44,9 @@ pub struct Caches {
     rest: Rest,
 }
 
+crate::rest::resource_handle!(Caches);
+
 impl Caches {
-    pub(crate) fn new(client: Client) -> Self {
-        Self {
-            rest: Rest::new(client),
-        }
-    }
-
-    /// Per-call options for the calls made through this handle.
-    #[must_use]
-    pub fn with_options(mut self, options: RequestOptions) -> Self {
-        self.rest.options = Some(Arc::new(options));
-        self
-    }
-
     /// `cachedContents.create`: caches `cache` (its model, contents, system instruction and
     /// tools) and returns the cache's name and token count.
     ///
@@ -145,7 +133,6 @@ impl Caches {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
     use futures_util::TryStreamExt as _;
     use gemini_transport::MockTransport;
@@ -154,13 +141,7 @@ mod tests {
 
     use super::*;
 
-    fn client(mock: &MockTransport) -> Client {
-        Client::builder()
-            .api_key("k")
-            .transport(Arc::new(mock.clone()))
-            .build()
-            .unwrap()
-    }
+    use crate::rest::mock_client as client;
 
     const CACHE: &str = r#"{"name": "cachedContents/c1", "model": "models/gemini-2.5-flash",
         "usageMetadata": {"totalTokenCount": 4096}, "expireTime": "2026-12-04T18:00:00Z"}"#;

@@ -12,7 +12,7 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _};
 
 use crate::rest::upload::{self, ProgressFn, Reader};
 use crate::rest::{Rest, names, wait};
-use crate::{Client, Error, OperationError, Pager, RequestOptions, WaitOptions};
+use crate::{Error, OperationError, Pager, WaitOptions};
 
 /// The default chunk size of an upload: 8 MiB, as the official SDKs use.
 pub const DEFAULT_CHUNK_SIZE: u64 = 8 << 20;
@@ -50,6 +50,8 @@ pub const DEFAULT_CHUNK_SIZE: u64 = 8 << 20;
 pub struct Files {
     rest: Rest,
 }
+
+crate::rest::resource_handle!(Files);
 
 /// What to upload: bytes in memory, a file on disk, or any [`AsyncRead`] of known length.
 ///
@@ -332,22 +334,9 @@ impl UploadProgress<'_> {
 }
 
 impl Files {
-    pub(crate) fn new(client: Client) -> Self {
-        Self {
-            rest: Rest::new(client),
-        }
-    }
-
     /// A handle sharing another handle's client and options.
     pub(crate) fn from_rest(rest: Rest) -> Self {
         Self { rest }
-    }
-
-    /// Per-call options for the calls made through this handle.
-    #[must_use]
-    pub fn with_options(mut self, options: RequestOptions) -> Self {
-        self.rest.options = Some(Arc::new(options));
-        self
     }
 
     /// Uploads `source` with the resumable protocol and returns the file (often still
@@ -562,13 +551,7 @@ mod tests {
 
     const UPLOAD_URL: &str = "https://generativelanguage.googleapis.com/upload/v1beta/files?upload_id=u1&upload_protocol=resumable";
 
-    fn client(mock: &MockTransport) -> Client {
-        Client::builder()
-            .api_key("k")
-            .transport(Arc::new(mock.clone()))
-            .build()
-            .unwrap()
-    }
+    use crate::rest::mock_client as client;
 
     fn reply(headers: &[(&str, &str)], body: &str) -> Response<ResponseBody> {
         let mut r = Response::new(ResponseBody::from(body.to_owned()));

@@ -1,14 +1,12 @@
 //! Long-running operations: read, wait for, cancel and delete them, whatever started them
 //! (batches, Veo video generation, file search imports, tuning).
 
-use std::sync::Arc;
-
 use gemini_types::{ListOperationsResponse, Operation};
 use http::Method;
 use serde::de::DeserializeOwned;
 
 use crate::rest::{Rest, names, wait};
-use crate::{Client, Error, OperationError, Pager, RequestOptions, WaitOptions};
+use crate::{Error, OperationError, Pager, WaitOptions};
 
 /// Long-running operations: `client.operations()`.
 ///
@@ -35,20 +33,9 @@ pub struct Operations {
     rest: Rest,
 }
 
+crate::rest::resource_handle!(Operations);
+
 impl Operations {
-    pub(crate) fn new(client: Client) -> Self {
-        Self {
-            rest: Rest::new(client),
-        }
-    }
-
-    /// Per-call options for the calls made through this handle.
-    #[must_use]
-    pub fn with_options(mut self, options: RequestOptions) -> Self {
-        self.rest.options = Some(Arc::new(options));
-        self
-    }
-
     /// `operations.get`: the operation's current state, with untyped metadata and response.
     pub async fn get(&self, name: impl AsRef<str>) -> Result<Operation, Error> {
         self.get_as(name).await
@@ -133,7 +120,6 @@ impl Operations {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
     use std::time::Duration;
 
     use futures_util::TryStreamExt as _;
@@ -141,13 +127,7 @@ mod tests {
 
     use super::*;
 
-    fn client(mock: &MockTransport) -> Client {
-        Client::builder()
-            .api_key("k")
-            .transport(Arc::new(mock.clone()))
-            .build()
-            .unwrap()
-    }
+    use crate::rest::mock_client as client;
 
     const RUNNING: &str = r#"{"name": "models/veo/operations/o1", "metadata": {"progress": 10}}"#;
 

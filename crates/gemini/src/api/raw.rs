@@ -2,16 +2,15 @@
 
 use std::fmt;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_core::{FusedStream, Stream};
 use http::Method;
 use serde_json::Value;
 
+use crate::Error;
 use crate::rest::Rest;
 use crate::rest::events::Events;
-use crate::{Client, Error, RequestOptions};
 
 /// Raw JSON calls: `client.raw()`.
 ///
@@ -39,20 +38,9 @@ pub struct Raw {
     rest: Rest,
 }
 
+crate::rest::resource_handle!(Raw);
+
 impl Raw {
-    pub(crate) fn new(client: Client) -> Self {
-        Self {
-            rest: Rest::new(client),
-        }
-    }
-
-    /// Per-call options for the calls made through this handle.
-    #[must_use]
-    pub fn with_options(mut self, options: RequestOptions) -> Self {
-        self.rest.options = Some(Arc::new(options));
-        self
-    }
-
     /// Any method, path, query and optional JSON body; returns the JSON answer (`null` for an
     /// empty body).
     pub async fn request(

@@ -1,13 +1,11 @@
 //! The `tunedModels` resource (read-only): the tuned models of the project. Generation with a
 //! tuned model goes through [`Models`](crate::Models) with its `tunedModels/{id}` name.
 
-use std::sync::Arc;
-
 use gemini_types::{ListTunedModelsResponse, TunedModel};
 use http::Method;
 
 use crate::rest::{Rest, names};
-use crate::{Client, Error, Pager, RequestOptions};
+use crate::{Error, Pager};
 
 /// The `tunedModels` resource: `client.tuned_models()`.
 ///
@@ -29,20 +27,9 @@ pub struct TunedModels {
     rest: Rest,
 }
 
+crate::rest::resource_handle!(TunedModels);
+
 impl TunedModels {
-    pub(crate) fn new(client: Client) -> Self {
-        Self {
-            rest: Rest::new(client),
-        }
-    }
-
-    /// Per-call options for the calls made through this handle.
-    #[must_use]
-    pub fn with_options(mut self, options: RequestOptions) -> Self {
-        self.rest.options = Some(Arc::new(options));
-        self
-    }
-
     /// `tunedModels.get`: one tuned model, by `tunedModels/{id}` or its id.
     pub async fn get(&self, name: impl AsRef<str>) -> Result<TunedModel, Error> {
         let name = names::resource("tunedModels", name.as_ref())?;
@@ -58,8 +45,6 @@ impl TunedModels {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use futures_util::TryStreamExt as _;
     use gemini_transport::MockTransport;
 
@@ -74,12 +59,7 @@ mod tests {
                 r#"{"tunedModels": [{"name": "tunedModels/a"}], "nextPageToken": "p2"}"#,
             )
             .push_json(200, r#"{"tunedModels": [{"name": "tunedModels/b"}]}"#);
-        let client = Client::builder()
-            .api_key("k")
-            .transport(Arc::new(mock.clone()))
-            .build()
-            .unwrap();
-        let tuned = client.tuned_models();
+        let tuned = crate::rest::mock_client(&mock).tuned_models();
         assert_eq!(
             tuned.get("a").await.unwrap().name.as_deref(),
             Some("tunedModels/a")

@@ -31,6 +31,28 @@ use self::pager::{ListPage, Pager};
 use crate::options::merge_json;
 use crate::{Client, Error, RequestOptions};
 
+/// Declares what every resource handle (a struct with one `rest: Rest` field) has: `new`, and
+/// `with_options` for the per-call options of the calls made through it.
+macro_rules! resource_handle {
+    ($handle:ident) => {
+        impl $handle {
+            pub(crate) fn new(client: $crate::Client) -> Self {
+                Self {
+                    rest: $crate::rest::Rest::new(client),
+                }
+            }
+
+            /// Per-call options for the calls made through this handle.
+            #[must_use]
+            pub fn with_options(mut self, options: $crate::RequestOptions) -> Self {
+                self.rest.options = Some(std::sync::Arc::new(options));
+                self
+            }
+        }
+    };
+}
+pub(crate) use resource_handle;
+
 /// What every resource handle holds: the client and the per-call options of its calls.
 #[derive(Clone, Debug)]
 pub(crate) struct Rest {
@@ -333,6 +355,17 @@ pub(crate) fn encode<T: Serialize + ?Sized>(
     bytes
         .map(Bytes::from)
         .map_err(|e| Error::build_with("could not serialize the request body", e))
+}
+
+/// A client whose calls go to `mock` (unit tests of the resources' wire shapes).
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) fn mock_client(mock: &gemini_transport::MockTransport) -> Client {
+    Client::builder()
+        .api_key("k")
+        .transport(Arc::new(mock.clone()))
+        .build()
+        .unwrap()
 }
 
 #[cfg(test)]
