@@ -3,10 +3,9 @@
 use std::io::Write as _;
 use std::path::Path;
 
-use futures_util::StreamExt;
 use gemini::{Chat, ChatConfig, ChatHistory};
 
-use super::{Ctx, generate::warn_if_cut};
+use super::{Ctx, generate::print_stream};
 use crate::cli::ChatArgs;
 use crate::exit::Failure;
 use crate::term::Io;
@@ -157,36 +156,7 @@ impl Session<'_> {
                 .map_err(|e| Failure::Input(format!("cannot encode the answer: {e}")))?;
             return io.println(&line);
         }
-        let mut stream = stream;
-        let mut at_line_start = true;
-        let mut last = None;
-        while let Some(chunk) = stream.next().await {
-            spinner.stop();
-            let chunk = match chunk {
-                Ok(c) => c,
-                Err(e) => {
-                    if !at_line_start {
-                        io.println("")?;
-                    }
-                    return Err(e.into());
-                }
-            };
-            if let Some(text) = chunk.text().filter(|t| !t.is_empty()) {
-                io.print(&text)?;
-                io.flush()?;
-                at_line_start = text.ends_with('\n');
-            }
-            last = Some(chunk);
-        }
-        spinner.stop();
-        if !at_line_start {
-            io.println("")?;
-        }
-        io.flush()?;
-        if let Some(last) = &last {
-            warn_if_cut(last, io);
-        }
-        Ok(())
+        print_stream(stream, &mut spinner, io).await
     }
 }
 

@@ -9,7 +9,7 @@ use super::{Ctx, to_json};
 use crate::cli::GenerateArgs;
 use crate::exit::Failure;
 use crate::input;
-use crate::term::Io;
+use crate::term::{Io, Spinner};
 
 pub(super) async fn run(ctx: &Ctx, args: GenerateArgs, io: &mut Io) -> Result<(), Failure> {
     let mut parts = input::attachments(&args.file)?;
@@ -52,9 +52,38 @@ pub(super) async fn run(ctx: &Ctx, args: GenerateArgs, io: &mut Io) -> Result<()
         return Ok(());
     }
 
-    let mut stream = models.generate_content_stream(model, request).await?;
+    let stream = models.generate_content_stream(model, request).await?;
+    print_stream(stream, &mut spinner, io).await
+}
+
+/// A JSON schema file.
+pub(super) fn read_schema(path: &Path) -> Result<serde_json::Value, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::io(format!("cannot read the schema {}", path.display()), e))?;
+    let schema: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Failure::Input(format!("the schema {} is not JSON: {e}", path.display())))?;
+    if !schema.is_object() {
+        return Err(Failure::Input(format!(
+            "the schema {} is not a JSON object",
+            path.display()
+        )));
+    }
+    Ok(schema)
+}
+
+/// A note on stderr when the answer was blocked or stopped before its end.
+/// Prints the text of a stream's chunks as they arrive, ending on a new line, and warns if
+/// the answer was cut short (`generate` and `chat` alike).
+pub(super) async fn print_stream<S>(
+    mut stream: S,
+    spinner: &mut Spinner,
+    io: &mut Io,
+) -> Result<(), Failure>
+where
+    S: futures_util::Stream<Item = Result<GenerateContentResponse, gemini::Error>> + Unpin,
+{
     let mut at_line_start = true;
-    let mut last: Option<GenerateContentResponse> = None;
+    let mut last = None;
     while let Some(chunk) = stream.next().await {
         spinner.stop();
         let chunk = match chunk {
@@ -77,28 +106,13 @@ pub(super) async fn run(ctx: &Ctx, args: GenerateArgs, io: &mut Io) -> Result<()
     if !at_line_start {
         io.println("")?;
     }
+    io.flush()?;
     if let Some(last) = &last {
         warn_if_cut(last, io);
     }
     Ok(())
 }
 
-/// A JSON schema file.
-pub(super) fn read_schema(path: &Path) -> Result<serde_json::Value, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::io(format!("cannot read the schema {}", path.display()), e))?;
-    let schema: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| Failure::Input(format!("the schema {} is not JSON: {e}", path.display())))?;
-    if !schema.is_object() {
-        return Err(Failure::Input(format!(
-            "the schema {} is not a JSON object",
-            path.display()
-        )));
-    }
-    Ok(schema)
-}
-
-/// A note on stderr when the answer was blocked or stopped before its end.
 pub(super) fn warn_if_cut(response: &GenerateContentResponse, io: &mut Io) {
     if let Some(reason) = response.block_reason() {
         io.note(&format!(

@@ -85,11 +85,8 @@ impl Batches {
         batch: GenerateContentBatch,
     ) -> Result<BatchOperation, Error> {
         check_not_empty(&batch)?;
-        let model = names::resolve(model.as_ref())?;
-        self.rest
-            .call(Method::POST, format!("{model}:batchGenerateContent"))
-            .json(&BatchGenerateContentRequest::new(batch))
-            .send()
+        let body = BatchGenerateContentRequest::new(batch);
+        self.start(model.as_ref(), "batchGenerateContent", &body)
             .await
     }
 
@@ -156,10 +153,22 @@ impl Batches {
         batch: EmbedContentBatch,
     ) -> Result<EmbedBatchOperation, Error> {
         check_not_empty(&batch)?;
-        let model = names::resolve(model.as_ref())?;
+        let body = AsyncBatchEmbedContentRequest::new(batch);
+        self.start(model.as_ref(), "asyncBatchEmbedContent", &body)
+            .await
+    }
+
+    /// `POST {model}:{verb}` with `body`: starts a batch and returns its operation.
+    async fn start<B: Serialize, T: DeserializeOwned + Send + 'static>(
+        &self,
+        model: &str,
+        verb: &str,
+        body: &B,
+    ) -> Result<T, Error> {
+        let model = names::resolve(model)?;
         self.rest
-            .call(Method::POST, format!("{model}:asyncBatchEmbedContent"))
-            .json(&AsyncBatchEmbedContentRequest::new(batch))
+            .call(Method::POST, format!("{model}:{verb}"))
+            .json(body)
             .send()
             .await
     }
