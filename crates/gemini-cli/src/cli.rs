@@ -104,6 +104,30 @@ pub enum Command {
         #[command(subcommand)]
         command: ModelsCommand,
     },
+    /// Upload, list, show, download and delete files (the files API).
+    #[command(
+        after_help = "An interrupted upload (Ctrl-C, a lost connection) can be finished later: the command prints\nthe `--resume <URL>` to add. The built-in emulator's uploads end with the process."
+    )]
+    Files {
+        /// What to do.
+        #[command(subcommand)]
+        command: FilesCommand,
+    },
+    /// Create, list, show, extend and delete context caches.
+    Cache {
+        /// What to do.
+        #[command(subcommand)]
+        command: CacheCommand,
+    },
+    /// Batch mode: submit a JSONL file of requests, follow it, and read its results.
+    #[command(
+        after_help = "Each line of the input file is one request with its key:\n  {\"key\": \"q1\", \"request\": {\"contents\": [{\"parts\": [{\"text\": \"Hi\"}]}]}}\nThe built-in emulator's batches end with the process: use `batch submit --wait` with it."
+    )]
+    Batch {
+        /// What to do.
+        #[command(subcommand)]
+        command: BatchCommand,
+    },
     /// Run the Gemini API emulator in the foreground until Ctrl-C (prints its URL first).
     Emulator(EmulatorArgs),
     /// A short tour: generation, streaming, a chat, tokens, embeddings, structured output and function calling (a text transcript).
@@ -127,7 +151,7 @@ pub struct GenerateArgs {
     /// A system instruction.
     #[arg(long, short, value_name = "TEXT")]
     pub system: Option<String>,
-    /// Attach a local file, sent inline (repeat for several; at most 20 MB in all).
+    /// Attach a local file (repeat for several): inline up to 20 MB in all, uploaded with the files API beyond.
     #[arg(long, short, value_name = "PATH")]
     pub file: Vec<PathBuf>,
     /// Structured output: a JSON schema file; prints the JSON answer.
@@ -194,6 +218,145 @@ pub enum ModelsCommand {
     },
 }
 
+/// `files`.
+#[derive(Debug, Subcommand)]
+pub enum FilesCommand {
+    /// Upload a file (resumable; a progress bar on a terminal) and print its name and URI.
+    Upload(UploadArgs),
+    /// List the files.
+    List,
+    /// Show one file.
+    Get {
+        /// The file, e.g. files/abc123.
+        name: String,
+    },
+    /// Download a file's bytes (generated files, such as videos).
+    Download {
+        /// The file, e.g. files/abc123.
+        name: String,
+        /// Write to this path [default: stdout].
+        #[arg(long = "out", short = 'o', value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+    /// Delete a file.
+    Delete {
+        /// The file, e.g. files/abc123.
+        name: String,
+    },
+}
+
+/// `files upload`.
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    /// The local file.
+    pub path: PathBuf,
+    /// The MIME type [default: from the file name].
+    #[arg(long, value_name = "TYPE")]
+    pub mime_type: Option<String>,
+    /// The file's display name.
+    #[arg(long, value_name = "TEXT")]
+    pub display_name: Option<String>,
+    /// Bytes per chunk (e.g. 8MiB, 256KiB) [default: 8MiB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub chunk_size: Option<u64>,
+    /// Finish an interrupted upload: its session URL, as printed when it was interrupted.
+    #[arg(long, value_name = "URL")]
+    pub resume: Option<String>,
+    /// Wait until the file is ACTIVE (processed) before printing it.
+    #[arg(long)]
+    pub wait: bool,
+}
+
+/// `cache`.
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Cache content for the model (--model): texts, files and a system instruction.
+    Create(CacheCreateArgs),
+    /// List the caches.
+    List,
+    /// Show one cache.
+    Get {
+        /// The cache, e.g. cachedContents/abc123.
+        name: String,
+    },
+    /// Give a cache a new time to live, from now.
+    Update {
+        /// The cache, e.g. cachedContents/abc123.
+        name: String,
+        /// The new time to live (e.g. 30m, 2h).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        ttl: Duration,
+    },
+    /// Delete a cache.
+    Delete {
+        /// The cache, e.g. cachedContents/abc123.
+        name: String,
+    },
+}
+
+/// `cache create`.
+#[derive(Debug, Args)]
+pub struct CacheCreateArgs {
+    /// Texts to cache (one user turn each).
+    #[arg(value_name = "TEXT")]
+    pub texts: Vec<String>,
+    /// Files to cache (inline up to 20 MB in all; larger ones are uploaded).
+    #[arg(long, short, value_name = "PATH")]
+    pub file: Vec<PathBuf>,
+    /// A system instruction to cache.
+    #[arg(long, short, value_name = "TEXT")]
+    pub system: Option<String>,
+    /// The time to live (e.g. 30m, 2h).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1h")]
+    pub ttl: Duration,
+    /// The cache's display name.
+    #[arg(long, value_name = "TEXT")]
+    pub display_name: Option<String>,
+}
+
+/// `batch`.
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Upload a JSONL file of keyed requests and start a batch on the model (--model).
+    Submit {
+        /// The JSONL file: one `{"key": ..., "request": {...}}` per line.
+        file: PathBuf,
+        /// The batch's display name.
+        #[arg(long, value_name = "TEXT")]
+        display_name: Option<String>,
+        /// Wait for the batch to end, then print its results.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Show a batch: its state and request counts.
+    Status {
+        /// The batch, e.g. batches/abc123.
+        name: String,
+    },
+    /// Wait for a batch to end (a progress bar on a terminal), then show it.
+    Wait {
+        /// The batch, e.g. batches/abc123.
+        name: String,
+    },
+    /// Print a finished batch's results, one line per request (JSONL with --output json).
+    Results {
+        /// The batch, e.g. batches/abc123.
+        name: String,
+    },
+    /// List the batches.
+    List,
+    /// Cancel a running batch.
+    Cancel {
+        /// The batch, e.g. batches/abc123.
+        name: String,
+    },
+    /// Delete a batch.
+    Delete {
+        /// The batch, e.g. batches/abc123.
+        name: String,
+    },
+}
+
 /// `emulator`.
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
@@ -232,10 +395,50 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(value * scale).map_err(|e| format!("`{s}`: {e}"))
 }
 
+/// Parses `1048576`, `256KiB`, `8MiB`, `1GiB` (and `KB`/`MB`/`GB` as powers of 1000).
+pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kib" | "k" => 1 << 10,
+        "mib" | "m" => 1 << 20,
+        "gib" | "g" => 1 << 30,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        _ => {
+            return Err(format!(
+                "`{s}` is not a size (examples: 8MiB, 256KiB, 1048576)"
+            ));
+        }
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (examples: 8MiB, 256KiB, 1048576)"))?;
+    match n.checked_mul(scale) {
+        Some(0) => Err(format!("`{s}` is not a positive size")),
+        Some(bytes) => Ok(bytes),
+        None => Err(format!("`{s}` is too large")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("256KiB"), Ok(256 << 10));
+        assert_eq!(parse_size("8MiB"), Ok(8 << 20));
+        assert_eq!(parse_size("2MB"), Ok(2_000_000));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").unwrap_err().contains("lots"));
+        assert!(parse_size("99999999999GiB").is_err());
+    }
 
     #[test]
     fn the_command_line_is_consistent() {

@@ -37,6 +37,8 @@ pub(crate) enum Failure {
     },
     /// Ctrl-C.
     Interrupted,
+    /// Ctrl-C with work left that can be picked up again: how to resume it.
+    InterruptedResumable(String),
 }
 
 impl Failure {
@@ -53,7 +55,7 @@ impl Failure {
             Self::Usage(_) => USAGE,
             Self::Attach(_) | Self::Input(_) | Self::Io { .. } => FAILURE,
             Self::Gemini(e) => gemini_code(e),
-            Self::Interrupted => INTERRUPTED,
+            Self::Interrupted | Self::InterruptedResumable(_) => INTERRUPTED,
         }
     }
 
@@ -66,7 +68,13 @@ impl Failure {
             Self::Gemini(e) => with_root_cause(e),
             Self::Io { what, source } => format!("{what}: {source}"),
             Self::Interrupted => "interrupted".to_owned(),
+            Self::InterruptedResumable(hint) => format!("interrupted; {hint}"),
         }
+    }
+
+    /// Whether this is Ctrl-C.
+    pub(crate) fn is_interrupted(&self) -> bool {
+        matches!(self, Self::Interrupted | Self::InterruptedResumable(_))
     }
 
     /// Whether this is stdout closed by its reader (`gemini-rs ... | head -1`): not an error.
@@ -131,12 +139,12 @@ pub enum AttachError {
         /// The cause.
         source: io::Error,
     },
-    /// The files are too large to go inline; larger files are uploaded with the files API.
+    /// The file is larger than the files API takes.
     TooLarge {
-        /// The file that went over the limit.
+        /// The file.
         path: PathBuf,
-        /// The size of every attached file up to this one, base64-encoded, in bytes.
-        encoded: u64,
+        /// Its size, in bytes.
+        size: u64,
         /// The limit, in bytes.
         limit: u64,
     },
@@ -155,17 +163,11 @@ impl fmt::Display for AttachError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Read { path, source } => write!(f, "cannot read {}: {source}", path.display()),
-            Self::TooLarge {
-                path,
-                encoded,
-                limit,
-            } => write!(
+            Self::TooLarge { path, size, limit } => write!(
                 f,
-                "{} is too large to send inline: the attachments come to {} base64-encoded, \
-                 and a request holds at most {}; larger files are uploaded with the files API, \
-                 which gemini-rs does not support yet",
+                "{} is too large to attach: {}, and the files API takes at most {} per file",
                 path.display(),
-                megabytes(*encoded),
+                megabytes(*size),
                 megabytes(*limit),
             ),
         }
@@ -210,8 +212,8 @@ mod tests {
         assert_eq!(Failure::Usage("x".into()).code(), USAGE);
         let too_large = AttachError::TooLarge {
             path: "big.mp4".into(),
-            encoded: 30_000_000,
-            limit: 20_000_000,
+            size: 3_000_000_000,
+            limit: 2_147_483_648,
         };
         let message = too_large.to_string();
         assert!(

@@ -29,11 +29,24 @@ pub(crate) async fn prompt(arg: Option<String>, io: &mut Io) -> Result<String, F
     Ok(trimmed.to_owned())
 }
 
-/// The files as inline parts, the MIME type guessed from each name. Fails, naming the file,
-/// when one cannot be read or when together they are more than a request can hold.
-pub(crate) fn attachments(paths: &[PathBuf]) -> Result<Vec<Part>, AttachError> {
-    let mut encoded_total: u64 = 0;
-    // Sizes first, so that nothing large is read before the limit is known to hold.
+/// The largest file the files API takes: 2 GB.
+pub(crate) const UPLOAD_LIMIT: u64 = 2 * 1024 * 1024 * 1024;
+
+/// How an attached file goes into a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Placement {
+    /// Inline (`inlineData`), read and base64-encoded.
+    Inline,
+    /// Uploaded with the files API and referenced (`fileData`).
+    Upload,
+}
+
+/// Where each file goes: inline while the attachments stay under [`INLINE_LIMIT`] together,
+/// uploaded beyond it. Fails, naming the file, when one cannot be read or is larger than the
+/// files API takes; nothing is read yet.
+pub(crate) fn plan(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Placement)>, AttachError> {
+    let mut inline_total: u64 = 0;
+    let mut plan = Vec::with_capacity(paths.len());
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| AttachError::read(path, e))?;
         if !meta.is_file() {
@@ -42,30 +55,45 @@ pub(crate) fn attachments(paths: &[PathBuf]) -> Result<Vec<Part>, AttachError> {
                 std::io::Error::other("not a regular file"),
             ));
         }
-        encoded_total = encoded_total.saturating_add(base64_len(meta.len()));
-        if encoded_total > INLINE_LIMIT {
+        if meta.len() > UPLOAD_LIMIT {
             return Err(AttachError::TooLarge {
                 path: path.clone(),
-                encoded: encoded_total,
-                limit: INLINE_LIMIT,
+                size: meta.len(),
+                limit: UPLOAD_LIMIT,
             });
         }
+        let encoded = base64_len(meta.len());
+        if inline_total.saturating_add(encoded) <= INLINE_LIMIT {
+            inline_total += encoded;
+            plan.push((path.clone(), Placement::Inline));
+        } else {
+            plan.push((path.clone(), Placement::Upload));
+        }
     }
-    paths.iter().map(|path| attachment(path)).collect()
+    Ok(plan)
 }
 
-fn attachment(path: &Path) -> Result<Part, AttachError> {
+/// A file as an inline part.
+pub(crate) fn attachment(path: &Path) -> Result<Part, AttachError> {
     let data = std::fs::read(path).map_err(|e| AttachError::read(path, e))?;
     if base64_len(data.len() as u64) > INLINE_LIMIT {
         // The file grew since its size was checked.
-        return Err(AttachError::TooLarge {
-            path: path.to_owned(),
-            encoded: base64_len(data.len() as u64),
-            limit: INLINE_LIMIT,
-        });
+        return Err(AttachError::read(
+            path,
+            std::io::Error::other("the file grew past the inline limit while it was read"),
+        ));
     }
     let mime = mime_type(path, &data);
     Ok(Part::inline_data(mime, data))
+}
+
+/// The MIME type of an upload: from the file name, else `application/octet-stream`.
+pub(crate) fn upload_mime_type(path: &Path) -> String {
+    match mime_guess::from_path(path).first() {
+        Some(m) if m.type_() == "text" => "text/plain".to_owned(),
+        Some(m) => m.essence_str().to_owned(),
+        None => "application/octet-stream".to_owned(),
+    }
 }
 
 /// The MIME type from the file name; unknown names are `text/plain` when the content is UTF-8
@@ -105,18 +133,33 @@ mod tests {
     }
 
     #[test]
-    fn files_over_the_inline_limit_are_refused_by_name_before_reading() {
+    fn files_beyond_the_inline_limit_are_uploaded_and_too_large_ones_refused_by_name() {
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big.mp4");
-        let f = std::fs::File::create(&big).unwrap();
-        f.set_len(16_000_000).unwrap(); // 21.3 MB as base64
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(16_000_000)
+            .unwrap(); // 21.3 MB as base64
         let small = dir.path().join("small.txt");
         std::fs::write(&small, "hi").unwrap();
-        assert_eq!(attachments(std::slice::from_ref(&small)).unwrap().len(), 1);
-        match attachments(&[small, big.clone()]) {
+        let placements: Vec<Placement> = plan(&[small.clone(), big, small.clone()])
+            .unwrap()
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(
+            placements,
+            [Placement::Inline, Placement::Upload, Placement::Inline]
+        );
+        let huge = dir.path().join("huge.bin");
+        std::fs::File::create(&huge)
+            .unwrap()
+            .set_len(UPLOAD_LIMIT + 1)
+            .unwrap();
+        match plan(&[small, huge.clone()]) {
             Err(AttachError::TooLarge { path, limit, .. }) => {
-                assert_eq!(path, big);
-                assert_eq!(limit, INLINE_LIMIT);
+                assert_eq!(path, huge);
+                assert_eq!(limit, UPLOAD_LIMIT);
             }
             other => panic!("{other:?}"),
         }
@@ -124,7 +167,7 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_named() {
-        let e = attachments(&[PathBuf::from("/nonexistent/x.png")]).unwrap_err();
+        let e = plan(&[PathBuf::from("/nonexistent/x.png")]).unwrap_err();
         assert!(e.to_string().contains("/nonexistent/x.png"), "{e}");
     }
 }

@@ -173,6 +173,64 @@ impl Io {
     }
 }
 
+/// What a [`Bar`] counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Units {
+    /// Bytes (shown as KiB, MiB...).
+    Bytes,
+    /// Requests, items...
+    Items,
+}
+
+impl Io {
+    /// A progress bar on stderr for work of a known size, only when stderr is a terminal;
+    /// piped output stays clean.
+    pub(crate) fn bar(&self, total: u64, units: Units, message: &str) -> Bar {
+        if !self.stderr_tty {
+            return Bar(None);
+        }
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        let template = match units {
+            Units::Bytes => "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+            Units::Items => "{msg} [{bar:30}] {pos}/{len}",
+        };
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(message.to_owned());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Bar(Some(bar))
+    }
+}
+
+/// A progress bar on stderr (nothing when stderr is not a terminal). Clones share the bar, so
+/// one can move into a progress callback.
+#[derive(Clone, Debug)]
+pub(crate) struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    /// Moves the bar to `position` of `total`.
+    pub(crate) fn set(&self, position: u64, total: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(total);
+            bar.set_position(position);
+        }
+    }
+
+    /// Removes the bar.
+    pub(crate) fn clear(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+
+    /// Whether a bar is drawn (stderr is a terminal).
+    #[cfg(test)]
+    pub(crate) fn is_drawn(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
 /// The lines of stdin (see [`Io::stdin_lines`]).
 #[derive(Debug)]
 pub(crate) struct Lines {
@@ -251,8 +309,12 @@ mod tests {
     }
 
     #[test]
-    fn no_spinner_off_a_terminal() {
+    fn no_spinner_or_bar_off_a_terminal() {
         let io = Io::fake("", Box::new(io::sink()), Box::new(io::sink()), &[]);
         assert!(io.spinner("x").0.is_none());
+        let bar = io.bar(10, Units::Bytes, "x");
+        bar.set(5, 10);
+        bar.clear();
+        assert!(!bar.is_drawn());
     }
 }

@@ -74,6 +74,26 @@ fn every_command_has_help() {
         &["models"],
         &["models", "list"],
         &["models", "get"],
+        &["files"],
+        &["files", "upload"],
+        &["files", "list"],
+        &["files", "get"],
+        &["files", "download"],
+        &["files", "delete"],
+        &["cache"],
+        &["cache", "create"],
+        &["cache", "list"],
+        &["cache", "get"],
+        &["cache", "update"],
+        &["cache", "delete"],
+        &["batch"],
+        &["batch", "submit"],
+        &["batch", "status"],
+        &["batch", "wait"],
+        &["batch", "results"],
+        &["batch", "list"],
+        &["batch", "cancel"],
+        &["batch", "delete"],
         &["emulator"],
         &["demo"],
         &["completions"],
@@ -284,24 +304,54 @@ fn generate_sends_the_system_instruction_files_and_settings() {
 }
 
 #[test]
-fn files_too_large_to_inline_are_refused_before_any_call() {
+fn files_too_large_to_inline_are_uploaded_and_too_large_to_upload_refused() {
     let emu = Emulator::start();
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.mp4");
-    std::fs::File::create(&big)
+    std::fs::write(&big, vec![7u8; 16_000_000]).unwrap(); // 21.3 MB as base64
+    let small = dir.path().join("notes.txt");
+    std::fs::write(&small, "the notes").unwrap();
+    against(&emu)
+        .args(["generate", "--no-stream", "--file"])
+        .arg(&small)
+        .arg("--file")
+        .arg(&big)
+        .arg("Describe")
+        .assert()
+        .success()
+        .stderr("");
+    assert!(
+        emu.count("files.upload") >= 2,
+        "the big file was not uploaded"
+    );
+    let parts = emu.last_body("generateContent").unwrap()["contents"][0]["parts"].clone();
+    assert_eq!(parts[0]["inlineData"]["mimeType"], "text/plain");
+    assert_eq!(parts[1]["fileData"]["mimeType"], "video/mp4");
+    assert!(
+        parts[1]["fileData"]["fileUri"]
+            .as_str()
+            .unwrap()
+            .contains("/files/"),
+        "{parts}"
+    );
+    assert_eq!(parts[2]["text"], "Describe");
+
+    let huge = dir.path().join("huge.bin");
+    std::fs::File::create(&huge)
         .unwrap()
-        .set_len(16_000_000)
+        .set_len(2 * 1024 * 1024 * 1024 + 1)
         .unwrap();
+    emu.clear_requests();
     against(&emu)
         .args(["generate", "--file"])
-        .arg(&big)
+        .arg(&huge)
         .arg("Describe")
         .assert()
         .code(1)
         .stdout("")
         .stderr(
             predicate::str::starts_with("error: ")
-                .and(predicate::str::contains("big.mp4"))
+                .and(predicate::str::contains("huge.bin"))
                 .and(predicate::str::contains("files API")),
         );
     assert_eq!(emu.count("*"), 0);
@@ -311,6 +361,315 @@ fn files_too_large_to_inline_are_refused_before_any_call() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("/nonexistent/photo.png"));
+}
+
+// --- files, cache, batch ----------------------------------------------------------------------
+
+#[test]
+fn files_upload_list_get_download_delete() {
+    let emu = Emulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    let bytes: Vec<u8> = (0..700_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &bytes).unwrap();
+    // Not a terminal: no progress bar, nothing on stderr, the file on stdout.
+    let out = against(&emu)
+        .args([
+            "--output",
+            "json",
+            "files",
+            "upload",
+            "--chunk-size",
+            "256KiB",
+            "--display-name",
+            "Q3",
+        ])
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr("")
+        .get_output()
+        .clone();
+    let file = stdout_json(&out);
+    let name = file["name"].as_str().unwrap().to_owned();
+    assert_eq!(file["displayName"], "Q3");
+    assert_eq!(file["mimeType"], "application/pdf");
+    assert_eq!(file["sizeBytes"], "700000");
+    // 700 000 bytes in 256 KiB chunks: the start and three chunks.
+    assert_eq!(emu.count("files.upload"), 4);
+
+    against(&emu)
+        .args(["files", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(&name).and(predicate::str::contains("Q3")));
+    against(&emu)
+        .args(["files", "get", &name])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("size           700000 bytes"));
+    let copy = dir.path().join("copy.pdf");
+    against(&emu)
+        .args(["files", "download", &name, "--out"])
+        .arg(&copy)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("700000 bytes written"));
+    assert_eq!(std::fs::read(&copy).unwrap(), bytes);
+    let out = against(&emu)
+        .args(["files", "download", &name])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(out.stdout, bytes);
+    against(&emu)
+        .args(["files", "delete", &name])
+        .assert()
+        .success()
+        .stdout(format!("deleted {name}\n"));
+    against(&emu)
+        .args(["files", "get", &name])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("403 Forbidden"));
+    gemini_rs()
+        .args(["files", "upload", "/nonexistent/x.pdf"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("/nonexistent/x.pdf"));
+}
+
+#[test]
+fn ctrl_c_during_an_upload_leaves_it_resumable() {
+    let emu = Emulator::start();
+    // The start and the first chunk go through; the second chunk hangs.
+    emu.script("files.upload").reply(Reply::model()).times(2);
+    emu.script("files.upload")
+        .reply(Reply::model().delay(Duration::from_secs(60)));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clip.mp4");
+    let bytes: Vec<u8> = (0..1_048_576u32).map(|i| (i % 241) as u8).collect();
+    std::fs::write(&path, &bytes).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gemini-rs"))
+        .args(["--api-key", "k", "--base-url", &emu.base_url()])
+        .args(["files", "upload", "--chunk-size", "256KiB"])
+        .arg(&path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..500 {
+        if emu.count("files.upload") >= 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(emu.count("files.upload"), 3);
+    interrupt(&child);
+    let status = wait_bounded(&mut child, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(130));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(
+        err.starts_with("error: interrupted; the upload stopped at 262144 of 1048576 bytes"),
+        "{err}"
+    );
+    let url = err
+        .split("--resume '")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("no resume command in {err:?}"));
+    assert!(url.contains("upload_id="), "{url}");
+
+    let out = against(&emu)
+        .args(["--output", "json", "files", "upload", "--resume", url])
+        .arg(&path)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let file = stdout_json(&out);
+    assert_eq!(file["sizeBytes"], "1048576");
+    let mut downloaded = Vec::new();
+    let name = file["name"].as_str().unwrap();
+    let out = against(&emu)
+        .args(["files", "download", name])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    downloaded.extend_from_slice(&out.stdout);
+    assert_eq!(downloaded, bytes);
+}
+
+#[test]
+fn cache_create_list_update_delete() {
+    let emu = Emulator::start();
+    let long = "The cat sat on the mat and looked at the moon. ".repeat(200);
+    let out = against(&emu)
+        .args([
+            "--output",
+            "json",
+            "cache",
+            "create",
+            "--system",
+            "Be brief",
+            "--ttl",
+            "10m",
+            "--display-name",
+            "cats",
+        ])
+        .arg(&long)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let cache = stdout_json(&out);
+    let name = cache["name"].as_str().unwrap().to_owned();
+    let sent = emu.last_body("cachedContents.create").unwrap();
+    assert_eq!(sent["ttl"], "600s");
+    assert_eq!(sent["model"], "models/gemini-2.5-flash");
+    assert_eq!(sent["systemInstruction"]["parts"][0]["text"], "Be brief");
+    against(&emu)
+        .args(["cache", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(&name).and(predicate::str::contains("cats")));
+    against(&emu)
+        .args(["cache", "update", &name, "--ttl", "2h"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(&name));
+    assert_eq!(
+        emu.last_body("cachedContents.patch").unwrap()["ttl"],
+        "7200s"
+    );
+    against(&emu)
+        .args(["cache", "get", &name])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "model          models/gemini-2.5-flash",
+        ));
+    against(&emu)
+        .args(["cache", "delete", &name])
+        .assert()
+        .success();
+    // Too small for the model: the API's own error, exit 3.
+    against(&emu)
+        .args(["cache", "create", "short"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("too small"));
+    gemini_rs().args(["cache", "create"]).assert().code(2);
+}
+
+#[test]
+fn batch_submit_wait_results() {
+    let emu = Emulator::builder()
+        .batch_timing(Duration::from_millis(100), Duration::from_millis(200))
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"key\":\"a\",\"request\":{\"contents\":[{\"parts\":[{\"text\":\"Hi there\"}]}]}}\n\
+         {\"key\":\"b\",\"request\":{\"contents\":[{\"parts\":[{\"text\":\"Bye now\"}]}]}}\n",
+    )
+    .unwrap();
+    let out = against(&emu)
+        .args([
+            "--output",
+            "json",
+            "batch",
+            "submit",
+            "--display-name",
+            "nightly",
+        ])
+        .arg(&input)
+        .assert()
+        .success()
+        .stderr("")
+        .get_output()
+        .clone();
+    let op = stdout_json(&out);
+    let name = op["name"].as_str().unwrap().to_owned();
+    assert!(name.starts_with("batches/"), "{name}");
+    against(&emu)
+        .args(["batch", "status", &name])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("name      {name}")));
+    against(&emu)
+        .args(["batch", "wait", &name])
+        .assert()
+        .success()
+        .stderr("")
+        .stdout(
+            predicate::str::contains("BATCH_STATE_SUCCEEDED")
+                .and(predicate::str::contains("2 in all, 2 succeeded")),
+        );
+    against(&emu)
+        .args(["batch", "results", &name])
+        .assert()
+        .success()
+        .stdout("a\tYou said: Hi there\nb\tYou said: Bye now\n");
+    let out = against(&emu)
+        .args(["--output", "json", "batch", "results", &name])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["key"], "a");
+    assert!(lines[0]["response"]["candidates"].is_array());
+    against(&emu)
+        .args(["batch", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(&name));
+    against(&emu)
+        .args(["batch", "delete", &name])
+        .assert()
+        .success();
+
+    // A bad line is named before anything is sent.
+    std::fs::write(&input, "{\"key\":\"a\",\"request\":{}}\nnot json\n").unwrap();
+    emu.clear_requests();
+    against(&emu)
+        .args(["batch", "submit"])
+        .arg(&input)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("line 2"));
+    assert_eq!(emu.count("*"), 0);
+}
+
+#[test]
+fn batch_submit_wait_on_the_built_in_emulator() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"key\":\"q\",\"request\":{\"contents\":[{\"parts\":[{\"text\":\"Hello\"}]}]}}\n",
+    )
+    .unwrap();
+    gemini_rs()
+        .args(["batch", "submit", "--wait"])
+        .arg(&input)
+        .assert()
+        .success()
+        .stdout("q\tYou said: Hello\n")
+        .stderr(
+            predicate::str::starts_with(NOTICE).and(predicate::str::contains("submitted batches/")),
+        );
 }
 
 #[test]

@@ -70,7 +70,7 @@ pub(super) async fn run(ctx: &Ctx, args: ChatArgs, io: &mut Io) -> Result<(), Fa
             Ok(Flow::Continue) => {}
             Ok(Flow::Exit) => return Ok(()),
             // Typed: say what went wrong and go on; piped: a failed line fails the command.
-            Err(e) if interactive && !matches!(e, Failure::Interrupted) => {
+            Err(e) if interactive && !e.is_interrupted() => {
                 io.note(&format!("error: {}", e.message(true)));
             }
             Err(e) => return Err(e),

@@ -12,7 +12,7 @@ use crate::input;
 use crate::term::{Io, Spinner};
 
 pub(super) async fn run(ctx: &Ctx, args: GenerateArgs, io: &mut Io) -> Result<(), Failure> {
-    let mut parts = input::attachments(&args.file)?;
+    let mut parts = super::files::attach(ctx, &args.file, io).await?;
     let schema = args.schema.as_deref().map(read_schema).transpose()?;
     let prompt = input::prompt(args.prompt, io).await?;
     parts.push(Part::text(prompt));

@@ -1,9 +1,12 @@
 //! Running one command: the runtime, tracing, Ctrl-C, and the error line.
 
+mod batch;
+mod cache;
 mod chat;
 mod demo;
 mod embed;
 mod emulator;
+mod files;
 mod generate;
 mod models;
 mod tokens;
@@ -40,7 +43,7 @@ pub(crate) fn run(cli: Cli, mut io: Io) -> u8 {
         Err(f) if f.is_broken_pipe() => exit::SUCCESS,
         Err(f) => {
             let _ = io.flush();
-            if matches!(f, Failure::Interrupted) {
+            if f.is_interrupted() {
                 // End a line left half-written by a streamed answer.
                 if io.stdout_tty {
                     let _ = io.println("");
@@ -57,7 +60,9 @@ async fn run_interruptible(cli: Cli, io: &mut Io) -> Result<(), Failure> {
         // Ctrl-C is how the emulator is stopped: a normal end.
         return emulator::run(&cli.global, args, io).await;
     }
+    // Biased: a command that handles Ctrl-C itself (to say how to resume) wins the race.
     tokio::select! {
+        biased;
         result = dispatch(cli, io) => result,
         _ = tokio::signal::ctrl_c() => Err(Failure::Interrupted),
     }
@@ -94,6 +99,9 @@ async fn dispatch(cli: Cli, io: &mut Io) -> Result<(), Failure> {
                 Command::CountTokens(args) => tokens::run(&ctx, args, io).await,
                 Command::Embed(args) => embed::run(&ctx, args, io).await,
                 Command::Models { command } => models::run(&ctx, command, io).await,
+                Command::Files { command } => files::run(&ctx, command, io).await,
+                Command::Cache { command } => cache::run(&ctx, command, io).await,
+                Command::Batch { command } => batch::run(&ctx, command, io).await,
                 Command::Demo => demo::run(&ctx, io).await,
                 Command::Completions { .. } | Command::Emulator(_) => Ok(()),
             }

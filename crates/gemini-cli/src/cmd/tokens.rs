@@ -9,7 +9,7 @@ use crate::input;
 use crate::term::Io;
 
 pub(super) async fn run(ctx: &Ctx, args: CountTokensArgs, io: &mut Io) -> Result<(), Failure> {
-    let mut parts = input::attachments(&args.file)?;
+    let mut parts = super::files::attach(ctx, &args.file, io).await?;
     let prompt = input::prompt(args.prompt, io).await?;
     parts.push(Part::text(prompt));
     let request = CountTokensRequest::new([Content::new(Role::User, parts)]);
