@@ -3,7 +3,7 @@
 use futures_util::TryStreamExt;
 use gemini::types::{CachedContent, Content, Part, Role};
 
-use super::{Ctx, to_json};
+use super::{Ctx, print_rows, to_json};
 use crate::cli::{CacheCommand, CacheCreateArgs};
 use crate::exit::Failure;
 use crate::term::Io;
@@ -74,14 +74,15 @@ fn print_cache(ctx: &Ctx, c: &CachedContent, io: &mut Io) -> Result<(), Failure>
     if ctx.json() {
         return io.println(&to_json(c)?);
     }
-    let mut row = |key: &str, value: Option<String>| match value {
-        Some(v) => io.println(&format!("{key:<14} {v}")),
-        None => Ok(()),
-    };
-    row("name", c.name.clone())?;
-    row("display name", c.display_name.clone())?;
-    row("model", c.model.clone())?;
-    row("tokens", Some(c.total_token_count().to_string()))?;
-    row("expires", c.expire_time.as_ref().map(ToString::to_string))?;
-    Ok(())
+    print_rows(
+        io,
+        14,
+        &[
+            ("name", c.name.clone()),
+            ("display name", c.display_name.clone()),
+            ("model", c.model.clone()),
+            ("tokens", Some(c.total_token_count().to_string())),
+            ("expires", c.expire_time.as_ref().map(ToString::to_string)),
+        ],
+    )
 }

@@ -11,7 +11,7 @@ use gemini::types::{File, Part};
 use gemini::{UploadOptions, WaitOptions};
 use tokio::io::AsyncWrite;
 
-use super::{Ctx, to_json};
+use super::{Ctx, print_rows, to_json};
 use crate::cli::{FilesCommand, UploadArgs};
 use crate::exit::Failure;
 use crate::input::{self, Placement};
@@ -183,21 +183,22 @@ fn print_file(ctx: &Ctx, file: &File, io: &mut Io) -> Result<(), Failure> {
     if ctx.json() {
         return io.println(&to_json(file)?);
     }
-    let mut row = |key: &str, value: Option<String>| match value {
-        Some(v) => io.println(&format!("{key:<14} {v}")),
-        None => Ok(()),
-    };
-    row("name", file.name.clone())?;
-    row("display name", file.display_name.clone())?;
-    row("mime type", file.mime_type.clone())?;
-    row("size", file.size_bytes.map(|n| format!("{n} bytes")))?;
-    row("state", file.state.as_ref().map(ToString::to_string))?;
-    row("uri", file.uri.clone())?;
-    row(
-        "expires",
-        file.expiration_time.as_ref().map(ToString::to_string),
-    )?;
-    Ok(())
+    print_rows(
+        io,
+        14,
+        &[
+            ("name", file.name.clone()),
+            ("display name", file.display_name.clone()),
+            ("mime type", file.mime_type.clone()),
+            ("size", file.size_bytes.map(|n| format!("{n} bytes"))),
+            ("state", file.state.as_ref().map(ToString::to_string)),
+            ("uri", file.uri.clone()),
+            (
+                "expires",
+                file.expiration_time.as_ref().map(ToString::to_string),
+            ),
+        ],
+    )
 }
 
 /// One line per file: name, size, state, display name.

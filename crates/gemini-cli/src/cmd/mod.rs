@@ -139,6 +139,20 @@ impl Ctx {
     }
 }
 
+/// Prints `key value` rows, the keys padded to `width`; a row without a value is left out.
+pub(crate) fn print_rows(
+    io: &mut Io,
+    width: usize,
+    rows: &[(&str, Option<String>)],
+) -> Result<(), Failure> {
+    for (key, value) in rows {
+        if let Some(v) = value {
+            io.println(&format!("{key:<width$} {v}"))?;
+        }
+    }
+    Ok(())
+}
+
 /// Pretty JSON of a value, for `--output json`.
 pub(crate) fn to_json(value: &impl serde::Serialize) -> Result<String, Failure> {
     serde_json::to_string_pretty(value)

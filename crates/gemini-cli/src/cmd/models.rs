@@ -3,7 +3,7 @@
 use futures_util::TryStreamExt;
 use gemini::types::Model;
 
-use super::{Ctx, to_json};
+use super::{Ctx, print_rows, to_json};
 use crate::cli::ModelsCommand;
 use crate::exit::Failure;
 use crate::term::Io;
@@ -38,21 +38,22 @@ pub(super) async fn run(ctx: &Ctx, command: ModelsCommand, io: &mut Io) -> Resul
 }
 
 fn describe(m: &Model, io: &mut Io) -> Result<(), Failure> {
-    let mut row = |key: &str, value: Option<String>| match value {
-        Some(v) => io.println(&format!("{key:<18} {v}")),
-        None => Ok(()),
-    };
-    row("name", m.name.clone())?;
-    row("display name", m.display_name.clone())?;
-    row("description", m.description.clone())?;
-    row("version", m.version.clone())?;
-    row("input tokens", m.input_token_limit.map(|n| n.to_string()))?;
-    row("output tokens", m.output_token_limit.map(|n| n.to_string()))?;
-    row(
-        "methods",
-        Some(m.supported_generation_methods.join(", ")).filter(|s| !s.is_empty()),
-    )?;
-    row("thinking", m.thinking.map(|t| t.to_string()))?;
-    row("temperature", m.temperature.map(|t| t.to_string()))?;
-    Ok(())
+    print_rows(
+        io,
+        18,
+        &[
+            ("name", m.name.clone()),
+            ("display name", m.display_name.clone()),
+            ("description", m.description.clone()),
+            ("version", m.version.clone()),
+            ("input tokens", m.input_token_limit.map(|n| n.to_string())),
+            ("output tokens", m.output_token_limit.map(|n| n.to_string())),
+            (
+                "methods",
+                Some(m.supported_generation_methods.join(", ")).filter(|s| !s.is_empty()),
+            ),
+            ("thinking", m.thinking.map(|t| t.to_string())),
+            ("temperature", m.temperature.map(|t| t.to_string())),
+        ],
+    )
 }
