@@ -130,7 +130,7 @@ pub enum Command {
     },
     /// Run the Gemini API emulator in the foreground until Ctrl-C (prints its URL first).
     Emulator(EmulatorArgs),
-    /// A short tour: generation, streaming, a chat, tokens, embeddings, structured output and function calling (a text transcript).
+    /// A short tour: generation, streaming, a chat, tokens, embeddings, structured output, function calling, files and batch mode (a text transcript).
     Demo,
     /// Print a shell completion script.
     #[command(

@@ -1,5 +1,7 @@
 //! The client every command uses: the real API with a key, otherwise the built-in emulator.
 
+use std::time::Duration;
+
 use gemini::transport::Config;
 use gemini::{ApiKey, ApiVersion, Client, RetryPolicy, Timeouts};
 use gemini_emulator::Emulator;
@@ -63,8 +65,10 @@ pub(crate) fn connect(global: &Global, io: &mut Io) -> Result<Backend, Failure> 
 
     let mut emulator = None;
     if config.api_key().is_none() && !base_url_given {
+        // Long-running work (batches) finishes in about a second: one process sees it end.
         let emu = Emulator::builder()
             .worker_threads(1)
+            .batch_timing(Duration::from_millis(300), Duration::from_millis(700))
             .try_start()
             .map_err(|e| Failure::io("cannot start the built-in emulator", e))?;
         config = config

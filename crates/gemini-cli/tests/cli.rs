@@ -1061,6 +1061,8 @@ fn demo_tours_every_surface_on_the_built_in_emulator() {
                 .and(predicate::str::contains("== 3. chat"))
                 .and(predicate::str::contains("== 6. structured output"))
                 .and(predicate::str::contains("(get_weather ran for"))
+                .and(predicate::str::contains("== 8. files"))
+                .and(predicate::str::contains("q2: "))
                 .and(predicate::str::contains("== done ==")),
         );
 }

@@ -1,8 +1,10 @@
 //! `demo`: a short tour of what gemini-rs does, as a readable transcript.
 
 use futures_util::StreamExt;
-use gemini::types::{EmbedContentRequest, FunctionDeclaration};
-use gemini::{ChatConfig, Tools};
+use gemini::types::{
+    Content, EmbedContentRequest, FunctionDeclaration, GenerateContentRequest, Part, Role,
+};
+use gemini::{ChatConfig, Tools, UploadOptions, UploadSource, WaitOptions};
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -139,6 +141,7 @@ pub(super) async fn run(ctx: &Ctx, io: &mut Io) -> Result<(), Failure> {
     let prompt = "Use get_weather: what's the weather like in Paris?";
     io.println(&format!("> {prompt}"))?;
     let answer = models
+        .clone()
         .with_tools(tools)
         .generate_content(&model, prompt)
         .await?;
@@ -146,6 +149,57 @@ pub(super) async fn run(ctx: &Ctx, io: &mut Io) -> Result<(), Failure> {
         io.println(&format!("(get_weather ran for {city:?})"))?;
     }
     io.println(&answer.text().unwrap_or_default())?;
+
+    section(io, "8. files: upload once, then ask about the file")?;
+    let notes = "Meeting notes: the launch moves to March; Ana owns the budget.";
+    let file = ctx
+        .client()
+        .files()
+        .upload(
+            UploadSource::bytes(notes.as_bytes().to_vec()).with_file_name("notes.txt"),
+            UploadOptions::new().with_display_name("meeting notes"),
+        )
+        .await?;
+    io.println(&format!(
+        "uploaded {} ({} bytes, resumable protocol)",
+        file.name.as_deref().unwrap_or("?"),
+        notes.len()
+    ))?;
+    let prompt = "Who owns the budget?";
+    io.println(&format!("> {prompt}  (with the file attached)"))?;
+    let request = GenerateContentRequest::new([Content::new(
+        Role::User,
+        [file.as_part(), Part::text(prompt)],
+    )]);
+    let answer = models.generate_content(&model, request).await?;
+    io.println(&answer.text().unwrap_or_default())?;
+
+    section(io, "9. batch mode: many requests, one job")?;
+    let batches = ctx.client().batches();
+    let op = batches
+        .create_inline(
+            &model,
+            [
+                ("q1", GenerateContentRequest::from("Name a planet")),
+                ("q2", GenerateContentRequest::from("Name a color")),
+            ],
+        )
+        .await?;
+    io.println(&format!("started {}; waiting for it to end", op.name()))?;
+    let done = batches.wait(op.name(), WaitOptions::new()).await?;
+    let mut results = batches.results(&done).await?;
+    while let Some(item) = results.next().await {
+        let item = item?;
+        let answer = match &item.result {
+            Ok(response) => response.text().unwrap_or_default(),
+            Err(status) => format!("error: {}", status.message()),
+        };
+        io.println(&format!(
+            "{}: {}",
+            item.key.as_deref().unwrap_or("?"),
+            answer.trim_end()
+        ))?;
+    }
 
     section(io, "done")?;
     io.println("Try: gemini-rs generate \"...\", gemini-rs chat, gemini-rs --help")
