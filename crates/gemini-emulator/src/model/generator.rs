@@ -25,6 +25,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 use super::hash::hash64;
+use super::output::{self, IMAGE_TOKENS, Plan};
 use super::schema_gen::generate_json;
 use super::signatures::{Check, Signer};
 use super::tokenizer::{self, ModalityCounts, count_text, token_ends, truncate};
@@ -45,6 +46,8 @@ pub(crate) struct Candidate {
     finish: &'static str,
     signature: Option<Vec<u8>>,
     output_tokens: u32,
+    /// Parts after the text: a picture or speech (`inlineData`).
+    media: Vec<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +64,8 @@ pub(crate) struct Generation {
     thoughts_tokens: u32,
     model_version: String,
     response_id: String,
+    /// `(modality, tokens)` of the media in the answer, for `candidatesTokensDetails`.
+    media_tokens: Option<(&'static str, u32)>,
 }
 
 /// What the generator needs besides the request.
@@ -138,6 +143,7 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
             "Function calling with a response mime type: 'application/json' is unsupported",
         ));
     }
+    let output = output::plan(ctx.model, &config)?;
     let prompt = prompt_tokens(req);
     let last = contents.last().unwrap_or(&Value::Null);
     let user_text = last_user_text(contents);
@@ -192,15 +198,38 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
     };
 
     let mut candidates = Vec::new();
+    let mut media_tokens = None;
     for i in 0..n as usize {
-        let (body, finish, output_tokens) = if calls.is_empty() {
+        let mut media = Vec::new();
+        let (body, finish, output_tokens) = if !calls.is_empty() {
+            let tokens = calls.iter().map(|c| count_text(&c.to_string())).sum();
+            (Body::Calls(calls.clone()), "STOP", tokens)
+        } else if let Plan::Speech { .. } = &output {
+            let (part, tokens) = output::speech_part(&output, &user_text);
+            media.push(part);
+            media_tokens = Some(("AUDIO", media_tokens.map_or(0, |(_, t)| t) + tokens));
+            (Body::Text(String::new()), "STOP", tokens)
+        } else if let Plan::Image {
+            text,
+            width,
+            height,
+        } = output
+        {
+            let (shown, finish) = if text {
+                let full = candidate_text(&config, mime, &user_text, &system, &responses, seed, i);
+                limit(&full, &stops, max_tokens)
+            } else {
+                (String::new(), "STOP")
+            };
+            media.push(output::image_part(&user_text, i, width, height)?);
+            media_tokens = Some(("IMAGE", media_tokens.map_or(0, |(_, t)| t) + IMAGE_TOKENS));
+            let tokens = count_text(&shown) + IMAGE_TOKENS;
+            (Body::Text(shown), finish, tokens)
+        } else {
             let full = candidate_text(&config, mime, &user_text, &system, &responses, seed, i);
             let (text, finish) = limit(&full, &stops, max_tokens);
             let tokens = count_text(&text);
             (Body::Text(text), finish, tokens)
-        } else {
-            let tokens = calls.iter().map(|c| count_text(&c.to_string())).sum();
-            (Body::Calls(calls.clone()), "STOP", tokens)
         };
         let signature = thinking.then(|| match &body {
             Body::Calls(c) => ctx
@@ -215,6 +244,7 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
             finish,
             signature,
             output_tokens,
+            media,
         });
     }
     Ok(Generation {
@@ -223,6 +253,7 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
         thoughts_tokens,
         model_version: ctx.model.id().to_owned(),
         response_id: response_id(ctx.response_number, seed),
+        media_tokens,
     })
 }
 
@@ -473,6 +504,15 @@ impl Generation {
             json!(prompt + candidates_tokens + thoughts_tokens),
         );
         u.insert("promptTokensDetails".into(), self.prompt.details());
+        if let Some((modality, tokens)) = self.media_tokens.filter(|_| candidates_tokens > 0) {
+            let text = self.candidates_tokens().saturating_sub(tokens);
+            let mut details = Vec::new();
+            if text > 0 {
+                details.push(json!({"modality": "TEXT", "tokenCount": text}));
+            }
+            details.push(json!({"modality": modality, "tokenCount": tokens}));
+            u.insert("candidatesTokensDetails".into(), Value::Array(details));
+        }
         if thoughts_tokens > 0 {
             u.insert("thoughtsTokenCount".into(), json!(thoughts_tokens));
         }
@@ -500,11 +540,13 @@ impl Generation {
                     parts.push(json!({"text": t, "thought": true}));
                 }
                 let mut body = match &c.body {
+                    Body::Text(t) if t.is_empty() && !c.media.is_empty() => Vec::new(),
                     Body::Text(t) => vec![json!({"text": t})],
                     Body::Calls(calls) => {
                         calls.iter().map(|fc| json!({"functionCall": fc})).collect()
                     }
                 };
+                body.extend(c.media.iter().cloned());
                 if let (Some(sig), Some(Value::Object(first))) = (&c.signature, body.first_mut()) {
                     first.insert("thoughtSignature".into(), json!(b64(sig)));
                 }
@@ -607,6 +649,15 @@ fn parts_tokens(parts: &Value) -> u32 {
 /// least two pieces when there are two tokens), or all function calls at once (the first
 /// carrying the signature).
 fn body_pieces(c: &Candidate) -> Vec<Value> {
+    let mut pieces = text_pieces(c);
+    if !c.media.is_empty() {
+        pieces.push(Value::Array(c.media.clone()));
+    }
+    pieces
+}
+
+/// The text (or function call) pieces of [`body_pieces`].
+fn text_pieces(c: &Candidate) -> Vec<Value> {
     match &c.body {
         Body::Calls(calls) => {
             let mut parts: Vec<Value> =
