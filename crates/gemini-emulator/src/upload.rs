@@ -540,6 +540,7 @@ fn chunk(
                 .then(|| std::mem::take(&mut s.chunks)),
             uri_base: s.uri_base.clone(),
             visible_from: None,
+            redirect: false,
         };
         Step::Finalize {
             name: s.file_name.clone(),

@@ -172,6 +172,25 @@ pub(crate) fn png(prompt: &str, width: u32, height: u32) -> Result<Vec<u8>, png:
     Ok(out)
 }
 
+/// The baseline JPEG of [`picture`]`(prompt, width, height)` at `quality` (1 to 100).
+pub(crate) fn jpeg(
+    prompt: &str,
+    width: u32,
+    height: u32,
+    quality: u8,
+) -> Result<Vec<u8>, jpeg_encoder::EncodingError> {
+    let pixels = picture(prompt, width, height);
+    let mut out = Vec::new();
+    let encoder = jpeg_encoder::Encoder::new(&mut out, quality.clamp(1, 100));
+    encoder.encode(
+        &pixels,
+        width as u16,
+        height as u16,
+        jpeg_encoder::ColorType::Rgb,
+    )?;
+    Ok(out)
+}
+
 /// The base pitch (Hz) of voice `name`: spread over 95 to 255 Hz by the name's hash.
 fn pitch(name: &str) -> f64 {
     95.0 + (hash64(0x70, name.to_ascii_lowercase().as_bytes()) % 160) as f64
@@ -270,6 +289,13 @@ mod tests {
         assert!(top_left[0] > 150 && top_left[1] < 100, "{top_left:?}");
         assert_eq!(bytes, png("A red fox", w, h).unwrap());
         assert_ne!(bytes, png("A blue fox", w, h).unwrap());
+        let jpeg = jpeg("A red fox", w, h, 80).unwrap();
+        // SOI, then a frame header (SOF0) with the size, and EOI at the end.
+        assert_eq!(&jpeg[..2], &[0xff, 0xd8]);
+        assert_eq!(&jpeg[jpeg.len() - 2..], &[0xff, 0xd9]);
+        let sof = jpeg.windows(2).position(|m| m == [0xff, 0xc0]).unwrap();
+        let size = |at: usize| u16::from_be_bytes([jpeg[at], jpeg[at + 1]]);
+        assert_eq!((size(sof + 7), size(sof + 5)), (96, 54));
     }
 
     #[test]
