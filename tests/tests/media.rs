@@ -3,6 +3,9 @@
 //! emulator's clock, downloaded through its redirect, the MP4 checked box by box), and the
 //! typed errors raised before anything is sent.
 
+// The decoders below are test support: a panic there is a test failure with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::Duration;
 
 use gemini::types::{

@@ -70,7 +70,11 @@ pub(crate) async fn run(
     let answer = client.models().generate_content(model, request).await?;
     println!("{}", answer.text().unwrap_or_default());
     for citation in answer.citations() {
-        let sources: Vec<&str> = citation.sources.iter().filter_map(|s| s.title()).collect();
+        let sources: Vec<&str> = citation
+            .sources
+            .iter()
+            .filter_map(gemini::types::CitedChunk::title)
+            .collect();
         println!(
             "  {:?} <- {}",
             citation.text().unwrap_or_default(),

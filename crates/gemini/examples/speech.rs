@@ -5,6 +5,7 @@
 //! ```
 
 #[path = "common/mod.rs"]
+#[allow(dead_code)] // `common::model()` is the text model; this example names its own.
 mod common;
 
 use gemini::types::{GenerateContentRequest, GenerationConfig, Modality, SpeechConfig};

@@ -6,6 +6,7 @@
 //! ```
 
 #[path = "common/mod.rs"]
+#[allow(dead_code)] // `common::model()` is the text model; this example names its own.
 mod common;
 
 use std::time::Duration;
