@@ -13,7 +13,8 @@ use gemini::types::{
     Modality, SpeechConfig,
 };
 use gemini::{
-    AspectRatio, Error, GenerateImages, GenerateVideos, InvalidInput, InvalidInputKind, WaitOptions,
+    AspectRatio, Error, GenerateImages, GenerateVideos, InvalidInput, InvalidInputKind,
+    ReferenceType, WaitOptions,
 };
 use gemini_emulator::{Emulator, ManualClock};
 use integration_tests::{KEY, client, emulator, within};
@@ -93,6 +94,38 @@ fn mp4_boxes(data: &[u8]) -> Vec<([u8; 4], &[u8])> {
         at += size;
     }
     out
+}
+
+/// The `mvhd` duration of an MP4, in seconds.
+fn mp4_seconds(mp4: &[u8]) -> f64 {
+    let boxes = mp4_boxes(mp4);
+    let moov = boxes.iter().find(|(k, _)| k == b"moov").unwrap().1;
+    let inner = mp4_boxes(moov);
+    let mvhd = inner.iter().find(|(k, _)| k == b"mvhd").unwrap().1;
+    assert_eq!(mvhd[0], 0, "version 0 mvhd");
+    let timescale = u32::from_be_bytes(mvhd[12..16].try_into().unwrap());
+    let duration = u32::from_be_bytes(mvhd[16..20].try_into().unwrap());
+    f64::from(duration) / f64::from(timescale)
+}
+
+/// Waits for a Veo operation, moving the emulator's clock 1 s per poll.
+async fn wait_video(
+    client: &gemini::Client,
+    clock: &ManualClock,
+    name: &str,
+) -> gemini::GeneratedVideos {
+    within(
+        client.videos().wait_with_progress(
+            name,
+            WaitOptions::new()
+                .with_initial_interval(Duration::from_millis(2))
+                .with_max_interval(Duration::from_millis(2))
+                .with_timeout(Duration::from_secs(10)),
+            |_| clock.advance(Duration::from_secs(1)),
+        ),
+    )
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -342,4 +375,86 @@ async fn veo_deadlines_and_bad_input_are_typed() {
         "parameters.aspectRatio"
     );
     assert_eq!(emu.count("*"), before, "nothing was sent");
+}
+
+#[tokio::test]
+async fn veo_image_to_video_last_frame_reference_images_and_extension() {
+    let clock = ManualClock::new();
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .clock(clock.clone())
+        .video_generation_time(Duration::from_secs(3))
+        .start();
+    let client = client(&emu);
+    let picture = within(client.images().generate(
+        IMAGEN,
+        GenerateImages::new("A lighthouse").with_sample_count(1),
+    ))
+    .await
+    .unwrap()
+    .images
+    .remove(0);
+    let png = picture.data.to_vec();
+    let videos = client.videos();
+
+    // Image-to-video, from a first frame to a last frame.
+    let op = within(
+        videos.generate(
+            VEO,
+            GenerateVideos::new("The beam sweeps over the sea")
+                .with_image(&png, "image/png")
+                .with_last_frame(&png, "image/png")
+                .with_duration_seconds(4),
+        ),
+    )
+    .await
+    .unwrap();
+    let first = wait_video(&client, &clock, op.name()).await;
+    let mut mp4 = Vec::new();
+    within(videos.download(&first.videos[0], &mut mp4))
+        .await
+        .unwrap();
+    let first_seconds = mp4_seconds(&mp4);
+    assert!((first_seconds - 4.0).abs() < 0.5, "{first_seconds}");
+
+    // Extension of that video: longer than its source.
+    let op = within(videos.generate(
+        VEO,
+        GenerateVideos::extend("Then night falls", &first.videos[0]).with_resolution("720p"),
+    ))
+    .await
+    .unwrap();
+    let extended = wait_video(&client, &clock, op.name()).await;
+    let mut mp4 = Vec::new();
+    within(videos.download(&extended.videos[0], &mut mp4))
+        .await
+        .unwrap();
+    assert!(mp4_seconds(&mp4) > first_seconds + 1.0);
+
+    // Reference images.
+    let op = within(videos.generate(
+        VEO,
+        GenerateVideos::new("A dog on a beach in this style").with_reference_image(
+            &png,
+            "image/png",
+            ReferenceType::Style,
+        ),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(wait_video(&client, &clock, op.name()).await.videos.len(), 1);
+
+    let bodies: Vec<serde_json::Value> = emu
+        .requests_for("predictLongRunning")
+        .iter()
+        .map(|r| r.json().unwrap().clone())
+        .collect();
+    let instance = |i: usize| &bodies[i]["instances"][0];
+    assert_eq!(instance(0)["image"]["mimeType"], "image/png");
+    assert_eq!(instance(0)["lastFrame"]["mimeType"], "image/png");
+    assert_eq!(
+        instance(1)["video"]["uri"].as_str(),
+        first.videos[0].uri.as_deref()
+    );
+    assert_eq!(instance(2)["referenceImages"][0]["referenceType"], "STYLE");
 }
