@@ -48,6 +48,8 @@ pub(crate) struct Candidate {
     output_tokens: u32,
     /// Parts after the text: a picture or speech (`inlineData`).
     media: Vec<Value>,
+    /// `groundingMetadata` of an answer from retrieved chunks.
+    grounding: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +68,42 @@ pub(crate) struct Generation {
     response_id: String,
     /// `(modality, tokens)` of the media in the answer, for `candidatesTokensDetails`.
     media_tokens: Option<(&'static str, u32)>,
+    /// Prompt tokens used by tools (`toolUsePromptTokenCount`).
+    tool_tokens: u32,
+}
+
+/// An answer made from retrieved chunks (the `fileSearch` tool), computed by the caller.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Grounded {
+    /// The answer (empty when nothing was retrieved: the usual reply is given).
+    pub(crate) text: String,
+    /// `(start, end, chunk indices)`: byte spans of `text` and the chunks supporting them.
+    pub(crate) supports: Vec<(usize, usize, Vec<usize>)>,
+    /// The `groundingChunks` entries.
+    pub(crate) chunks: Vec<Value>,
+    /// Prompt tokens the retrieval used.
+    pub(crate) tool_tokens: u32,
+}
+
+impl Grounded {
+    /// The `groundingMetadata` for the (possibly truncated) answer `shown`.
+    fn metadata(&self, shown: &str) -> Value {
+        let supports: Vec<Value> = self
+            .supports
+            .iter()
+            .filter(|(_, end, _)| *end <= shown.len())
+            .map(|(start, end, chunks)| {
+                let mut segment = Map::new();
+                if *start > 0 {
+                    segment.insert("startIndex".into(), json!(start));
+                }
+                segment.insert("endIndex".into(), json!(end));
+                segment.insert("text".into(), json!(shown.get(*start..*end).unwrap_or("")));
+                json!({"segment": segment, "groundingChunkIndices": chunks})
+            })
+            .collect();
+        json!({"groundingChunks": self.chunks, "groundingSupports": supports})
+    }
 }
 
 /// What the generator needs besides the request.
@@ -74,6 +112,8 @@ pub(crate) struct Context<'a> {
     pub(crate) model: &'a ModelSpec,
     pub(crate) signer: Signer,
     pub(crate) response_number: u64,
+    /// The `fileSearch` tool's answer, when the request has the tool.
+    pub(crate) grounded: Option<Grounded>,
 }
 
 /// The prompt size of a (canonical) `GenerateContentRequest`: contents, system instruction and
@@ -199,8 +239,10 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
 
     let mut candidates = Vec::new();
     let mut media_tokens = None;
+    let grounded = ctx.grounded.as_ref().filter(|g| !g.text.is_empty());
     for i in 0..n as usize {
         let mut media = Vec::new();
+        let mut grounding = None;
         let (body, finish, output_tokens) = if !calls.is_empty() {
             let tokens = calls.iter().map(|c| count_text(&c.to_string())).sum();
             (Body::Calls(calls.clone()), "STOP", tokens)
@@ -225,6 +267,11 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
             media_tokens = Some(("IMAGE", media_tokens.map_or(0, |(_, t)| t) + IMAGE_TOKENS));
             let tokens = count_text(&shown) + IMAGE_TOKENS;
             (Body::Text(shown), finish, tokens)
+        } else if let Some(g) = grounded {
+            let (text, finish) = limit(&g.text, &stops, max_tokens);
+            grounding = Some(g.metadata(&text));
+            let tokens = count_text(&text);
+            (Body::Text(text), finish, tokens)
         } else {
             let full = candidate_text(&config, mime, &user_text, &system, &responses, seed, i);
             let (text, finish) = limit(&full, &stops, max_tokens);
@@ -245,6 +292,7 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
             signature,
             output_tokens,
             media,
+            grounding,
         });
     }
     Ok(Generation {
@@ -254,6 +302,7 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
         model_version: ctx.model.id().to_owned(),
         response_id: response_id(ctx.response_number, seed),
         media_tokens,
+        tool_tokens: ctx.grounded.as_ref().map_or(0, |g| g.tool_tokens),
     })
 }
 
@@ -501,9 +550,16 @@ impl Generation {
         let thoughts_tokens = if thoughts { self.thoughts_tokens } else { 0 };
         u.insert(
             "totalTokenCount".into(),
-            json!(prompt + candidates_tokens + thoughts_tokens),
+            json!(prompt + candidates_tokens + thoughts_tokens + self.tool_tokens),
         );
         u.insert("promptTokensDetails".into(), self.prompt.details());
+        if self.tool_tokens > 0 {
+            u.insert("toolUsePromptTokenCount".into(), json!(self.tool_tokens));
+            u.insert(
+                "toolUsePromptTokensDetails".into(),
+                json!([{"modality": "TEXT", "tokenCount": self.tool_tokens}]),
+            );
+        }
         if let Some((modality, tokens)) = self.media_tokens.filter(|_| candidates_tokens > 0) {
             let text = self.candidates_tokens().saturating_sub(tokens);
             let mut details = Vec::new();
@@ -551,11 +607,15 @@ impl Generation {
                     first.insert("thoughtSignature".into(), json!(b64(sig)));
                 }
                 parts.extend(body);
-                json!({
+                let mut cand = json!({
                     "content": {"parts": parts, "role": "model"},
                     "finishReason": c.finish,
                     "index": c.index,
-                })
+                });
+                if let Some(g) = &c.grounding {
+                    cand["groundingMetadata"] = g.clone();
+                }
+                cand
             })
             .collect();
         self.envelope(candidates, self.usage(self.candidates_tokens(), true))
@@ -600,6 +660,9 @@ impl Generation {
                 });
                 if !signed && round + 1 == p.len() {
                     cand["finishReason"] = json!(c.finish);
+                    if let Some(g) = &c.grounding {
+                        cand["groundingMetadata"] = g.clone();
+                    }
                 }
                 cands.push(cand);
             }
@@ -619,11 +682,15 @@ impl Generation {
                     if let (Some(sig), Body::Text(_)) = (&c.signature, &c.body) {
                         part["thoughtSignature"] = json!(b64(sig));
                     }
-                    json!({
+                    let mut cand = json!({
                         "content": {"parts": [part], "role": "model"},
                         "finishReason": c.finish,
                         "index": c.index,
-                    })
+                    });
+                    if let Some(g) = &c.grounding {
+                        cand["groundingMetadata"] = g.clone();
+                    }
+                    cand
                 })
                 .collect();
             chunks.push(self.envelope(cands, self.usage(self.candidates_tokens(), true)));
@@ -709,6 +776,7 @@ mod tests {
             model: cat.get(model).unwrap(),
             signer: Signer::new(1),
             response_number: 0,
+            grounded: None,
         };
         generate(req, &ctx)
     }

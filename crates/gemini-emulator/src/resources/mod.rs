@@ -21,6 +21,7 @@ use crate::validate::malformed_json_error;
 
 pub(crate) mod batches;
 pub(crate) mod caches;
+pub(crate) mod file_search_stores;
 pub(crate) mod files;
 pub(crate) mod models;
 pub(crate) mod operations;
@@ -81,6 +82,7 @@ pub(crate) type Handler = fn(&Call<'_>) -> Result<Payload, ApiError>;
 pub(crate) const MODULES: &[&[(&str, Handler)]] = &[
     batches::HANDLERS,
     caches::HANDLERS,
+    file_search_stores::HANDLERS,
     files::HANDLERS,
     models::HANDLERS,
     operations::HANDLERS,
