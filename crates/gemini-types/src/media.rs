@@ -1126,4 +1126,30 @@ mod tests {
         let none: crate::GenerateContentResponse = serde_json::from_value(json!({})).unwrap();
         assert!(none.audio().is_none() && none.images().is_empty());
     }
+
+    #[test]
+    fn image_and_speech_request_builders() {
+        let config = crate::GenerationConfig::new()
+            .with_response_modalities([crate::Modality::Text, crate::Modality::Image])
+            .with_image_config(crate::ImageConfig::aspect_ratio("16:9").with_image_size("2K"));
+        assert_eq!(
+            serde_json::to_value(&config).unwrap(),
+            json!({"responseModalities": ["TEXT", "IMAGE"],
+                   "imageConfig": {"aspectRatio": "16:9", "imageSize": "2K"}})
+        );
+        let config = crate::GenerationConfig::new()
+            .with_response_modalities([crate::Modality::Audio])
+            .with_speech_config(
+                crate::SpeechConfig::multi_speaker([("Joe", "Puck"), ("Jane", "Kore")])
+                    .with_language_code("en-US"),
+            );
+        assert_eq!(
+            serde_json::to_value(&config).unwrap(),
+            json!({"responseModalities": ["AUDIO"], "speechConfig": {
+                "multiSpeakerVoiceConfig": {"speakerVoiceConfigs": [
+                    {"speaker": "Joe", "voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Puck"}}},
+                    {"speaker": "Jane", "voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}}]},
+                "languageCode": "en-US"}})
+        );
+    }
 }
