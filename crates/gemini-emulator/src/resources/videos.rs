@@ -3,7 +3,7 @@
 //! after [`EmulatorBuilder::video_generation_time`](crate::EmulatorBuilder::video_generation_time)
 //! by the emulator's clock. Its response is a `PredictLongRunningResponse`:
 //! `generateVideoResponse.generatedSamples[].video.uri` names a generated file
-//! (`files/{id}`, then `files/{id}-1`, ... for more samples) whose download
+//! (`files/{id}` with the operation's id, then new ids for more samples) whose download
 //! (`files/{id}:download?alt=media`) is redirected, as the real service does it, to the MP4
 //! ([`crate::model::mp4`]: uncompressed frames of a picture drawn from the prompt, 32 × 18
 //! pixels for `16:9`, 18 × 32 for `9:16`, 8 frames a second). The files appear when the
@@ -302,10 +302,14 @@ fn predict_long_running(call: &Call<'_>) -> Result<Payload, ApiError> {
     let uri_base = format!("{}/{}/", base_url(call.request), call.route.version);
     let mut samples = Vec::new();
     for i in 0..made {
+        // Ids of `[a-z0-9]` only: the SDKs cut a file id out of a URI at the first other
+        // character.
         let file_id = if i == 0 {
             id.clone()
         } else {
-            format!("{id}-{i}")
+            state
+                .store
+                .with::<files::File, _>(now, |t| t.new_id("files/"))
         };
         let sample_seed = if i == 0 {
             seed.clone()
