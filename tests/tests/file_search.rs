@@ -146,21 +146,47 @@ async fn a_store_with_three_documents_answers_with_citations_then_is_force_delet
         serde_json::json!({"fileSearchStoreNames": [store_name], "topK": 3})
     );
 
+    // The imported document is searched too.
+    let tool = FileSearchTool::new([&store_name]).build().unwrap();
+    let request =
+        GenerateContentRequest::from("How long is the warranty of an appliance?").with_tool(tool);
+    let answer = within(client.models().generate_content(MODEL, request))
+        .await
+        .unwrap();
+    let citations = answer.citations();
+    assert_eq!(
+        citations[0].sources[0].title(),
+        Some("warranty.txt"),
+        "{citations:?}"
+    );
+    assert_eq!(
+        citations[0].sources[0]
+            .retrieved_context()
+            .and_then(|r| r.document_name.as_deref()),
+        Some(documents[2].as_str())
+    );
+
     // A metadata filter keeps the kettle manual out.
     let tool = FileSearchTool::new([&store_name])
         .with_metadata_filter(r#"product = "toaster""#)
         .build()
         .unwrap();
-    let request = GenerateContentRequest::from("How do I descale the kettle?").with_tool(tool);
+    let request = GenerateContentRequest::from("How do I descale the kettle or empty the tray?")
+        .with_tool(tool);
     let answer = within(client.models().generate_content(MODEL, request))
         .await
         .unwrap();
-    assert!(
-        answer
-            .citations()
-            .iter()
-            .flat_map(|c| c.sources.iter())
-            .all(|s| s.title() != Some("kettle.txt"))
+    let titles: Vec<&str> = answer
+        .citations()
+        .iter()
+        .flat_map(|c| c.sources.iter())
+        .filter_map(gemini::types::CitedChunk::title)
+        .collect();
+    assert!(!titles.is_empty());
+    assert!(titles.iter().all(|t| *t == "toaster.txt"), "{titles:?}");
+    assert_eq!(
+        emu.last_body("generateContent").unwrap()["tools"][0]["fileSearch"]["metadataFilter"],
+        r#"product = "toaster""#
     );
 
     // Documents are deleted one by one; the store only with `force` while it holds some.

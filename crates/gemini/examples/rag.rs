@@ -50,7 +50,7 @@ pub(crate) async fn run(
         .files()
         .upload(
             UploadSource::bytes(warranty.as_bytes().to_vec()).with_file_name("warranty.txt"),
-            UploadOptions::new(),
+            UploadOptions::new().with_display_name("warranty.txt"),
         )
         .await?;
     let file = client
