@@ -14,6 +14,7 @@ use gemini::{
     DocumentUploadOptions, Error, FileSearchTool, InvalidInput, InvalidInputKind, UploadOptions,
     UploadSource, WaitOptions,
 };
+use gemini_emulator::UploadFault;
 use integration_tests::{MODEL, client, emulator, within};
 
 const KETTLE: &str = "To descale the kettle, fill it with white vinegar and water, boil it \
@@ -216,4 +217,50 @@ async fn a_file_search_tool_without_a_store_is_a_typed_error() {
     // A bad store name never reaches the server either.
     assert!(client.file_search_stores().get("a/b").await.is_err());
     assert_eq!(emu.count("*"), 0);
+}
+
+/// An upload into a store that is cut part way, then answered with a 503, resumes from the
+/// server's offset (the resumable protocol's `query`), and the document holds every byte.
+#[tokio::test]
+async fn an_interrupted_upload_to_a_store_resumes() {
+    let emu = emulator();
+    let client = client(&emu);
+    let stores = client.file_search_stores();
+    let store = within(stores.create(FileSearchStore::new("big")))
+        .await
+        .unwrap();
+    let store_name = store.name.unwrap();
+    let text: String = (0..60_000)
+        .map(|i| format!("word{} ", i % 997))
+        .collect::<String>()
+        + "The secret ingredient is cardamom.";
+    emu.upload_fault(UploadFault::drop_after(10_000).on_chunk(2));
+    emu.upload_fault(UploadFault::status(503));
+    let op = within(
+        stores.upload_to_store(
+            &store_name,
+            UploadSource::bytes(text.clone().into_bytes()).with_file_name("big.txt"),
+            DocumentUploadOptions::new()
+                .with_upload_options(UploadOptions::new().with_chunk_size(256 << 10)),
+        ),
+    )
+    .await
+    .unwrap();
+    let done = within(stores.wait_for_document(op.name(), WaitOptions::new()))
+        .await
+        .unwrap();
+    assert_eq!(done.size_bytes, Some(text.len() as i64));
+    let queries = emu
+        .requests()
+        .iter()
+        .filter(|r| r.header("x-goog-upload-command") == Some("query"))
+        .count();
+    assert_eq!(queries, 2);
+    let tool = FileSearchTool::new([&store_name]).build().unwrap();
+    let request = GenerateContentRequest::from("What is the secret ingredient?").with_tool(tool);
+    let answer = within(client.models().generate_content(MODEL, request))
+        .await
+        .unwrap();
+    assert!(answer.text().unwrap().contains("cardamom"), "{answer:?}");
+    within(stores.delete(&store_name, true)).await.unwrap();
 }
