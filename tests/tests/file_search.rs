@@ -230,10 +230,13 @@ async fn an_interrupted_upload_to_a_store_resumes() {
         .await
         .unwrap();
     let store_name = store.name.unwrap();
-    let text: String = (0..60_000)
-        .map(|i| format!("word{} ", i % 997))
-        .collect::<String>()
-        + "The secret ingredient is cardamom.";
+    let mut text = String::new();
+    for i in 0..60_000 {
+        text.push_str("word");
+        text.push_str(&(i % 997).to_string());
+        text.push(' ');
+    }
+    text.push_str("The secret ingredient is cardamom.");
     emu.upload_fault(UploadFault::drop_after(10_000).on_chunk(2));
     emu.upload_fault(UploadFault::status(503));
     let op = within(
