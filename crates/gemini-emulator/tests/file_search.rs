@@ -477,3 +477,100 @@ async fn documents_are_pending_until_the_clock_passes_their_processing_time() {
     assert_eq!(rest["fileSearchStores"].as_array().unwrap().len(), 2);
     assert_eq!(rest.get("nextPageToken"), None);
 }
+
+/// The key paths of `v` (array positions collapsed to `[]`).
+fn key_paths(v: &Value, prefix: &str, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                let path = format!("{prefix}.{k}");
+                out.insert(path.clone());
+                key_paths(child, &path, out);
+            }
+        }
+        Value::Array(a) => {
+            for child in a {
+                key_paths(child, &format!("{prefix}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn paths(v: &Value) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    key_paths(v, "", &mut out);
+    out
+}
+
+#[tokio::test]
+async fn stores_operations_and_grounding_have_the_fields_of_real_recordings() {
+    let Some(real) = support::real_dir("the file search shapes check") else {
+        return;
+    };
+    let read = |name: &str| -> Value {
+        let text = std::fs::read_to_string(real.join("responses").join(name)).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let real_store = read("pydantic-test_google_model_file_search_tool.0.json");
+    let real_op = read("pydantic-test_google_model_file_search_tool.2.json");
+    let real_answer = read("pydantic-test_google_model_file_search_tool.3.json");
+
+    let emu = Emulator::start();
+    let store = post(
+        &emu,
+        "/v1beta/fileSearchStores",
+        &json!({"displayName": "test-file-search-store"}),
+    )
+    .await
+    .json();
+    let name = store["name"].as_str().unwrap().to_owned();
+    let op = upload(
+        &emu,
+        &name,
+        PARIS,
+        &json!({"displayName": "paris.txt", "mimeType": "text/plain"}),
+    )
+    .await;
+    upload(&emu, &name, BERLIN, &json!({"mimeType": "text/plain"})).await;
+    let answer = post(
+        &emu,
+        "/v1beta/models/gemini-2.5-pro:generateContent",
+        &ask(
+            "What is the capital of France?",
+            &json!({"fileSearchStoreNames": [name]}),
+        ),
+    )
+    .await
+    .json();
+    for (what, real, ours) in [
+        ("store", &real_store, &store),
+        ("upload operation", &real_op, &op),
+        (
+            "grounding metadata",
+            &real_answer["candidates"][0]["groundingMetadata"],
+            &answer["candidates"][0]["groundingMetadata"],
+        ),
+        (
+            "usage",
+            &real_answer["usageMetadata"],
+            &answer["usageMetadata"],
+        ),
+    ] {
+        let ours = paths(ours);
+        let missing: Vec<String> = paths(real)
+            .into_iter()
+            .filter(|p| !ours.contains(p) && !p.contains("thoughtsTokenCount"))
+            .collect();
+        assert!(missing.is_empty(), "{what}: missing {missing:?}");
+    }
+    // The same store naming as the real service.
+    let id = name.strip_prefix("fileSearchStores/").unwrap();
+    let real_id = real_store["name"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("fileSearchStores/")
+        .unwrap();
+    assert_eq!(id.len(), real_id.len());
+    assert_eq!(id.split('-').next(), real_id.split('-').next());
+}

@@ -529,3 +529,75 @@ fn walk(mp4: &[u8]) -> Vec<[u8; 4]> {
     assert!(rest.is_empty());
     out
 }
+
+/// The key paths of `v` (array positions collapsed to `[]`).
+fn paths(v: &Value) -> std::collections::BTreeSet<String> {
+    fn walk(v: &Value, prefix: &str, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, child) in m {
+                    let path = format!("{prefix}.{k}");
+                    out.insert(path.clone());
+                    walk(child, &path, out);
+                }
+            }
+            Value::Array(a) => {
+                for child in a {
+                    walk(child, &format!("{prefix}[]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    walk(v, "", &mut out);
+    out
+}
+
+#[tokio::test]
+async fn image_and_imagen_answers_have_the_fields_of_real_recordings() {
+    let Some(real) = support::real_dir("the media shapes check") else {
+        return;
+    };
+    let read = |name: &str| -> Value {
+        let text = std::fs::read_to_string(real.join("responses").join(name)).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let emu = Emulator::start();
+    let image = post(
+        &emu,
+        "/v1beta/models/gemini-2.5-flash-image:generateContent",
+        &request(
+            "A simple geometric pattern",
+            &json!({"responseModalities": ["TEXT", "IMAGE"]}),
+        ),
+    )
+    .await
+    .json();
+    let imagen = post(
+        &emu,
+        "/v1beta/models/imagen-4.0-generate-001:predict",
+        &imagen("A simple geometric pattern", &json!({"sampleCount": 1})),
+    )
+    .await
+    .json();
+    for (what, real, ours) in [
+        (
+            "image output",
+            read("llmgemini-test_cli_gemini_generate_with_stdin.2025-07-22.json"),
+            image,
+        ),
+        (
+            "imagen",
+            read("vercel-issue-10843-google-imagen-generate-image.json"),
+            imagen,
+        ),
+    ] {
+        let ours = paths(&ours);
+        let missing: Vec<String> = paths(&real)
+            .into_iter()
+            .filter(|p| !ours.contains(p))
+            .collect();
+        assert!(missing.is_empty(), "{what}: missing {missing:?}");
+    }
+}
