@@ -556,11 +556,11 @@ fn paths(v: &Value) -> std::collections::BTreeSet<String> {
 
 #[tokio::test]
 async fn image_and_imagen_answers_have_the_fields_of_real_recordings() {
-    let Some(real) = support::real_dir("the media shapes check") else {
+    let Some(recorded) = support::real_dir("the media shapes check") else {
         return;
     };
     let read = |name: &str| -> Value {
-        let text = std::fs::read_to_string(real.join("responses").join(name)).unwrap();
+        let text = std::fs::read_to_string(recorded.join("responses").join(name)).unwrap();
         serde_json::from_str(&text).unwrap()
     };
     let emu = Emulator::start();
