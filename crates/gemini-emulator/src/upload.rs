@@ -382,7 +382,7 @@ fn stored_bytes(state: &State, now: SystemTime) -> u64 {
             .map(|r| r.value.chunks.iter().map(|c| c.len() as u64).sum::<u64>())
             .sum()
     });
-    sessions + files::stored_bytes(state, now)
+    sessions + files::stored_bytes(state, now) + file_search_stores::stored_bytes(state, now)
 }
 
 fn storage_exhausted(settings: &Settings, used: u64) -> ApiError {

@@ -20,7 +20,9 @@
 //!   (default zero), then `STATE_ACTIVE`; its operation is done then with an
 //!   `UploadToFileSearchStoreResponse` / `ImportFileResponse` (`documentName`, `parent`,
 //!   `mimeType`, `sizeBytes`). The emulator indexes text: a document whose bytes are not UTF-8
-//!   ends `STATE_FAILED` and its operation fails (`INVALID_ARGUMENT`).
+//!   ends `STATE_FAILED` and its operation fails (`INVALID_ARGUMENT`), as does one whose
+//!   chunks would hold more than 64 MiB of text (`RESOURCE_EXHAUSTED`). Chunk text counts
+//!   toward [`EmulatorBuilder::file_storage_limit`](crate::EmulatorBuilder::file_storage_limit).
 //! * `documents.list` / `get` / `delete` (a document with chunks needs `force=true`).
 //! * Chunking splits the text at whitespace: chunks of at most `maxTokensPerChunk` words, each
 //!   starting `maxOverlapTokens` words before the previous one ended; a chunk's text is the
@@ -76,6 +78,8 @@ const MAX_CHUNK: usize = 512;
 const DEFAULT_OVERLAP: usize = 20;
 /// The most `customMetadata` entries of a document.
 const MAX_METADATA: usize = 20;
+/// The most bytes of chunk text one document may index (overlapping chunks repeat words).
+const MAX_INDEX_BYTES: usize = 64 * 1024 * 1024;
 /// Default `topK`.
 const DEFAULT_TOP_K: usize = 5;
 /// BM25 parameters.
@@ -242,8 +246,9 @@ fn terms(text: &str) -> Vec<String> {
 }
 
 /// Splits `text` into chunks of at most `max` whitespace-separated words, each starting
-/// `overlap` words before the previous one ended.
-fn chunk(text: &str, max: usize, overlap: usize) -> Vec<Chunk> {
+/// `overlap` words before the previous one ended; `None` when the chunks would hold more than
+/// `budget` bytes of text.
+fn chunk(text: &str, max: usize, overlap: usize, budget: usize) -> Option<Vec<Chunk>> {
     let mut words: Vec<(usize, usize)> = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
@@ -262,10 +267,15 @@ fn chunk(text: &str, max: usize, overlap: usize) -> Vec<Chunk> {
     let step = max.saturating_sub(overlap).max(1);
     let mut out = Vec::new();
     let mut first = 0;
+    let mut used = 0usize;
     // Bounded: `first` grows by `step` (at least 1) each turn.
     while first < words.len() {
         let last = (first + max).min(words.len()) - 1;
         let span = &text[words[first].0..words[last].1];
+        used += span.len();
+        if used > budget {
+            return None;
+        }
         out.push(Chunk {
             text: span.to_owned(),
             terms: terms(span),
@@ -275,7 +285,7 @@ fn chunk(text: &str, max: usize, overlap: usize) -> Vec<Chunk> {
         }
         first += step;
     }
-    out
+    Some(out)
 }
 
 /// The `force` query parameter.
@@ -376,6 +386,16 @@ fn store_json(state: &State, now: SystemTime, mut store: Value) -> Value {
         }
     }
     store
+}
+
+/// Bytes held by the chunks of every document (counted in the file storage limit).
+pub(crate) fn stored_bytes(state: &State, now: SystemTime) -> u64 {
+    state.store.with::<Document, _>(now, |t| {
+        t.iter()
+            .flat_map(|r| r.value.chunks.iter())
+            .map(|c| c.text.len() as u64)
+            .sum()
+    })
 }
 
 /// Checks that store `name` exists.
@@ -483,13 +503,43 @@ pub(crate) fn add_document(
     let processing: Duration = state.config.resources.document_processing;
     let done_at = now + processing;
     let text = std::str::from_utf8(bytes).ok();
-    let chunks = text.map_or_else(Vec::new, |t| chunk(t, options.max_tokens, options.overlap));
+    let chunked = text.map(|t| chunk(t, options.max_tokens, options.overlap, MAX_INDEX_BYTES));
+    let failure = match &chunked {
+        None => Some((
+            3,
+            format!(
+                "The document's {mime_type} content could not be read as text: the emulator \
+                 indexes UTF-8 text documents only."
+            ),
+        )),
+        Some(None) => Some((
+            8,
+            format!(
+                "The document's chunks would hold more than {MAX_INDEX_BYTES} bytes of text, \
+                 the emulator's limit: use fewer overlapping tokens or a smaller document."
+            ),
+        )),
+        Some(Some(_)) => None,
+    };
+    let chunks = chunked.flatten().unwrap_or_default();
+    let indexed: u64 = chunks.iter().map(|c| c.text.len() as u64).sum();
+    let limit = state.config.resources.file_storage_limit;
+    let used = stored_bytes(state, now) + files::stored_bytes(state, now);
+    if used.saturating_add(indexed) > limit {
+        return Err(ApiError::new(
+            429,
+            format!(
+                "The emulator's file storage limit of {limit} bytes is reached ({used} bytes in \
+                 use): delete files or documents, or raise EmulatorBuilder::file_storage_limit."
+            ),
+        ));
+    }
     let size = bytes.len() as u64;
     let doc_prefix = format!("{store}/documents/");
     let name = state.store.with::<Document, _>(now, |t| {
         let id = format!("{}-{}", t.new_id(&doc_prefix), t.new_id(""));
         let name = format!("{doc_prefix}{id}");
-        let failed = text.is_none();
+        let failed = failure.is_some();
         let r = t.insert(
             now,
             name.clone(),
@@ -519,7 +569,13 @@ pub(crate) fn add_document(
         ),
         Via::Import => (format!("{store}/operations/{id}"), "ImportFileResponse"),
     };
-    let outcome = if text.is_some() {
+    let outcome = if let Some((code, message)) = failure {
+        Outcome::Error {
+            code,
+            message,
+            details: Vec::new(),
+        }
+    } else {
         Outcome::Response(json!({
             "@type": format!("{TYPE_PREFIX}{kind}"),
             "documentName": name,
@@ -527,15 +583,6 @@ pub(crate) fn add_document(
             "parent": store,
             "sizeBytes": size.to_string(),
         }))
-    } else {
-        Outcome::Error {
-            code: 3,
-            message: format!(
-                "The document's {mime_type} content could not be read as text: the emulator \
-                 indexes UTF-8 text documents only."
-            ),
-            details: Vec::new(),
-        }
     };
     state.store.with::<Operation, _>(now, |t| {
         let _ = t.remove(&op_name);
@@ -1191,16 +1238,17 @@ mod tests {
     #[test]
     fn chunks_follow_the_white_space_config() {
         let text = "one two three four five six seven";
-        let c = chunk(text, 3, 1);
+        let c = chunk(text, 3, 1, 1000).unwrap();
         let texts: Vec<&str> = c.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(
             texts,
             ["one two three", "three four five", "five six seven"]
         );
-        let c = chunk("a  b\nc", 2, 0);
+        assert!(chunk(text, 3, 1, 20).is_none());
+        let c = chunk("a  b\nc", 2, 0, 1000).unwrap();
         assert_eq!(c[0].text, "a  b");
         assert_eq!(c[1].text, "c");
-        assert!(chunk("   ", 5, 1).is_empty());
+        assert!(chunk("   ", 5, 1, 1000).unwrap().is_empty());
         let opts = |v: Value| document_options(&v, "R");
         assert!(opts(json!({})).is_ok());
         for bad in [
