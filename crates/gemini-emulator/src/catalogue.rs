@@ -400,6 +400,11 @@ impl Catalogue {
                 .limits(131_072, 32_768)
                 .methods(&["generateContent", "countTokens", "batchGenerateContent"])
                 .field("maxTemperature", json!(1)),
+            g("gemini-3.1-flash-image-preview", "Nano Banana 2", "3.0")
+                .description("Gemini 3.1 Flash Image Preview.")
+                .limits(65_536, 65_536)
+                .methods(&["generateContent", "countTokens", "batchGenerateContent"])
+                .field("maxTemperature", json!(1)),
             ModelSpec::text("gemini-2.5-flash-preview-tts")
                 .display_name("Gemini 2.5 Flash Preview TTS")
                 .description("Gemini 2.5 Flash Preview TTS")
@@ -412,6 +417,13 @@ impl Catalogue {
                 .version("gemini-2.5-pro-preview-tts-2025-05-19")
                 .limits(8192, 16_384)
                 .methods(&["countTokens", "generateContent", "batchGenerateContent"]),
+            g(
+                "gemini-3.1-flash-tts-preview",
+                "Gemini 3.1 Flash TTS Preview",
+                "3.1-flash-tts-preview",
+            )
+            .limits(8192, 16_384)
+            .methods(&["generateContent", "countTokens", "batchGenerateContent"]),
             ModelSpec::other("imagen-4.0-generate-001", &["predict"])
                 .display_name("Imagen 4")
                 .description("Vertex served Imagen 4.0 model"),
