@@ -6,7 +6,8 @@
 //! * Image-output models (`gemini-*-image*`) answer text and one PNG per candidate by default
 //!   (`["TEXT", "IMAGE"]`), the PNG alone with `["IMAGE"]`, text alone with `["TEXT"]`. The
 //!   picture is drawn from the prompt ([`media::picture`]); `imageConfig.aspectRatio` (one of
-//!   [`media::ASPECT_RATIOS`]) and `imageSize` (`1K`, `2K`, `4K`) set its size.
+//!   [`media::ASPECT_RATIOS`]) and `imageSize` (`1K`, and `2K` or `4K` on Gemini 3 image
+//!   models) set its size.
 //! * TTS models (`*-tts*`) accept `["AUDIO"]` only and answer one `inlineData` part of 24 kHz
 //!   16-bit mono PCM (`audio/L16;codec=pcm;rate=24000`) speaking the last user text
 //!   ([`media::speech`]). `speechConfig.voiceConfig` names one prebuilt voice (default
@@ -118,7 +119,7 @@ pub(crate) fn plan(model: &ModelSpec, config: &Value) -> Result<Plan, ApiError> 
                     &["TEXT, IMAGE", "IMAGE", "TEXT"],
                 ));
             }
-            let (width, height) = image_size(config)?;
+            let (width, height) = image_size(model, config)?;
             if asked.is_empty() || has("IMAGE") {
                 Ok(Plan::Image {
                     text: asked.is_empty() || has("TEXT"),
@@ -138,8 +139,9 @@ pub(crate) fn plan(model: &ModelSpec, config: &Value) -> Result<Plan, ApiError> 
     }
 }
 
-/// The picture size `imageConfig` asks for.
-fn image_size(config: &Value) -> Result<(u32, u32), ApiError> {
+/// The picture size `imageConfig` asks for (`imageSize` other than `1K` needs a Gemini 3
+/// image model).
+fn image_size(model: &ModelSpec, config: &Value) -> Result<(u32, u32), ApiError> {
     let image = config.get("imageConfig");
     let ratio = image
         .and_then(|c| c.get("aspectRatio"))
@@ -156,6 +158,13 @@ fn image_size(config: &Value) -> Result<(u32, u32), ApiError> {
         .and_then(|c| c.get("imageSize"))
         .and_then(Value::as_str)
         .unwrap_or("1K");
+    if size != "1K" && model.id().starts_with("gemini-2") {
+        return Err(ApiError::invalid_argument(format!(
+            "* GenerateContentRequest.generation_config.image_config.image_size: models/{} \
+             supports only the 1K image size, got {size:?}.\n",
+            model.id()
+        )));
+    }
     if !matches!(size, "1K" | "2K" | "4K") {
         return Err(ApiError::invalid_argument(format!(
             "* GenerateContentRequest.generation_config.image_config.image_size: Unsupported \
@@ -335,6 +344,22 @@ mod tests {
         let e = plan(&image, &json!({"imageConfig": {"aspectRatio": "7:3"}})).unwrap_err();
         assert!(e.message.contains("aspect_ratio"), "{}", e.message);
         assert!(plan(&image, &json!({"responseModalities": ["AUDIO"]})).is_err());
+        let e = plan(&image, &json!({"imageConfig": {"imageSize": "2K"}})).unwrap_err();
+        assert!(e.message.contains("1K"), "{}", e.message);
+        let pro = model("gemini-3-pro-image-preview");
+        assert_eq!(
+            plan(
+                &pro,
+                &json!({"imageConfig": {"imageSize": "2K", "aspectRatio": "4:3"}})
+            )
+            .unwrap(),
+            Plan::Image {
+                text: true,
+                width: 192,
+                height: 144
+            }
+        );
+        assert!(plan(&pro, &json!({"imageConfig": {"imageSize": "8K"}})).is_err());
 
         let tts = model("gemini-2.5-flash-preview-tts");
         let e = plan(&tts, &json!({})).unwrap_err();
