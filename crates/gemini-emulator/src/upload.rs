@@ -13,6 +13,12 @@
 //! 3. **query** (`X-Goog-Upload-Command: query`) → `X-Goog-Upload-Size-Received` and the
 //!    status; **cancel** ends the session.
 //!
+//! Uploads into a file search store (`POST /upload/{v}/fileSearchStores/{id}:uploadToFileSearchStore`,
+//! `../shared/spec/API.md` section 16) follow the same protocol: the start body is an
+//! `UploadToFileSearchStoreRequest` (`displayName`, `mimeType`, `customMetadata`,
+//! `chunkingConfig`), the upload URL is the store's, and the final chunk is answered with the
+//! operation that indexes the document ([`crate::resources::file_search_stores`]).
+//!
 //! Chunks are checked: the offset must equal the bytes received so far, the total may not pass
 //! the declared size nor 2 GiB, and the finalized size must equal the declared size; these
 //! protocol errors are `400` with a `text/plain` body, as the upload server sends them. The
