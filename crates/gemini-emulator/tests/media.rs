@@ -161,6 +161,27 @@ async fn tts_models_answer_24khz_pcm_in_the_chosen_voices() {
         "AUDIO"
     );
 
+    // Streamed: the same audio, a second of it a chunk.
+    let r = post(
+        &emu,
+        "/v1beta/models/gemini-2.5-flash-preview-tts:streamGenerateContent?alt=sse",
+        &request("Say cheerfully: have a wonderful day", &config),
+    )
+    .await;
+    let events = sse_events(&r.body);
+    let pieces: Vec<Vec<u8>> = events
+        .iter()
+        .filter_map(|e| e["candidates"][0]["content"]["parts"][0].get("inlineData"))
+        .map(|d| b64(&d["data"]))
+        .collect();
+    assert!(pieces.len() >= 2, "{} pieces", pieces.len());
+    assert!(pieces.iter().all(|p| p.len() <= 48_000));
+    assert_eq!(pieces.concat(), pcm);
+    assert_eq!(
+        events.last().unwrap()["candidates"][0]["finishReason"],
+        "STOP"
+    );
+
     // Another voice, another sound.
     let puck = json!({
         "responseModalities": ["AUDIO"],

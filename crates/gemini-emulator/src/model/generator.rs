@@ -48,6 +48,8 @@ pub(crate) struct Candidate {
     output_tokens: u32,
     /// Parts after the text: a picture or speech (`inlineData`).
     media: Vec<Value>,
+    /// How a stream sends `media`, one piece a chunk (empty: all of it in one chunk).
+    media_pieces: Vec<Value>,
     /// `groundingMetadata` of an answer from retrieved chunks.
     grounding: Option<Value>,
 }
@@ -242,13 +244,16 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
     let grounded = ctx.grounded.as_ref().filter(|g| !g.text.is_empty());
     for i in 0..n as usize {
         let mut media = Vec::new();
+        let mut media_pieces = Vec::new();
         let mut grounding = None;
         let (body, finish, output_tokens) = if !calls.is_empty() {
             let tokens = calls.iter().map(|c| count_text(&c.to_string())).sum();
             (Body::Calls(calls.clone()), "STOP", tokens)
         } else if let Plan::Speech { .. } = &output {
-            let (part, tokens) = output::speech_part(&output, &user_text);
-            media.push(part);
+            let speech = output::speech_part(&output, &user_text);
+            let tokens = speech.tokens;
+            media.push(speech.part);
+            media_pieces = speech.pieces;
             media_tokens = Some(("AUDIO", media_tokens.map_or(0, |(_, t)| t) + tokens));
             (Body::Text(String::new()), "STOP", tokens)
         } else if let Plan::Image {
@@ -292,6 +297,7 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
             signature,
             output_tokens,
             media,
+            media_pieces,
             grounding,
         });
     }
@@ -717,7 +723,9 @@ fn parts_tokens(parts: &Value) -> u32 {
 /// carrying the signature).
 fn body_pieces(c: &Candidate) -> Vec<Value> {
     let mut pieces = text_pieces(c);
-    if !c.media.is_empty() {
+    if !c.media_pieces.is_empty() {
+        pieces.extend(c.media_pieces.iter().map(|p| Value::Array(vec![p.clone()])));
+    } else if !c.media.is_empty() {
         pieces.push(Value::Array(c.media.clone()));
     }
     pieces

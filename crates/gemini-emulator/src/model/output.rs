@@ -10,7 +10,7 @@
 //!   models) set its size.
 //! * TTS models (`*-tts*`) accept `["AUDIO"]` only and answer one `inlineData` part of 24 kHz
 //!   16-bit mono PCM (`audio/L16;codec=pcm;rate=24000`) speaking the last user text
-//!   ([`media::speech`]). `speechConfig.voiceConfig` names one prebuilt voice (default
+//!   ([`media::speech`]); a stream sends it a second of audio a chunk. `speechConfig.voiceConfig` names one prebuilt voice (default
 //!   `Kore`); `multiSpeakerVoiceConfig` names exactly two speakers with distinct names, and a
 //!   line of the prompt starting `Name:` is spoken by that speaker's voice.
 //!
@@ -272,8 +272,17 @@ pub(crate) fn image_part(
     Ok(inline("image/png", &png))
 }
 
-/// The speech part for `text` under `plan` (a [`Plan::Speech`]), and its output tokens.
-pub(crate) fn speech_part(plan: &Plan, text: &str) -> (Value, u32) {
+/// Speech: the whole `inlineData` part, the parts a stream sends it in (one second of audio
+/// each), and its output tokens.
+#[derive(Debug, Clone)]
+pub(crate) struct Speech {
+    pub(crate) part: Value,
+    pub(crate) pieces: Vec<Value>,
+    pub(crate) tokens: u32,
+}
+
+/// The speech for `text` under `plan` (a [`Plan::Speech`]).
+pub(crate) fn speech_part(plan: &Plan, text: &str) -> Speech {
     let (voice, speakers) = match plan {
         Plan::Speech { voice, speakers } => (*voice, speakers.as_slice()),
         _ => ("Kore", &[][..]),
@@ -295,7 +304,15 @@ pub(crate) fn speech_part(plan: &Plan, text: &str) -> (Value, u32) {
         .collect();
     let pcm = media::speech(&lines);
     let tokens = (media::speech_seconds(pcm.len()) * AUDIO_TOKENS_PER_SECOND).ceil() as u32;
-    (inline(media::SPEECH_MIME, &pcm), tokens.max(1))
+    let second = 2 * media::SPEECH_RATE as usize;
+    Speech {
+        part: inline(media::SPEECH_MIME, &pcm),
+        pieces: pcm
+            .chunks(second)
+            .map(|c| inline(media::SPEECH_MIME, c))
+            .collect(),
+        tokens: tokens.max(1),
+    }
 }
 
 #[cfg(test)]
@@ -387,8 +404,10 @@ mod tests {
             {"speaker": "Jane", "voiceConfig": voice("Kore")},
         ]});
         let p = plan(&tts, &cfg(json!({"multiSpeakerVoiceConfig": two}))).unwrap();
-        let (part, tokens) = speech_part(&p, "Joe: Hello\nJane: Hi there");
-        assert!(tokens > 0);
+        let speech = speech_part(&p, "Joe: Hello\nJane: Hi there");
+        let part = speech.part;
+        assert!(speech.tokens > 0);
+        assert_eq!(speech.pieces.len(), 1);
         assert_eq!(part["inlineData"]["mimeType"], media::SPEECH_MIME);
         let joe_only = media::speech(&[("Puck", " Hello"), ("Kore", " Hi there")]);
         let data = base64::engine::general_purpose::STANDARD
