@@ -86,6 +86,14 @@ def images_and_speech(c):
         with wave.open(out, "rb") as w:
             seconds = w.getnframes() / w.getframerate()
             check("tts wav", w.getframerate() == 24000 and 0.5 < seconds < 10, seconds)
+    if blobs:
+        chunks = list(call(c.models.generate_content_stream, model="gemini-2.5-flash-preview-tts",
+                           contents="Say cheerfully: have a wonderful day",
+                           config=types.GenerateContentConfig(
+                               response_modalities=["AUDIO"],
+                               speech_config=types.SpeechConfig(voice_config=voice("Kore")))))
+        streamed = b"".join(b.data for ch in chunks if ch.candidates for b in inline_parts(ch))
+        check("tts stream", len(chunks) >= 2 and streamed == blobs[0].data, len(chunks))
     r = call(c.models.generate_content, model="gemini-2.5-flash-preview-tts",
              contents="Joe: How are you?\nJane: Fine, thanks.",
              config=types.GenerateContentConfig(
