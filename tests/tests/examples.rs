@@ -18,24 +18,36 @@ mod embeddings;
 #[path = "../../crates/gemini/examples/function_calling.rs"]
 #[allow(dead_code)] // The example's `main` is not used here.
 mod function_calling;
+#[path = "../../crates/gemini/examples/image.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod image;
 #[path = "../../crates/gemini/examples/list_models.rs"]
 #[allow(dead_code)] // The example's `main` is not used here.
 mod list_models;
 #[path = "../../crates/gemini/examples/quickstart.rs"]
 #[allow(dead_code)] // The example's `main` is not used here.
 mod quickstart;
+#[path = "../../crates/gemini/examples/rag.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod rag;
 #[path = "../../crates/gemini/examples/raw.rs"]
 #[allow(dead_code)] // The example's `main` is not used here.
 mod raw;
 #[path = "../../crates/gemini/examples/retries_and_timeouts.rs"]
 #[allow(dead_code)] // The example's `main` is not used here.
 mod retries_and_timeouts;
+#[path = "../../crates/gemini/examples/speech.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod speech;
 #[path = "../../crates/gemini/examples/stream.rs"]
 #[allow(dead_code)] // The example's `main` is not used here.
 mod stream;
 #[path = "../../crates/gemini/examples/structured_output.rs"]
 #[allow(dead_code)] // The example's `main` is not used here.
 mod structured_output;
+#[path = "../../crates/gemini/examples/video.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod video;
 
 #[tokio::test]
 async fn example_quickstart() {
@@ -129,4 +141,45 @@ async fn example_custom_transport() {
         .await
         .unwrap();
     assert!(emu.count("*") > 0);
+}
+
+#[tokio::test]
+async fn example_image() {
+    let emu = emulator();
+    let client = client(&emu);
+    let files = within(image::run(&client, image::IMAGE_MODEL))
+        .await
+        .unwrap();
+    // One picture from the Gemini model, two from Imagen.
+    assert_eq!(files.len(), 3);
+    assert!(files.iter().all(|(_, bytes)| bytes.starts_with(b"\x89PNG")));
+    assert_eq!(emu.count("predict"), 1);
+}
+
+#[tokio::test]
+async fn example_speech() {
+    let emu = emulator();
+    let client = client(&emu);
+    let wav = within(speech::run(&client, speech::TTS_MODEL))
+        .await
+        .unwrap();
+    assert!(wav.starts_with(b"RIFF") && wav.len() > 44);
+    assert_eq!(&wav[8..12], b"WAVE");
+}
+
+#[tokio::test]
+async fn example_video() {
+    let emu = emulator();
+    let client = client(&emu);
+    let mp4 = within(video::run(&client, video::VEO_MODEL)).await.unwrap();
+    assert_eq!(&mp4[4..8], b"ftyp");
+    assert_eq!(emu.count("predictLongRunning"), 1);
+}
+
+#[tokio::test]
+async fn example_rag() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(rag::run(&client, SIGNED_MODEL)).await.unwrap();
+    assert_eq!(emu.count("fileSearchStores.delete"), 1);
 }

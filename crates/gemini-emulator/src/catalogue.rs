@@ -336,8 +336,9 @@ impl Catalogue {
         Self::default()
     }
 
-    /// Current Gemini, Gemma, embedding, Imagen and Veo models, with their real fields; other
-    /// ids of known families are served too ([`ModelSpec::from_family`]).
+    /// Current Gemini, Gemma, image-output, TTS, embedding, Imagen and Veo models, with their
+    /// real fields and methods; other ids of known families are served too
+    /// ([`ModelSpec::from_family`]).
     pub fn realistic() -> Self {
         let g = |id: &str, name: &str, version: &str| {
             ModelSpec::text(id)
@@ -387,12 +388,51 @@ impl Catalogue {
                 .display_name("Text Embedding 004")
                 .version("004")
                 .methods(&["embedContent"]),
+            ModelSpec::text("gemini-2.5-flash-image")
+                .display_name("Nano Banana")
+                .description("Gemini 2.5 Flash Preview Image")
+                .version("2.0")
+                .limits(32_768, 32_768)
+                .methods(&["generateContent", "countTokens", "batchGenerateContent"])
+                .field("maxTemperature", json!(1)),
+            g("gemini-3-pro-image-preview", "Nano Banana Pro", "3.0")
+                .description("Gemini 3 Pro Image Preview")
+                .limits(131_072, 32_768)
+                .methods(&["generateContent", "countTokens", "batchGenerateContent"])
+                .field("maxTemperature", json!(1)),
+            g("gemini-3.1-flash-image-preview", "Nano Banana 2", "3.0")
+                .description("Gemini 3.1 Flash Image Preview.")
+                .limits(65_536, 65_536)
+                .methods(&["generateContent", "countTokens", "batchGenerateContent"])
+                .field("maxTemperature", json!(1)),
+            ModelSpec::text("gemini-2.5-flash-preview-tts")
+                .display_name("Gemini 2.5 Flash Preview TTS")
+                .description("Gemini 2.5 Flash Preview TTS")
+                .version("gemini-2.5-flash-exp-tts-2025-05-19")
+                .limits(8192, 16_384)
+                .methods(&["countTokens", "generateContent"]),
+            ModelSpec::text("gemini-2.5-pro-preview-tts")
+                .display_name("Gemini 2.5 Pro Preview TTS")
+                .description("Gemini 2.5 Pro Preview TTS")
+                .version("gemini-2.5-pro-preview-tts-2025-05-19")
+                .limits(8192, 16_384)
+                .methods(&["countTokens", "generateContent", "batchGenerateContent"]),
+            g(
+                "gemini-3.1-flash-tts-preview",
+                "Gemini 3.1 Flash TTS Preview",
+                "3.1-flash-tts-preview",
+            )
+            .limits(8192, 16_384)
+            .methods(&["generateContent", "countTokens", "batchGenerateContent"]),
             ModelSpec::other("imagen-4.0-generate-001", &["predict"])
                 .display_name("Imagen 4")
                 .description("Vertex served Imagen 4.0 model"),
             ModelSpec::other("imagen-4.0-fast-generate-001", &["predict"])
                 .display_name("Imagen 4 Fast")
                 .description("Vertex served Imagen 4.0 Fast model"),
+            ModelSpec::other("imagen-4.0-ultra-generate-001", &["predict"])
+                .display_name("Imagen 4 Ultra")
+                .description("Vertex served Imagen 4.0 ultra model"),
             ModelSpec::other("veo-3.1-generate-preview", &["predictLongRunning"])
                 .display_name("Veo 3.1")
                 .description("Veo 3.1")
@@ -465,6 +505,10 @@ mod tests {
             "text-embedding-004",
             "imagen-4.0-generate-001",
             "veo-3.1-generate-preview",
+            "gemini-2.5-flash-image",
+            "gemini-3-pro-image-preview",
+            "gemini-2.5-flash-preview-tts",
+            "gemini-2.5-pro-preview-tts",
         ] {
             assert!(c.get(id).is_some(), "{id}");
         }

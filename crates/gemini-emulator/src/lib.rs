@@ -30,6 +30,25 @@
 //!   `/{v}/cachedContents[/{id}]`, with the model's minimum token count and expiry on the
 //!   clock; `generateContent` with `cachedContent` uses the cached contents, system instruction
 //!   and tools and reports `cachedContentTokenCount`;
+//! * media from `generateContent`: image-output models (`gemini-*-image*`) answer a PNG drawn
+//!   from the prompt as an `inlineData` part (`responseModalities` with `IMAGE`,
+//!   `imageConfig.aspectRatio` / `imageSize`); TTS models (`*-tts*`) answer 24 kHz 16-bit mono
+//!   PCM (`audio/L16;codec=pcm;rate=24000`, one tone a syllable, pitched by the prebuilt voice)
+//!   for `responseModalities: ["AUDIO"]`, with one voice or two speakers; a modality the model
+//!   does not produce is the real `400`;
+//! * Imagen, `POST /{v}/models/{imagen}:predict`: PNG or JPEG samples in `predictions[]`
+//!   (`bytesBase64Encoded`, `mimeType`), a filtered sample (`raiFilteredReason`) for a prompt
+//!   containing `[filtered]`, safety attributes, and the Gemini API's `400`s for Vertex-only
+//!   parameters;
+//! * Veo, `POST /{v}/models/{veo}:predictLongRunning`: an operation done after
+//!   [`EmulatorBuilder::video_generation_time`], whose videos download (through a `302` to
+//!   `/download/{v}/files/{id}:download?alt=media`) as small MP4s of uncompressed frames;
+//!   image-to-video, last frame, reference images and extension of a generated video;
+//! * file search stores: `fileSearchStores` create / get / list / delete (`force`), documents
+//!   list / get / delete, `uploadToFileSearchStore` (the resumable protocol) and `importFile`
+//!   operations, whitespace chunking by `chunkingConfig`, `customMetadata`; `generateContent`
+//!   with the `fileSearch` tool retrieves chunks lexically (BM25, `metadataFilter`, `topK`)
+//!   and answers from them with `groundingMetadata` (chunks, supports, indices);
 //! * batches: `models/{model}:batchGenerateContent` and `:asyncBatchEmbedContent` with inline
 //!   requests or a JSONL input file, each request answered by the model, the batch moving
 //!   `PENDING` → `RUNNING` → `SUCCEEDED` on the clock ([`EmulatorBuilder::batch_timing`]),
@@ -45,8 +64,7 @@
 //!   for any method or any path, and request capture ([`Emulator::requests`],
 //!   [`Emulator::count`]).
 //!
-//! Every other method of the API (`files.create` and `files:register`, file search stores
-//! and documents, `predict` / `predictLongRunning`, ephemeral tokens,
+//! Every other method of the API (`files.create` and `files:register`, ephemeral tokens,
 //! Interactions, the Live WebSocket path, tuned-model writes, the legacy text and retriever
 //! methods) is in the emulator's route table: requests to it are authenticated, recorded under
 //! an RPC name such as `files.get` ([`RecordedRequest::rpc`]) and can be scripted, and without

@@ -34,6 +34,8 @@ pub(crate) enum Payload {
     Huge(u64),
     /// An error envelope of about this many bytes, generated as it is sent.
     HugeError { code: u16, bytes: u64 },
+    /// `302 Found` to this URL, with no body.
+    Redirect(String),
 }
 
 /// How the body is written.
@@ -98,6 +100,10 @@ pub(crate) fn render(
         }
         Payload::Raw { content_type, body } => {
             (200, content_type, unary_steps(body, &delivery.faults))
+        }
+        Payload::Redirect(location) => {
+            extra_headers.push(("location".into(), location));
+            (302, "text/html; charset=UTF-8".to_owned(), Vec::new())
         }
         Payload::Empty => (
             200,

@@ -28,6 +28,8 @@ pub(crate) enum Prefix {
     Upload,
     /// `/ws/google.ai.generativelanguage.{version}.GenerativeService.{Method}` (Live).
     Ws,
+    /// `/download/{version}/...` (where media downloads are redirected).
+    Download,
 }
 
 /// One line of the route table.
@@ -71,6 +73,10 @@ const fn delete(pattern: &'static str, rpc: &'static str) -> RouteSpec {
 impl RouteSpec {
     const fn upload(mut self) -> Self {
         self.prefix = Prefix::Upload;
+        self
+    }
+    const fn download(mut self) -> Self {
+        self.prefix = Prefix::Download;
         self
     }
     const fn ws(mut self) -> Self {
@@ -155,6 +161,7 @@ pub(crate) static TABLE: &[RouteSpec] = &[
     get("files/*", "files.get"),
     delete("files/*", "files.delete"),
     get("files/*:download", "files.download"),
+    get("files/*:download", "files.download").download(),
     post("files:register", "files.register"),
     // cachedContents (CacheService).
     post("cachedContents", "cachedContents.create"),
@@ -267,6 +274,7 @@ fn prefix_rank(p: Prefix) -> u8 {
         Prefix::Api => 0,
         Prefix::Upload => 1,
         Prefix::Ws => 2,
+        Prefix::Download => 3,
     }
 }
 
@@ -286,6 +294,11 @@ impl Route {
     /// The recorded RPC name.
     pub(crate) fn rpc(&self) -> &'static str {
         self.entry.spec.rpc
+    }
+
+    /// Where the path starts (`/{v}`, `/upload/{v}`, `/download/{v}`, `/ws/...`).
+    pub(crate) fn prefix(&self) -> Prefix {
+        self.entry.spec.prefix
     }
 
     /// Whether answers are streamed.
@@ -322,9 +335,12 @@ pub(crate) fn route(method: &Method, path: &str) -> Option<Route> {
         let (version, method_name) = rest.split_once('.')?;
         (Prefix::Ws, version, method_name, None)
     } else {
-        let (prefix, rest) = match rest.strip_prefix("upload/") {
-            Some(r) => (Prefix::Upload, r),
-            None => (Prefix::Api, rest),
+        let (prefix, rest) = if let Some(r) = rest.strip_prefix("upload/") {
+            (Prefix::Upload, r)
+        } else if let Some(r) = rest.strip_prefix("download/") {
+            (Prefix::Download, r)
+        } else {
+            (Prefix::Api, rest)
         };
         let (version, name) = rest.split_once('/')?;
         // The verb follows a colon in the last segment.

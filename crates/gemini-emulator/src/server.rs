@@ -273,6 +273,37 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a Veo `predictLongRunning` operation runs before it is done and its videos
+    /// can be downloaded, by the emulator's clock (default 2 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use gemini_emulator::{Emulator, ManualClock};
+    ///
+    /// let clock = ManualClock::new();
+    /// let emu = Emulator::builder()
+    ///     .clock(clock.clone())
+    ///     .video_generation_time(Duration::from_secs(30))
+    ///     .start();
+    /// // ... start a video: its operation is done once
+    /// clock.advance(Duration::from_secs(30));
+    /// # drop(emu);
+    /// ```
+    #[must_use]
+    pub fn video_generation_time(mut self, generation: Duration) -> Self {
+        self.resources.video_generation = generation;
+        self
+    }
+
+    /// How long a document uploaded or imported into a file search store stays
+    /// `STATE_PENDING` (its operation running) before it is `STATE_ACTIVE` and searchable, by
+    /// the emulator's clock (default zero: the operation is done when it is returned).
+    #[must_use]
+    pub fn document_processing_time(mut self, processing: Duration) -> Self {
+        self.resources.document_processing = processing;
+        self
+    }
+
     /// Starts the emulator.
     ///
     /// # Panics

@@ -13,6 +13,12 @@
 //! 3. **query** (`X-Goog-Upload-Command: query`) → `X-Goog-Upload-Size-Received` and the
 //!    status; **cancel** ends the session.
 //!
+//! Uploads into a file search store (`POST /upload/{v}/fileSearchStores/{id}:uploadToFileSearchStore`,
+//! `../shared/spec/API.md` section 16) follow the same protocol: the start body is an
+//! `UploadToFileSearchStoreRequest` (`displayName`, `mimeType`, `customMetadata`,
+//! `chunkingConfig`), the upload URL is the store's, and the final chunk is answered with the
+//! operation that indexes the document ([`crate::resources::file_search_stores`]).
+//!
 //! Chunks are checked: the offset must equal the bytes received so far, the total may not pass
 //! the declared size nor 2 GiB, and the finalized size must equal the declared size; these
 //! protocol errors are `400` with a `text/plain` body, as the upload server sends them. The
@@ -33,11 +39,12 @@ use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use gemini_types::CreateFileRequest;
+use gemini_types::{CreateFileRequest, UploadToFileSearchStoreRequest};
 use serde_json::{Value, json};
 
 use crate::errors::ApiError;
 use crate::recorded::RecordedRequest;
+use crate::resources::file_search_stores::{self, DocOptions, NewDocument, Via};
 use crate::resources::files::{self, FileState, NewFile, Source};
 use crate::resources::{Settings, base_url};
 use crate::script::{Reply, ReplyBody};
@@ -156,7 +163,9 @@ pub(crate) struct Session {
     chunks: Vec<Bytes>,
     hasher: ring::digest::Context,
     uri_base: String,
-    /// The `{"file": File}` answer once finalized.
+    /// For `uploadToFileSearchStore`: the store and the document's options.
+    store: Option<(String, DocOptions)>,
+    /// The answer once finalized: `{"file": File}`, or the store upload's operation.
     finished: Option<Value>,
 }
 
@@ -167,9 +176,13 @@ impl Resource for Session {
     }
 }
 
-/// The upload answer for `request`, when it is a `files.upload` request.
+/// The RPC of uploads into a file search store.
+const STORE_UPLOAD: &str = "fileSearchStores.uploadToFileSearchStore";
+
+/// The upload answer for `request`, when it is a `files.upload` or
+/// `fileSearchStores.uploadToFileSearchStore` request.
 pub(crate) fn reply(state: &State, request: &RecordedRequest) -> Option<Reply> {
-    if !request.routed || request.rpc != "files.upload" {
+    if !request.routed || (request.rpc != "files.upload" && request.rpc != STORE_UPLOAD) {
         return None;
     }
     Some(serve(state, request))
@@ -227,6 +240,13 @@ fn header_u64(request: &RecordedRequest, name: &str) -> Result<Option<u64>, Stri
     }
 }
 
+/// What a start request says of the file to be.
+struct NamedFile {
+    display_name: Option<String>,
+    mime_type: Option<String>,
+    name: Option<String>,
+}
+
 fn start(
     state: &State,
     request: &RecordedRequest,
@@ -250,8 +270,35 @@ fn start(
         serde_json::from_slice::<Value>(request.body())
             .map_err(|e| crate::validate::malformed_json_error(request.body(), &e))?
     };
-    let (parsed, _) = parse_strict::<CreateFileRequest>(&body, |_, _| {})?;
-    let file = parsed.file.unwrap_or_default();
+    // A store upload: the store named by the path, and the document's options.
+    let (file, store, upload_path) = if request.rpc == STORE_UPLOAD {
+        let store = request
+            .path()
+            .strip_prefix(&format!("/upload/{}/", request.api_version()))
+            .and_then(|p| p.strip_suffix(":uploadToFileSearchStore"))
+            .unwrap_or("")
+            .to_owned();
+        file_search_stores::check_store(state, now, &store)?;
+        let (parsed, canonical) = parse_strict::<UploadToFileSearchStoreRequest>(&body, |_, _| {})?;
+        let options =
+            file_search_stores::document_options(&canonical, "UploadToFileSearchStoreRequest")?;
+        let file = NamedFile {
+            display_name: parsed.display_name,
+            mime_type: parsed.mime_type,
+            name: None,
+        };
+        let path = format!("{store}:uploadToFileSearchStore");
+        (file, Some((store, options)), path)
+    } else {
+        let (parsed, _) = parse_strict::<CreateFileRequest>(&body, |_, _| {})?;
+        let f = parsed.file.unwrap_or_default();
+        let file = NamedFile {
+            display_name: f.display_name,
+            mime_type: f.mime_type,
+            name: f.name,
+        };
+        (file, None, "files".to_owned())
+    };
     let mime_type = request
         .header("x-goog-upload-header-content-type")
         .map(str::to_owned)
@@ -293,6 +340,7 @@ fn start(
             chunks: Vec::new(),
             hasher: ring::digest::Context::new(&ring::digest::SHA256),
             uri_base,
+            store,
             finished: None,
         };
         if let Ok(r) = t.insert(now, format!("uploads/{id}"), session) {
@@ -301,7 +349,7 @@ fn start(
         id
     });
     let url = format!(
-        "{}/upload/{}/files?upload_id={id}&upload_protocol=resumable",
+        "{}/upload/{}/{upload_path}?upload_id={id}&upload_protocol=resumable",
         base_url(request),
         request.api_version()
     );
@@ -340,7 +388,7 @@ fn stored_bytes(state: &State, now: SystemTime) -> u64 {
             .map(|r| r.value.chunks.iter().map(|c| c.len() as u64).sum::<u64>())
             .sum()
     });
-    sessions + files::stored_bytes(state, now)
+    sessions + files::stored_bytes(state, now) + file_search_stores::stored_bytes(state, now)
 }
 
 fn storage_exhausted(settings: &Settings, used: u64) -> ApiError {
@@ -373,6 +421,14 @@ enum Step {
     Finalize {
         name: Option<String>,
         file: files::File,
+    },
+    /// The last chunk of a store upload: the document's bytes.
+    Document {
+        store: String,
+        options: DocOptions,
+        display_name: Option<String>,
+        mime_type: String,
+        bytes: Vec<u8>,
     },
 }
 
@@ -507,7 +563,8 @@ fn chunk(
         }
         s.hasher.update(&body);
         s.received = total;
-        if settings.keep_file_bytes && !body.is_empty() {
+        // A store upload keeps its bytes until it is indexed.
+        if (settings.keep_file_bytes || s.store.is_some()) && !body.is_empty() {
             s.chunks.push(body);
         }
         if drop {
@@ -526,6 +583,16 @@ fn chunk(
                 Some("active"),
             ));
         }
+        if let Some((store, options)) = s.store.clone() {
+            let bytes = std::mem::take(&mut s.chunks).concat();
+            return Step::Document {
+                store,
+                options,
+                display_name: s.display_name.clone(),
+                mime_type: s.mime_type.clone(),
+                bytes,
+            };
+        }
         let digest = s.hasher.clone().finish();
         let file = files::File {
             display_name: s.display_name.clone(),
@@ -540,6 +607,7 @@ fn chunk(
                 .then(|| std::mem::take(&mut s.chunks)),
             uri_base: s.uri_base.clone(),
             visible_from: None,
+            redirect: false,
         };
         Step::Finalize {
             name: s.file_name.clone(),
@@ -548,6 +616,36 @@ fn chunk(
     });
     match step {
         Step::Answer(reply) => reply,
+        Step::Document {
+            store,
+            options,
+            display_name,
+            mime_type,
+            bytes,
+        } => {
+            let new = NewDocument {
+                store: &store,
+                display_name,
+                mime_type,
+                bytes: &bytes,
+                options,
+                via: Via::Upload,
+            };
+            let operation = file_search_stores::add_document(state, now, new);
+            match operation {
+                Ok(op) => {
+                    state.store.with::<Session, _>(now, |t| {
+                        if let Ok(r) = t.get_mut(now, &key) {
+                            r.value.finished = Some(op.clone());
+                        }
+                    });
+                    Reply::json(op)
+                        .with_header("x-goog-upload-status", "final")
+                        .with_header("x-goog-upload-size-received", &offset_after(state, &key))
+                }
+                Err(e) => api_error(e),
+            }
+        }
         Step::Finalize { name, file } => {
             let new = NewFile { name, file };
             match files::create(state, now, new, settings.file_processing) {

@@ -221,26 +221,17 @@ async fn methods_no_module_serves_are_the_real_404_and_scriptable() {
     let cases = [
         ("POST", "/v1beta/files:register", "files.register"),
         ("POST", "/v1beta/files", "files.create"),
+        ("GET", "/v1beta/corpora/c", "corpora.get"),
         (
-            "GET",
-            "/v1beta/fileSearchStores/abc",
-            "fileSearchStores.get",
-        ),
-        (
-            "GET",
-            "/v1beta/fileSearchStores/s/documents",
-            "fileSearchStores.documents.list",
+            "POST",
+            "/v1beta/models/gemini-2.5-flash:generateAnswer",
+            "generateAnswer",
         ),
         ("POST", "/v1alpha/auth_tokens", "authTokens.create"),
         (
             "POST",
             "/v1beta/interactions/i/cancel",
             "interactions.cancel",
-        ),
-        (
-            "POST",
-            "/v1beta/models/imagen-4.0-generate-001:predict",
-            "predict",
         ),
     ];
     for (method, path, rpc) in cases {
@@ -257,16 +248,16 @@ async fn methods_no_module_serves_are_the_real_404_and_scriptable() {
     );
     assert_eq!(emu.count("authTokens.create"), 1);
 
-    emu.script("fileSearchStores.get")
-        .reply_json(json!({"name": "fileSearchStores/abc", "displayName": "s"}));
-    let r = get(&emu, "/v1beta/fileSearchStores/abc").await;
+    emu.script("corpora.get")
+        .reply_json(json!({"name": "corpora/c", "displayName": "c"}));
+    let r = get(&emu, "/v1beta/corpora/c").await;
     assert_eq!(
         (r.status, r.json()["displayName"].clone()),
-        (200, json!("s"))
+        (200, json!("c"))
     );
-    assert_eq!(emu.requests_for("fileSearchStores.get").len(), 2);
+    assert_eq!(emu.requests_for("corpora.get").len(), 2);
     // Used up: the real 404 again.
-    assert_eq!(get(&emu, "/v1beta/fileSearchStores/abc").await.status, 404);
+    assert_eq!(get(&emu, "/v1beta/corpora/c").await.status, 404);
 }
 
 #[tokio::test]

@@ -124,10 +124,12 @@ impl AuthToken {
     }
 
     /// Sets the field mask as the official SDKs derive it from `lockAdditionalFields`: the
-    /// fields set in the constraints (with `generationConfig` expanded to
-    /// `generationConfig.<field>`) plus `fields`, where bare generation-config field names
-    /// (`temperature`) get the `generationConfig.` prefix. An empty `fields` locks exactly the
-    /// fields set in the constraints. Call after [`Self::with_live_connect_constraints`].
+    /// fields set in the constraints (a field holding a non-empty object expanded to its own
+    /// fields, e.g. `generationConfig.temperature`) plus `fields`, where bare generation-config
+    /// field names (`temperature`) get the `generationConfig.` prefix. An empty `fields` locks
+    /// exactly the fields set in the constraints. Without this call the mask is omitted and
+    /// every field of the constraints is locked. Without constraints, `fields` are sent as
+    /// given. Call after [`Self::with_live_connect_constraints`].
     #[must_use]
     pub fn with_lock_additional_fields<I, S>(mut self, fields: I) -> Self
     where
@@ -135,12 +137,13 @@ impl AuthToken {
         S: AsRef<str>,
     {
         let mut mask: Vec<String> = Vec::new();
+        let constrained = self.bidi_generate_content_setup.is_some();
         if let Some(setup) = &self.bidi_generate_content_setup {
             mask = locked_setup_fields(setup);
         }
         for f in fields {
             let f = f.as_ref();
-            let name = if GENERATION_CONFIG_FIELDS.contains(&f) {
+            let name = if constrained && GENERATION_CONFIG_FIELDS.contains(&f) {
                 format!("generationConfig.{f}")
             } else {
                 f.to_owned()
@@ -161,47 +164,53 @@ impl AuthToken {
     }
 }
 
-/// The wire names of the fields set in `setup`, in declaration order, with `generationConfig`
-/// expanded to its set fields (sorted).
+/// The setup's top-level wire names, in the order the field mask lists them (others follow,
+/// sorted).
+const SETUP_FIELDS: &[&str] = &[
+    "model",
+    "generationConfig",
+    "systemInstruction",
+    "tools",
+    "realtimeInputConfig",
+    "sessionResumption",
+    "contextWindowCompression",
+    "inputAudioTranscription",
+    "outputAudioTranscription",
+    "proactivity",
+    "historyConfig",
+    "safetySettings",
+    "avatarConfig",
+    "explicitVadSignal",
+];
+
+/// The field paths set in `setup`, as the official SDKs derive them: each top-level field
+/// that is set, and for one whose value is a non-empty object, each of its own fields instead
+/// (`generationConfig.temperature`, `systemInstruction.parts`); nested keys sorted.
 fn locked_setup_fields(setup: &BidiGenerateContentSetup) -> Vec<String> {
-    let s = setup;
-    let mut out = Vec::new();
-    let mut push = |set: bool, name: &str| {
-        if set {
-            out.push(name.to_owned());
-        }
+    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(setup) else {
+        return Vec::new();
     };
-    push(s.model.is_some(), "model");
-    if let Some(gc) = &s.generation_config {
-        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(gc) {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            for k in keys {
-                push(true, &format!("generationConfig.{k}"));
+    let mut keys: Vec<&String> = SETUP_FIELDS
+        .iter()
+        .filter_map(|k| map.get_key_value(*k).map(|(k, _)| k))
+        .collect();
+    let mut others: Vec<&String> = map
+        .keys()
+        .filter(|k| !SETUP_FIELDS.contains(&k.as_str()))
+        .collect();
+    others.sort();
+    keys.extend(others);
+    let mut out = Vec::new();
+    for k in keys {
+        match &map[k.as_str()] {
+            serde_json::Value::Object(inner) if !inner.is_empty() => {
+                let mut sub: Vec<&String> = inner.keys().collect();
+                sub.sort();
+                out.extend(sub.into_iter().map(|kk| format!("{k}.{kk}")));
             }
+            _ => out.push(k.clone()),
         }
     }
-    push(s.system_instruction.is_some(), "systemInstruction");
-    push(!s.tools.is_empty(), "tools");
-    push(s.realtime_input_config.is_some(), "realtimeInputConfig");
-    push(s.session_resumption.is_some(), "sessionResumption");
-    push(
-        s.context_window_compression.is_some(),
-        "contextWindowCompression",
-    );
-    push(
-        s.input_audio_transcription.is_some(),
-        "inputAudioTranscription",
-    );
-    push(
-        s.output_audio_transcription.is_some(),
-        "outputAudioTranscription",
-    );
-    push(s.proactivity.is_some(), "proactivity");
-    push(s.history_config.is_some(), "historyConfig");
-    push(!s.safety_settings.is_empty(), "safetySettings");
-    push(s.avatar_config.is_some(), "avatarConfig");
-    push(s.explicit_vad_signal.is_some(), "explicitVadSignal");
     out
 }
 

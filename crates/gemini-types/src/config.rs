@@ -464,6 +464,13 @@ impl SpeechConfig {
         }
     }
 
+    /// Sets `languageCode` (`en-US`, `de-DE`, ...).
+    #[must_use]
+    pub fn with_language_code(mut self, code: impl Into<String>) -> Self {
+        self.language_code = Some(code.into());
+        self
+    }
+
     /// One prebuilt voice per speaker: `[("Joe", "Puck"), ("Jane", "Kore")]`.
     pub fn multi_speaker<S: Into<String>, V: Into<String>>(
         speakers: impl IntoIterator<Item = (S, V)>,

@@ -508,3 +508,182 @@ pub struct SemanticRetrieverChunk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk: Option<String>,
 }
+
+/// A span of the answer's text and the retrieved chunks that support it: one
+/// `groundingSupports[]` entry with its `groundingChunkIndices` resolved
+/// ([`GroundingMetadata::citations`]).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Citation<'a> {
+    /// The supported segment: part index, UTF-8 byte range and text.
+    pub segment: &'a Segment,
+    /// The chunks cited for it, in the order of `groundingChunkIndices`.
+    pub sources: Vec<CitedChunk<'a>>,
+}
+
+impl<'a> Citation<'a> {
+    /// The segment's text as the server gave it (`segment.text`).
+    pub fn text(&self) -> Option<&'a str> {
+        self.segment.text.as_deref()
+    }
+
+    /// The segment's UTF-8 byte range in its part's text, when both ends are given and valid.
+    pub fn byte_range(&self) -> Option<std::ops::Range<usize>> {
+        let start = usize::try_from(self.segment.start_index.unwrap_or(0)).ok()?;
+        let end = usize::try_from(self.segment.end_index?).ok()?;
+        (start <= end).then_some(start..end)
+    }
+
+    /// The segment cut out of `part_text` by its byte range; `None` when the range is outside
+    /// the text or not on character boundaries.
+    pub fn text_in<'t>(&self, part_text: &'t str) -> Option<&'t str> {
+        part_text.get(self.byte_range()?)
+    }
+}
+
+/// One chunk cited by a [`Citation`]: its index in `groundingChunks`, the chunk, and the
+/// confidence the server gave it (when it gave one).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CitedChunk<'a> {
+    /// The index in `groundingChunks`.
+    pub index: usize,
+    /// The chunk.
+    pub chunk: &'a GroundingChunk,
+    /// `confidenceScores[i]`, parallel to the indices.
+    pub confidence: Option<f64>,
+}
+
+impl<'a> CitedChunk<'a> {
+    /// The retrieved document chunk (file search), if this is one.
+    pub fn retrieved_context(&self) -> Option<&'a GroundingChunkRetrievedContext> {
+        self.chunk.retrieved_context.as_ref()
+    }
+
+    /// The title of the source: the document's display name for a retrieved chunk, the page's
+    /// title for a web source.
+    pub fn title(&self) -> Option<&'a str> {
+        let chunk: &'a GroundingChunk = self.chunk;
+        chunk
+            .retrieved_context
+            .as_ref()
+            .and_then(|r| r.title.as_deref())
+            .or_else(|| chunk.web.as_ref().and_then(|w| w.title.as_deref()))
+    }
+
+    /// The retrieved text of the chunk (file search).
+    pub fn text(&self) -> Option<&'a str> {
+        self.retrieved_context().and_then(|r| r.text.as_deref())
+    }
+}
+
+impl GroundingMetadata {
+    /// The answer's supported text spans, each with the chunks it cites: `groundingSupports`
+    /// with `groundingChunkIndices` resolved into `groundingChunks`. An index that points
+    /// nowhere (negative, or past the chunks) is skipped, never a panic.
+    ///
+    /// ```
+    /// let m: gemini_types::GroundingMetadata = serde_json::from_str(r#"{
+    ///   "groundingChunks": [{"retrievedContext": {"title": "manual.txt", "text": "Press the red button."}}],
+    ///   "groundingSupports": [{"segment": {"startIndex": 0, "endIndex": 9, "text": "Press red"},
+    ///                          "groundingChunkIndices": [0, 7], "confidenceScores": [0.9]}]
+    /// }"#).unwrap();
+    /// let citations = m.citations();
+    /// assert_eq!(citations[0].text(), Some("Press red"));
+    /// assert_eq!(citations[0].sources.len(), 1);
+    /// assert_eq!(citations[0].sources[0].title(), Some("manual.txt"));
+    /// assert_eq!(citations[0].sources[0].confidence, Some(0.9));
+    /// ```
+    pub fn citations(&self) -> Vec<Citation<'_>> {
+        static EMPTY: Segment = Segment {
+            part_index: None,
+            start_index: None,
+            end_index: None,
+            text: None,
+        };
+        self.grounding_supports
+            .iter()
+            .map(|support| Citation {
+                segment: support.segment.as_ref().unwrap_or(&EMPTY),
+                sources: support
+                    .grounding_chunk_indices
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, &index)| {
+                        let index = usize::try_from(index).ok()?;
+                        let chunk = self.grounding_chunks.get(index)?;
+                        Some(CitedChunk {
+                            index,
+                            chunk,
+                            confidence: support.confidence_scores.get(i).copied(),
+                        })
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The chunks cited by at least one support, each once, in index order.
+    pub fn cited_chunks(&self) -> Vec<(usize, &GroundingChunk)> {
+        let mut seen: Vec<usize> = self
+            .grounding_supports
+            .iter()
+            .flat_map(|s| s.grounding_chunk_indices.iter())
+            .filter_map(|&i| usize::try_from(i).ok())
+            .filter(|&i| i < self.grounding_chunks.len())
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.into_iter()
+            .map(|i| (i, &self.grounding_chunks[i]))
+            .collect()
+    }
+}
+
+impl crate::GenerateContentResponse {
+    /// The first candidate's citations ([`GroundingMetadata::citations`]); empty when the
+    /// answer is not grounded.
+    pub fn citations(&self) -> Vec<Citation<'_>> {
+        self.candidate()
+            .and_then(|c| c.grounding_metadata.as_ref())
+            .map(GroundingMetadata::citations)
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn citations_resolve_indices_and_ranges() {
+        let m: GroundingMetadata = serde_json::from_value(json!({
+            "groundingChunks": [
+                {"retrievedContext": {"title": "a.txt", "text": "alpha", "fileSearchStore": "fileSearchStores/s"}},
+                {"web": {"title": "Page", "uri": "https://x"}}
+            ],
+            "groundingSupports": [
+                {"segment": {"partIndex": 0, "startIndex": 4, "endIndex": 10, "text": "héllo"},
+                 "groundingChunkIndices": [1, 0, -1, 2], "confidenceScores": [0.5, 0.75]},
+                {"groundingChunkIndices": [0]}
+            ]
+        }))
+        .unwrap();
+        let c = m.citations();
+        assert_eq!(c.len(), 2);
+        let idx: Vec<usize> = c[0].sources.iter().map(|s| s.index).collect();
+        assert_eq!(idx, [1, 0]);
+        assert_eq!(c[0].sources[0].title(), Some("Page"));
+        assert_eq!(c[0].sources[1].text(), Some("alpha"));
+        assert_eq!(c[0].sources[1].confidence, Some(0.75));
+        assert_eq!(c[0].byte_range(), Some(4..10));
+        assert_eq!(c[0].text_in("say héllo"), Some("héllo"));
+        // A range that cuts a character, or is outside the text, gives nothing.
+        assert_eq!(c[0].text_in("say hé"), None);
+        assert_eq!(c[1].text(), None);
+        assert_eq!(c[1].byte_range(), None);
+        let cited: Vec<usize> = m.cited_chunks().iter().map(|(i, _)| *i).collect();
+        assert_eq!(cited, [0, 1]);
+    }
+}

@@ -672,6 +672,314 @@ pub struct PredictLongRunningMetadata {
     pub type_url: Option<String>,
 }
 
+// ---------------------------------------------------------------------------------------------
+// Images and speech in `generateContent` answers (../shared/spec/API.md section 4.4).
+
+/// An image a Gemini model returned as inline data: its MIME type and decoded bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InlineImage {
+    /// The MIME type, e.g. `image/png`.
+    pub mime_type: String,
+    /// The image bytes (already decoded from base64).
+    pub data: bytes::Bytes,
+}
+
+/// Raw PCM audio: signed 16-bit little-endian samples, interleaved when there are several
+/// channels, at `sample_rate` samples per second. TTS models return it as inline data with a
+/// MIME type like `audio/L16;codec=pcm;rate=24000` (no WAV header).
+///
+/// ```
+/// use gemini_types::PcmAudio;
+/// let audio = PcmAudio::new(vec![0u8, 0, 0xff, 0x7f], 24_000);
+/// let wav = audio.to_wav().unwrap();
+/// assert_eq!(&wav[..4], b"RIFF");
+/// assert_eq!(&wav[8..16], b"WAVEfmt ");
+/// assert_eq!(wav.len(), 44 + 4);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PcmAudio {
+    /// The samples, 16-bit little-endian.
+    pub pcm: bytes::Bytes,
+    /// Samples per second (per channel).
+    pub sample_rate: u32,
+    /// Channels (1 for the Gemini API's speech output).
+    pub channels: u16,
+}
+
+/// Why inline audio could not be read as 16-bit PCM.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AudioError {
+    /// A parameter of the MIME type (`rate=`, `channels=`) is not a positive number.
+    InvalidParameter {
+        /// The whole MIME type.
+        mime_type: String,
+    },
+    /// Two audio parts have different formats, so they cannot be joined.
+    MixedFormats {
+        /// The first part's MIME type.
+        first: String,
+        /// The MIME type that differs.
+        other: String,
+    },
+    /// The byte count is not a whole number of samples (2 bytes per sample and channel).
+    PartialSample {
+        /// The byte count.
+        len: usize,
+    },
+    /// The audio is too long for a WAV file (its data size must fit in 32 bits).
+    TooLong {
+        /// The byte count.
+        len: usize,
+    },
+}
+
+impl std::fmt::Display for AudioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::InvalidParameter { mime_type } => {
+                write!(
+                    f,
+                    "invalid rate or channel count in the audio MIME type {mime_type:?}"
+                )
+            }
+            Self::MixedFormats { first, other } => write!(
+                f,
+                "the audio parts have different formats ({first:?} and {other:?})"
+            ),
+            Self::PartialSample { len } => write!(
+                f,
+                "{len} bytes of 16-bit PCM is not a whole number of samples"
+            ),
+            Self::TooLong { len } => write!(f, "{len} bytes of audio do not fit in a WAV file"),
+        }
+    }
+}
+
+impl std::error::Error for AudioError {}
+
+/// The sample rate of the Gemini API's speech output when the MIME type does not say.
+pub const DEFAULT_SPEECH_SAMPLE_RATE: u32 = 24_000;
+
+/// The rate and channel count of a 16-bit PCM MIME type (`audio/L16;codec=pcm;rate=24000`,
+/// `audio/pcm;rate=16000`), or `None` when `mime_type` is not 16-bit PCM.
+fn pcm_format(mime_type: &str) -> Option<Result<(u32, u16), AudioError>> {
+    let mut params = mime_type.split(';').map(str::trim);
+    let essence = params.next().unwrap_or_default();
+    if !(essence.eq_ignore_ascii_case("audio/L16") || essence.eq_ignore_ascii_case("audio/pcm")) {
+        return None;
+    }
+    let mut rate = DEFAULT_SPEECH_SAMPLE_RATE;
+    let mut channels = 1u16;
+    let invalid = || AudioError::InvalidParameter {
+        mime_type: mime_type.to_owned(),
+    };
+    for param in params {
+        let Some((key, value)) = param.split_once('=') else {
+            continue;
+        };
+        let value = value.trim().trim_matches('"');
+        match key.trim().to_ascii_lowercase().as_str() {
+            "rate" => match value.parse::<u32>() {
+                Ok(r) if r > 0 => rate = r,
+                _ => return Some(Err(invalid())),
+            },
+            "channels" => match value.parse::<u16>() {
+                Ok(c) if c > 0 => channels = c,
+                _ => return Some(Err(invalid())),
+            },
+            _ => {}
+        }
+    }
+    Some(Ok((rate, channels)))
+}
+
+impl PcmAudio {
+    /// Mono 16-bit PCM at `sample_rate`.
+    pub fn new(pcm: impl Into<bytes::Bytes>, sample_rate: u32) -> Self {
+        Self {
+            pcm: pcm.into(),
+            sample_rate,
+            channels: 1,
+        }
+    }
+
+    /// Reads inline data as PCM when its MIME type is 16-bit PCM (`audio/L16`, `audio/pcm`;
+    /// `rate=` defaults to 24 000, `channels=` to 1); `None` for other data.
+    pub fn from_blob(blob: &crate::Blob) -> Option<Result<Self, AudioError>> {
+        let mime = blob.mime_type.as_deref()?;
+        let format = pcm_format(mime)?;
+        Some(format.and_then(|(sample_rate, channels)| {
+            let pcm = blob.data.clone().unwrap_or_default();
+            let audio = Self {
+                pcm,
+                sample_rate,
+                channels,
+            };
+            audio.check_whole().map(|()| audio)
+        }))
+    }
+
+    fn check_whole(&self) -> Result<(), AudioError> {
+        if self.pcm.len() % (2 * usize::from(self.channels.max(1))) == 0 {
+            Ok(())
+        } else {
+            Err(AudioError::PartialSample {
+                len: self.pcm.len(),
+            })
+        }
+    }
+
+    /// How long the audio plays.
+    pub fn duration(&self) -> std::time::Duration {
+        let frames = self.pcm.len() as u64 / (2 * u64::from(self.channels.max(1)));
+        let rate = u64::from(self.sample_rate.max(1));
+        std::time::Duration::from_secs(frames / rate)
+            + std::time::Duration::from_nanos((frames % rate) * 1_000_000_000 / rate)
+    }
+
+    /// Writes the audio as a WAV file (RIFF, PCM format 1, 16 bits per sample) to `out`: a
+    /// 44-byte header, then the samples. Nothing but `out` is touched.
+    ///
+    /// Audio with a partial sample or more than 4 GiB of data is an
+    /// [`InvalidInput`](std::io::ErrorKind::InvalidInput) error (with an [`AudioError`]
+    /// inside) before anything is written.
+    pub fn write_wav<W: std::io::Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
+        let header = self
+            .wav_header()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        out.write_all(&header)?;
+        out.write_all(&self.pcm)
+    }
+
+    /// The audio as the bytes of a WAV file.
+    pub fn to_wav(&self) -> Result<Vec<u8>, AudioError> {
+        let header = self.wav_header()?;
+        let mut out = Vec::with_capacity(header.len() + self.pcm.len());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(&self.pcm);
+        Ok(out)
+    }
+
+    fn wav_header(&self) -> Result<[u8; 44], AudioError> {
+        self.check_whole()?;
+        let len = self.pcm.len();
+        let data_len = u32::try_from(len)
+            .ok()
+            .filter(|l| *l <= u32::MAX - 36)
+            .ok_or(AudioError::TooLong { len })?;
+        let channels = self.channels.max(1);
+        let block_align = channels * 2;
+        let byte_rate = self.sample_rate.saturating_mul(u32::from(block_align));
+        let mut h = [0u8; 44];
+        h[0..4].copy_from_slice(b"RIFF");
+        h[4..8].copy_from_slice(&(36 + data_len).to_le_bytes());
+        h[8..12].copy_from_slice(b"WAVE");
+        h[12..16].copy_from_slice(b"fmt ");
+        h[16..20].copy_from_slice(&16u32.to_le_bytes());
+        h[20..22].copy_from_slice(&1u16.to_le_bytes());
+        h[22..24].copy_from_slice(&channels.to_le_bytes());
+        h[24..28].copy_from_slice(&self.sample_rate.to_le_bytes());
+        h[28..32].copy_from_slice(&byte_rate.to_le_bytes());
+        h[32..34].copy_from_slice(&block_align.to_le_bytes());
+        h[34..36].copy_from_slice(&16u16.to_le_bytes());
+        h[36..40].copy_from_slice(b"data");
+        h[40..44].copy_from_slice(&data_len.to_le_bytes());
+        Ok(h)
+    }
+}
+
+impl crate::GenerateContentResponse {
+    /// The images of the first candidate (inline data whose MIME type is `image/*`, thoughts
+    /// excluded), decoded, in order.
+    ///
+    /// ```
+    /// let r: gemini_types::GenerateContentResponse = serde_json::from_str(
+    ///     r#"{"candidates": [{"content": {"role": "model", "parts": [
+    ///         {"text": "Here it is"},
+    ///         {"inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}}]}}]}"#,
+    /// ).unwrap();
+    /// let images = r.images();
+    /// assert_eq!(images[0].mime_type, "image/png");
+    /// assert_eq!(&images[0].data[..4], b"\x89PNG");
+    /// ```
+    pub fn images(&self) -> Vec<InlineImage> {
+        self.inline_data()
+            .into_iter()
+            .filter_map(|b| {
+                let mime = b.mime_type.as_deref()?;
+                let essence = mime.split(';').next().unwrap_or_default().trim();
+                if !essence
+                    .get(..6)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("image/"))
+                {
+                    return None;
+                }
+                Some(InlineImage {
+                    mime_type: mime.to_owned(),
+                    data: b.data.clone().unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// The speech of the first candidate: its 16-bit PCM inline data (`audio/L16`,
+    /// `audio/pcm`), joined in order, with the sample rate of its MIME type
+    /// (`audio/L16;codec=pcm;rate=24000`). `None` when there is no PCM audio; an error when
+    /// the parts disagree on the format or a part holds a partial sample.
+    ///
+    /// ```
+    /// let r: gemini_types::GenerateContentResponse = serde_json::from_str(
+    ///     r#"{"candidates": [{"content": {"parts": [
+    ///         {"inlineData": {"mimeType": "audio/L16;codec=pcm;rate=24000", "data": "AAD/fw=="}}]}}]}"#,
+    /// ).unwrap();
+    /// let audio = r.audio().unwrap().unwrap();
+    /// assert_eq!((audio.sample_rate, audio.pcm.len()), (24_000, 4));
+    /// let mut wav = Vec::new();
+    /// audio.write_wav(&mut wav).unwrap();
+    /// assert_eq!(wav.len(), 48);
+    /// ```
+    pub fn audio(&self) -> Option<Result<PcmAudio, AudioError>> {
+        let mut joined: Option<(PcmAudio, String, Vec<bytes::Bytes>)> = None;
+        for blob in self.inline_data() {
+            let Some(audio) = PcmAudio::from_blob(blob) else {
+                continue;
+            };
+            let audio = match audio {
+                Ok(a) => a,
+                Err(e) => return Some(Err(e)),
+            };
+            let mime = blob.mime_type.clone().unwrap_or_default();
+            match &mut joined {
+                None => joined = Some((audio, mime, Vec::new())),
+                Some((first, first_mime, rest)) => {
+                    if (first.sample_rate, first.channels) != (audio.sample_rate, audio.channels) {
+                        return Some(Err(AudioError::MixedFormats {
+                            first: first_mime.clone(),
+                            other: mime,
+                        }));
+                    }
+                    rest.push(audio.pcm);
+                }
+            }
+        }
+        let (mut audio, _, rest) = joined?;
+        if !rest.is_empty() {
+            let mut all = Vec::with_capacity(
+                audio.pcm.len() + rest.iter().map(bytes::Bytes::len).sum::<usize>(),
+            );
+            all.extend_from_slice(&audio.pcm);
+            for part in &rest {
+                all.extend_from_slice(part);
+            }
+            audio.pcm = all.into();
+        }
+        Some(Ok(audio))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -750,5 +1058,98 @@ mod tests {
         .unwrap();
         assert_eq!(r.images().count(), 1);
         assert!(r.predictions[2].is_prompt_safety_info());
+    }
+
+    #[test]
+    fn images_and_audio_from_inline_data() {
+        let r: crate::GenerateContentResponse =
+            serde_json::from_value(json!({"candidates": [{"content": {"parts": [
+                {"text": "x"},
+                {"inlineData": {"mimeType": "image/png", "data": "iVBORw=="}},
+                {"inlineData": {"mimeType": "image/jpeg", "data": "/9j/"}, "thought": true},
+                {"inlineData": {"mimeType": "audio/L16;codec=pcm;rate=16000", "data": "AQACAA=="}},
+                {"inlineData": {"mimeType": "audio/l16; rate=16000", "data": "AwA="}}
+            ]}}]}))
+            .unwrap();
+        let images = r.images();
+        assert_eq!(images.len(), 1);
+        assert_eq!(images[0].data.as_ref(), b"\x89PNG");
+        let audio = r.audio().unwrap().unwrap();
+        assert_eq!(audio.sample_rate, 16_000);
+        assert_eq!(audio.pcm.as_ref(), [1, 0, 2, 0, 3, 0]);
+        assert_eq!(audio.duration(), std::time::Duration::from_nanos(187_500));
+
+        let wav = audio.to_wav().unwrap();
+        let u32_at = |i: usize| u32::from_le_bytes(wav[i..i + 4].try_into().unwrap());
+        let u16_at = |i: usize| u16::from_le_bytes(wav[i..i + 2].try_into().unwrap());
+        assert_eq!(&wav[0..4], b"RIFF");
+        assert_eq!(u32_at(4), 36 + 6);
+        assert_eq!(&wav[8..16], b"WAVEfmt ");
+        assert_eq!((u32_at(16), u16_at(20), u16_at(22)), (16, 1, 1));
+        assert_eq!((u32_at(24), u32_at(28)), (16_000, 32_000));
+        assert_eq!((u16_at(32), u16_at(34)), (2, 16));
+        assert_eq!(&wav[36..40], b"data");
+        assert_eq!(u32_at(40), 6);
+        assert_eq!(&wav[44..], [1, 0, 2, 0, 3, 0]);
+    }
+
+    #[test]
+    fn audio_errors_are_typed() {
+        let mixed: crate::GenerateContentResponse =
+            serde_json::from_value(json!({"candidates": [{"content": {"parts": [
+                {"inlineData": {"mimeType": "audio/L16;rate=24000", "data": "AQA="}},
+                {"inlineData": {"mimeType": "audio/L16;rate=16000", "data": "AQA="}}
+            ]}}]}))
+            .unwrap();
+        assert!(matches!(
+            mixed.audio(),
+            Some(Err(AudioError::MixedFormats { .. }))
+        ));
+        let odd = crate::Blob::new("audio/pcm", vec![1u8, 2, 3]);
+        assert_eq!(
+            PcmAudio::from_blob(&odd),
+            Some(Err(AudioError::PartialSample { len: 3 }))
+        );
+        let bad = crate::Blob::new("audio/L16;rate=fast", vec![1u8, 2]);
+        assert!(matches!(
+            PcmAudio::from_blob(&bad),
+            Some(Err(AudioError::InvalidParameter { .. }))
+        ));
+        assert_eq!(
+            PcmAudio::from_blob(&crate::Blob::new("audio/mpeg", vec![1u8])),
+            None
+        );
+        let e = PcmAudio::new(vec![1u8], 24_000)
+            .write_wav(&mut Vec::new())
+            .unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+        let none: crate::GenerateContentResponse = serde_json::from_value(json!({})).unwrap();
+        assert!(none.audio().is_none() && none.images().is_empty());
+    }
+
+    #[test]
+    fn image_and_speech_request_builders() {
+        let config = crate::GenerationConfig::new()
+            .with_response_modalities([crate::Modality::Text, crate::Modality::Image])
+            .with_image_config(crate::ImageConfig::aspect_ratio("16:9").with_image_size("2K"));
+        assert_eq!(
+            serde_json::to_value(&config).unwrap(),
+            json!({"responseModalities": ["TEXT", "IMAGE"],
+                   "imageConfig": {"aspectRatio": "16:9", "imageSize": "2K"}})
+        );
+        let config = crate::GenerationConfig::new()
+            .with_response_modalities([crate::Modality::Audio])
+            .with_speech_config(
+                crate::SpeechConfig::multi_speaker([("Joe", "Puck"), ("Jane", "Kore")])
+                    .with_language_code("en-US"),
+            );
+        assert_eq!(
+            serde_json::to_value(&config).unwrap(),
+            json!({"responseModalities": ["AUDIO"], "speechConfig": {
+                "multiSpeakerVoiceConfig": {"speakerVoiceConfigs": [
+                    {"speaker": "Joe", "voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Puck"}}},
+                    {"speaker": "Jane", "voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}}]},
+                "languageCode": "en-US"}})
+        );
     }
 }

@@ -8,8 +8,9 @@ use gemini_transport::{ApiVersion, Clock, Config, HttpClient, Sleeper, Timeouts,
 use http::{HeaderName, HeaderValue};
 
 use crate::{
-    ApiKey, Batches, Caches, Chats, Continuation, Error, Files, Models, Operations, Raw,
-    RetryPolicy, TunedModels,
+    ApiKey, AuthTokens, Batches, Caches, Chats, Continuation, EphemeralToken, Error,
+    FileSearchStores, Files, Images, InvalidInput, InvalidInputKind, Models, Operations, Raw,
+    RetryPolicy, TunedModels, Videos,
 };
 
 /// The Gemini API client.
@@ -38,6 +39,7 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) http: HttpClient,
     pub(crate) continuation: Continuation,
+    pub(crate) ephemeral_token: Option<EphemeralToken>,
 }
 
 impl fmt::Debug for Client {
@@ -45,6 +47,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("http", &self.inner.http)
             .field("continuation", &self.inner.continuation)
+            .field("ephemeral_token", &self.inner.ephemeral_token)
             .finish()
     }
 }
@@ -110,9 +113,57 @@ impl Client {
         Operations::new(self.clone())
     }
 
-    /// The `tunedModels` resource (read-only).
+    /// The `tunedModels` resource (read-only; creating tuned models is retired on the Gemini
+    /// API).
     pub fn tuned_models(&self) -> TunedModels {
         TunedModels::new(self.clone())
+    }
+
+    /// Imagen (`models/{model}:predict`): images from a prompt.
+    pub fn images(&self) -> Images {
+        Images::new(self.clone())
+    }
+
+    /// Veo (`models/{model}:predictLongRunning`): videos from a prompt, an image or a video,
+    /// their waits and downloads.
+    pub fn videos(&self) -> Videos {
+        Videos::new(self.clone())
+    }
+
+    /// The `fileSearchStores` resource: stores for retrieval (RAG), their documents, uploads
+    /// and imports.
+    pub fn file_search_stores(&self) -> FileSearchStores {
+        FileSearchStores::new(self.clone())
+    }
+
+    /// Ephemeral auth tokens (`v1alpha/auth_tokens`) for Live sessions opened by client apps.
+    pub fn auth_tokens(&self) -> AuthTokens {
+        AuthTokens::new(self.clone())
+    }
+
+    /// The ephemeral token this client was built with
+    /// ([`ClientBuilder::ephemeral_token`]), if any.
+    ///
+    /// Such a client opens Live sessions only: every REST call fails with an
+    /// [`Error::Build`] whose [`InvalidInput::kind`] is
+    /// [`EphemeralTokenClient`](InvalidInputKind::EphemeralTokenClient), before anything is
+    /// sent. This is the hook for the Live API: with a token, a session connects to the
+    /// `v1alpha` `BidiGenerateContentConstrained` endpoint with the header
+    /// `Authorization: Token {name}` instead of the API key (../shared/spec/API.md section
+    /// 19.1).
+    pub fn ephemeral_token(&self) -> Option<&EphemeralToken> {
+        self.inner.ephemeral_token.as_ref()
+    }
+
+    /// The error every REST call of a client built from an ephemeral token returns.
+    pub(crate) fn refuse_rest(&self) -> Option<Error> {
+        self.inner.ephemeral_token.as_ref().map(|_| {
+            Error::from(InvalidInput::new(
+                "client",
+                InvalidInputKind::EphemeralTokenClient,
+                "a client built from an ephemeral token opens Live sessions only; REST calls need an API key",
+            ))
+        })
     }
 
     /// Raw JSON calls for endpoints and fields this SDK does not model yet, with the same
@@ -167,6 +218,7 @@ pub struct ClientBuilder {
     clock: Option<Arc<dyn Clock>>,
     sleeper: Option<Arc<dyn Sleeper>>,
     continuation: Continuation,
+    ephemeral_token: Option<EphemeralToken>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -175,6 +227,7 @@ impl fmt::Debug for ClientBuilder {
             .field("config", &self.config)
             .field("transport", &self.transport)
             .field("continuation", &self.continuation)
+            .field("ephemeral_token", &self.ephemeral_token)
             .finish_non_exhaustive()
     }
 }
@@ -286,13 +339,54 @@ impl ClientBuilder {
         self
     }
 
+    /// Builds a client from an ephemeral token (`auth_tokens/...`, created by a server with
+    /// [`AuthTokens::create`]) instead of an API key, for an app that must not hold the key.
+    ///
+    /// Such a client can open Live sessions (the API version becomes `v1alpha`, the only one
+    /// that accepts tokens) and nothing else: every REST call fails with an [`Error::Build`]
+    /// ([`InvalidInputKind::EphemeralTokenClient`]) before anything is sent. Giving an API
+    /// key too is a build error. The token never appears in `Debug` output.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let client = gemini::Client::builder()
+    ///     .ephemeral_token("auth_tokens/abc123")
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(client.ephemeral_token().is_some());
+    /// let e = client.models().generate_content("gemini-2.5-flash", "Hi").await.unwrap_err();
+    /// assert_eq!(
+    ///     gemini::InvalidInput::find(&e).unwrap().kind(),
+    ///     gemini::InvalidInputKind::EphemeralTokenClient,
+    /// );
+    /// assert!(!format!("{client:?}").contains("abc123"));
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn ephemeral_token(mut self, token: impl Into<EphemeralToken>) -> Self {
+        self.ephemeral_token = Some(token.into());
+        self
+    }
+
     /// Builds the client. Without the `hyper` feature, a [`transport`](Self::transport) and a
     /// [`sleeper`](Self::sleeper) are required.
     pub fn build(self) -> Result<Client, Error> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let mut b = HttpClient::builder().config(self.config);
+        let mut config = self.config;
+        if let Some(token) = &self.ephemeral_token {
+            if config.api_key().is_some() {
+                return Err(Error::build(
+                    "a client takes an API key or an ephemeral token, not both",
+                ));
+            }
+            if token.expose_secret().is_empty() {
+                return Err(Error::build("the ephemeral token is empty"));
+            }
+            config = config.with_api_version(ApiVersion::V1Alpha);
+        }
+        let mut b = HttpClient::builder().config(config);
         if let Some(t) = self.transport {
             b = b.transport(t);
         }
@@ -307,6 +401,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 continuation: self.continuation,
+                ephemeral_token: self.ephemeral_token,
             }),
         })
     }

@@ -5,8 +5,9 @@
 //! [`client.files()`](Client::files), [`client.caches()`](Client::caches),
 //! [`client.batches()`](Client::batches), [`client.operations()`](Client::operations),
 //! [`client.tuned_models()`](Client::tuned_models),
-//! [`client.files()`](Client::files), [`client.caches()`](Client::caches),
-//! [`client.batches()`](Client::batches),
+//! [`client.images()`](Client::images) (Imagen), [`client.videos()`](Client::videos) (Veo),
+//! [`client.file_search_stores()`](Client::file_search_stores) (RAG),
+//! [`client.auth_tokens()`](Client::auth_tokens) (ephemeral tokens),
 //! and [`client.raw()`](Client::raw) for anything else), typed requests and responses from
 //! [`gemini-types`](types), streams, chats that keep thought signatures, automatic function
 //! calling, typed structured output, automatic continuation, waiting on long-running operations,
@@ -80,14 +81,26 @@ mod structured;
 mod tools;
 mod turns;
 
+pub use api::auth_tokens::{AuthTokens, EphemeralToken};
 pub use api::batches::{BatchResult, BatchResultStream, Batches};
 pub use api::caches::Caches;
 pub use api::chats::{Chat, ChatConfig, ChatHistory, ChatStream, Chats};
+pub use api::file_search_stores::{
+    DocumentUploadOptions, Documents, FileSearchStores, FileSearchTool,
+};
 pub use api::files::{DEFAULT_CHUNK_SIZE, Files, UploadOptions, UploadProgress, UploadSource};
+pub use api::images::{
+    AspectRatio, FilteredImage, GenerateImages, GeneratedImage, GeneratedImages,
+    IMAGEN_ASPECT_RATIOS, IMAGEN_LANGUAGES, Images, PersonGeneration, SafetyFilterLevel,
+};
+pub use api::input::{InvalidInput, InvalidInputKind};
 pub use api::models::{GenerateContentStream, Models, OpenStream};
 pub use api::operations::Operations;
 pub use api::raw::{Raw, RawStream};
 pub use api::tuned_models::TunedModels;
+pub use api::videos::{
+    GenerateVideos, GeneratedVideo, GeneratedVideos, ReferenceType, VideoProgress, Videos,
+};
 pub use client::{Client, ClientBuilder};
 pub use error::{
     ApiError, BuildError, DecodeError, Error, IncompleteError, IoError, OperationError,

@@ -25,6 +25,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 use super::hash::hash64;
+use super::output::{self, IMAGE_TOKENS, Plan};
 use super::schema_gen::generate_json;
 use super::signatures::{Check, Signer};
 use super::tokenizer::{self, ModalityCounts, count_text, token_ends, truncate};
@@ -45,6 +46,12 @@ pub(crate) struct Candidate {
     finish: &'static str,
     signature: Option<Vec<u8>>,
     output_tokens: u32,
+    /// Parts after the text: a picture or speech (`inlineData`).
+    media: Vec<Value>,
+    /// How a stream sends `media`, one piece a chunk (empty: all of it in one chunk).
+    media_pieces: Vec<Value>,
+    /// `groundingMetadata` of an answer from retrieved chunks.
+    grounding: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +68,44 @@ pub(crate) struct Generation {
     thoughts_tokens: u32,
     model_version: String,
     response_id: String,
+    /// `(modality, tokens)` of the media in the answer, for `candidatesTokensDetails`.
+    media_tokens: Option<(&'static str, u32)>,
+    /// Prompt tokens used by tools (`toolUsePromptTokenCount`).
+    tool_tokens: u32,
+}
+
+/// An answer made from retrieved chunks (the `fileSearch` tool), computed by the caller.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Grounded {
+    /// The answer (empty when nothing was retrieved: the usual reply is given).
+    pub(crate) text: String,
+    /// `(start, end, chunk indices)`: byte spans of `text` and the chunks supporting them.
+    pub(crate) supports: Vec<(usize, usize, Vec<usize>)>,
+    /// The `groundingChunks` entries.
+    pub(crate) chunks: Vec<Value>,
+    /// Prompt tokens the retrieval used.
+    pub(crate) tool_tokens: u32,
+}
+
+impl Grounded {
+    /// The `groundingMetadata` for the (possibly truncated) answer `shown`.
+    fn metadata(&self, shown: &str) -> Value {
+        let supports: Vec<Value> = self
+            .supports
+            .iter()
+            .filter(|(_, end, _)| *end <= shown.len())
+            .map(|(start, end, chunks)| {
+                let mut segment = Map::new();
+                if *start > 0 {
+                    segment.insert("startIndex".into(), json!(start));
+                }
+                segment.insert("endIndex".into(), json!(end));
+                segment.insert("text".into(), json!(shown.get(*start..*end).unwrap_or("")));
+                json!({"segment": segment, "groundingChunkIndices": chunks})
+            })
+            .collect();
+        json!({"groundingChunks": self.chunks, "groundingSupports": supports})
+    }
 }
 
 /// What the generator needs besides the request.
@@ -69,6 +114,8 @@ pub(crate) struct Context<'a> {
     pub(crate) model: &'a ModelSpec,
     pub(crate) signer: Signer,
     pub(crate) response_number: u64,
+    /// The `fileSearch` tool's answer, when the request has the tool.
+    pub(crate) grounded: Option<Grounded>,
 }
 
 /// The prompt size of a (canonical) `GenerateContentRequest`: contents, system instruction and
@@ -138,6 +185,7 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
             "Function calling with a response mime type: 'application/json' is unsupported",
         ));
     }
+    let output = output::plan(ctx.model, &config)?;
     let prompt = prompt_tokens(req);
     let last = contents.last().unwrap_or(&Value::Null);
     let user_text = last_user_text(contents);
@@ -192,15 +240,48 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
     };
 
     let mut candidates = Vec::new();
+    let mut media_tokens = None;
+    let grounded = ctx.grounded.as_ref().filter(|g| !g.text.is_empty());
     for i in 0..n as usize {
-        let (body, finish, output_tokens) = if calls.is_empty() {
+        let mut media = Vec::new();
+        let mut media_pieces = Vec::new();
+        let mut grounding = None;
+        let (body, finish, output_tokens) = if !calls.is_empty() {
+            let tokens = calls.iter().map(|c| count_text(&c.to_string())).sum();
+            (Body::Calls(calls.clone()), "STOP", tokens)
+        } else if let Plan::Speech { .. } = &output {
+            let speech = output::speech_part(&output, &user_text);
+            let tokens = speech.tokens;
+            media.push(speech.part);
+            media_pieces = speech.pieces;
+            media_tokens = Some(("AUDIO", media_tokens.map_or(0, |(_, t)| t) + tokens));
+            (Body::Text(String::new()), "STOP", tokens)
+        } else if let Plan::Image {
+            text,
+            width,
+            height,
+        } = output
+        {
+            let (shown, finish) = if text {
+                let full = candidate_text(&config, mime, &user_text, &system, &responses, seed, i);
+                limit(&full, &stops, max_tokens)
+            } else {
+                (String::new(), "STOP")
+            };
+            media.push(output::image_part(&user_text, i, width, height)?);
+            media_tokens = Some(("IMAGE", media_tokens.map_or(0, |(_, t)| t) + IMAGE_TOKENS));
+            let tokens = count_text(&shown) + IMAGE_TOKENS;
+            (Body::Text(shown), finish, tokens)
+        } else if let Some(g) = grounded {
+            let (text, finish) = limit(&g.text, &stops, max_tokens);
+            grounding = Some(g.metadata(&text));
+            let tokens = count_text(&text);
+            (Body::Text(text), finish, tokens)
+        } else {
             let full = candidate_text(&config, mime, &user_text, &system, &responses, seed, i);
             let (text, finish) = limit(&full, &stops, max_tokens);
             let tokens = count_text(&text);
             (Body::Text(text), finish, tokens)
-        } else {
-            let tokens = calls.iter().map(|c| count_text(&c.to_string())).sum();
-            (Body::Calls(calls.clone()), "STOP", tokens)
         };
         let signature = thinking.then(|| match &body {
             Body::Calls(c) => ctx
@@ -215,6 +296,9 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
             finish,
             signature,
             output_tokens,
+            media,
+            media_pieces,
+            grounding,
         });
     }
     Ok(Generation {
@@ -223,6 +307,8 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
         thoughts_tokens,
         model_version: ctx.model.id().to_owned(),
         response_id: response_id(ctx.response_number, seed),
+        media_tokens,
+        tool_tokens: ctx.grounded.as_ref().map_or(0, |g| g.tool_tokens),
     })
 }
 
@@ -470,9 +556,25 @@ impl Generation {
         let thoughts_tokens = if thoughts { self.thoughts_tokens } else { 0 };
         u.insert(
             "totalTokenCount".into(),
-            json!(prompt + candidates_tokens + thoughts_tokens),
+            json!(prompt + candidates_tokens + thoughts_tokens + self.tool_tokens),
         );
         u.insert("promptTokensDetails".into(), self.prompt.details());
+        if self.tool_tokens > 0 {
+            u.insert("toolUsePromptTokenCount".into(), json!(self.tool_tokens));
+            u.insert(
+                "toolUsePromptTokensDetails".into(),
+                json!([{"modality": "TEXT", "tokenCount": self.tool_tokens}]),
+            );
+        }
+        if let Some((modality, tokens)) = self.media_tokens.filter(|_| candidates_tokens > 0) {
+            let text = self.candidates_tokens().saturating_sub(tokens);
+            let mut details = Vec::new();
+            if text > 0 {
+                details.push(json!({"modality": "TEXT", "tokenCount": text}));
+            }
+            details.push(json!({"modality": modality, "tokenCount": tokens}));
+            u.insert("candidatesTokensDetails".into(), Value::Array(details));
+        }
         if thoughts_tokens > 0 {
             u.insert("thoughtsTokenCount".into(), json!(thoughts_tokens));
         }
@@ -500,20 +602,26 @@ impl Generation {
                     parts.push(json!({"text": t, "thought": true}));
                 }
                 let mut body = match &c.body {
+                    Body::Text(t) if t.is_empty() && !c.media.is_empty() => Vec::new(),
                     Body::Text(t) => vec![json!({"text": t})],
                     Body::Calls(calls) => {
                         calls.iter().map(|fc| json!({"functionCall": fc})).collect()
                     }
                 };
+                body.extend(c.media.iter().cloned());
                 if let (Some(sig), Some(Value::Object(first))) = (&c.signature, body.first_mut()) {
                     first.insert("thoughtSignature".into(), json!(b64(sig)));
                 }
                 parts.extend(body);
-                json!({
+                let mut cand = json!({
                     "content": {"parts": parts, "role": "model"},
                     "finishReason": c.finish,
                     "index": c.index,
-                })
+                });
+                if let Some(g) = &c.grounding {
+                    cand["groundingMetadata"] = g.clone();
+                }
+                cand
             })
             .collect();
         self.envelope(candidates, self.usage(self.candidates_tokens(), true))
@@ -558,6 +666,9 @@ impl Generation {
                 });
                 if !signed && round + 1 == p.len() {
                     cand["finishReason"] = json!(c.finish);
+                    if let Some(g) = &c.grounding {
+                        cand["groundingMetadata"] = g.clone();
+                    }
                 }
                 cands.push(cand);
             }
@@ -577,11 +688,15 @@ impl Generation {
                     if let (Some(sig), Body::Text(_)) = (&c.signature, &c.body) {
                         part["thoughtSignature"] = json!(b64(sig));
                     }
-                    json!({
+                    let mut cand = json!({
                         "content": {"parts": [part], "role": "model"},
                         "finishReason": c.finish,
                         "index": c.index,
-                    })
+                    });
+                    if let Some(g) = &c.grounding {
+                        cand["groundingMetadata"] = g.clone();
+                    }
+                    cand
                 })
                 .collect();
             chunks.push(self.envelope(cands, self.usage(self.candidates_tokens(), true)));
@@ -607,6 +722,17 @@ fn parts_tokens(parts: &Value) -> u32 {
 /// least two pieces when there are two tokens), or all function calls at once (the first
 /// carrying the signature).
 fn body_pieces(c: &Candidate) -> Vec<Value> {
+    let mut pieces = text_pieces(c);
+    if !c.media_pieces.is_empty() {
+        pieces.extend(c.media_pieces.iter().map(|p| Value::Array(vec![p.clone()])));
+    } else if !c.media.is_empty() {
+        pieces.push(Value::Array(c.media.clone()));
+    }
+    pieces
+}
+
+/// The text (or function call) pieces of [`body_pieces`].
+fn text_pieces(c: &Candidate) -> Vec<Value> {
     match &c.body {
         Body::Calls(calls) => {
             let mut parts: Vec<Value> =
@@ -658,6 +784,7 @@ mod tests {
             model: cat.get(model).unwrap(),
             signer: Signer::new(1),
             response_number: 0,
+            grounded: None,
         };
         generate(req, &ctx)
     }

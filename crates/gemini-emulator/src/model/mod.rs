@@ -1,9 +1,12 @@
-//! The deterministic model: text generation, schema-driven JSON, tokenizer, embeddings and
-//! thought signatures. Pure functions over JSON values; no I/O.
+//! The deterministic model: text generation, schema-driven JSON, tokenizer, embeddings,
+//! thought signatures, and media (pictures, speech, videos). Pure functions; no I/O.
 
 pub(crate) mod embeddings;
 pub(crate) mod generator;
 pub(crate) mod hash;
+pub(crate) mod media;
+pub(crate) mod mp4;
+pub(crate) mod output;
 pub(crate) mod schema_check;
 pub(crate) mod schema_gen;
 pub(crate) mod schema_util;

@@ -305,6 +305,7 @@ fn create(
                 data: Some(vec![lines]),
                 uri_base: format!("{}/{}/", base_url(call.request), call.route.version),
                 visible_from: Some(done_at),
+                redirect: false,
             };
             let file_name = format!("files/batch-{id}");
             let new = NewFile {

@@ -10,7 +10,10 @@
 //! [`EmulatorBuilder::file_storage_limit`](crate::EmulatorBuilder::file_storage_limit)) and
 //! served by `GET /{v}/files/{id}:download?alt=media`: for generated files, as the real
 //! service, and for uploaded files too (the real service refuses those; the emulator serves
-//! them so tests can compare what arrived).
+//! them so tests can compare what arrived). Videos made by Veo ([`crate::resources::videos`])
+//! are downloaded as the real service does it: `files/{id}:download?alt=media` answers `302
+//! Found` to `/download/{v}/files/{id}:download?alt=media`, which serves the bytes (with the
+//! same authentication).
 
 use std::time::{Duration, SystemTime};
 
@@ -20,8 +23,9 @@ use serde_json::{Map, Value, json};
 use crate::clock::rfc3339;
 use crate::errors::ApiError;
 use crate::paging::PageSpec;
-use crate::resources::{Call, Handler, empty};
+use crate::resources::{Call, Handler, base_url, empty};
 use crate::respond::Payload;
+use crate::routes::Prefix;
 use crate::state::State;
 use crate::store::{Record, Resource};
 
@@ -84,6 +88,9 @@ pub(crate) struct File {
     pub(crate) uri_base: String,
     /// Before this time the file is not visible (a batch results file before the batch ends).
     pub(crate) visible_from: Option<SystemTime>,
+    /// `files.download` answers `302 Found` to the `/download/{v}/...` URL that serves the
+    /// bytes (generated videos, as the real service redirects their downloads).
+    pub(crate) redirect: bool,
 }
 
 impl File {
@@ -299,7 +306,7 @@ pub(crate) fn check_references(state: &State, contents: &[Value]) -> Result<(), 
 
 /// `files/{id}` from a file URI (`https://.../v1beta/files/{id}`, `files/{id}`): the run of
 /// `[a-z0-9-]` after the last `files/`, as the official SDKs extract it.
-fn file_name_in(uri: &str) -> Option<String> {
+pub(crate) fn file_name_in(uri: &str) -> Option<String> {
     let at = uri.rfind("files/")?;
     if at > 0 && !uri[..at].ends_with('/') {
         return None;
@@ -358,14 +365,21 @@ fn download(call: &Call<'_>) -> Result<Payload, ApiError> {
     }
     let now = call.now();
     let name = &call.route.name;
-    let (mime, bytes) = call.state.store.with::<File, _>(now, |t| {
+    let (mime, bytes, redirect) = call.state.store.with::<File, _>(now, |t| {
         let r = t
             .get(name)
             .ok()
             .filter(|r| r.value.visible(now))
             .ok_or_else(|| File::not_found(name))?;
-        Ok::<_, ApiError>((r.value.mime_type.clone(), r.value.bytes()))
+        Ok::<_, ApiError>((r.value.mime_type.clone(), r.value.bytes(), r.value.redirect))
     })?;
+    if redirect && call.route.prefix() == Prefix::Api {
+        return Ok(Payload::Redirect(format!(
+            "{}/download/{}/{name}:download?alt=media",
+            base_url(call.request),
+            call.route.version
+        )));
+    }
     let body = bytes.ok_or_else(|| {
         ApiError::new(
             404,

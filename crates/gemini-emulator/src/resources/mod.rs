@@ -21,10 +21,13 @@ use crate::validate::malformed_json_error;
 
 pub(crate) mod batches;
 pub(crate) mod caches;
+pub(crate) mod file_search_stores;
 pub(crate) mod files;
 pub(crate) mod models;
 pub(crate) mod operations;
+pub(crate) mod predict;
 pub(crate) mod tuned_models;
+pub(crate) mod videos;
 
 /// Resource behaviour set on the [`EmulatorBuilder`](crate::EmulatorBuilder).
 #[derive(Debug, Clone)]
@@ -39,6 +42,10 @@ pub(crate) struct Settings {
     pub(crate) batch_pending: Duration,
     /// How long a batch then runs before it succeeds.
     pub(crate) batch_running: Duration,
+    /// How long a Veo operation runs before its videos are ready.
+    pub(crate) video_generation: Duration,
+    /// How long a file search document stays `STATE_PENDING` (its operation running).
+    pub(crate) document_processing: Duration,
 }
 
 impl Default for Settings {
@@ -49,6 +56,8 @@ impl Default for Settings {
             keep_file_bytes: true,
             batch_pending: Duration::from_secs(1),
             batch_running: Duration::from_secs(2),
+            video_generation: Duration::from_secs(2),
+            document_processing: Duration::ZERO,
         }
     }
 }
@@ -73,10 +82,13 @@ pub(crate) type Handler = fn(&Call<'_>) -> Result<Payload, ApiError>;
 pub(crate) const MODULES: &[&[(&str, Handler)]] = &[
     batches::HANDLERS,
     caches::HANDLERS,
+    file_search_stores::HANDLERS,
     files::HANDLERS,
     models::HANDLERS,
     operations::HANDLERS,
+    predict::HANDLERS,
     tuned_models::HANDLERS,
+    videos::HANDLERS,
 ];
 
 /// The handler serving `rpc`, if a module serves it.

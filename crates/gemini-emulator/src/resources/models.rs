@@ -15,12 +15,12 @@ use serde_json::{Map, Value, json};
 use crate::catalogue::ModelSpec;
 use crate::errors::ApiError;
 use crate::model::embeddings::embed_text;
-use crate::model::generator::{self, Context, Generation};
+use crate::model::generator::{self, Context, Generation, Grounded};
 use crate::model::tokenizer::{self, ModalityCounts};
 use crate::paging::{PageSpec, encode_token, invalid_token};
 use crate::resources::caches::{self, CacheUse};
-use crate::resources::files;
 use crate::resources::{Call, Handler};
+use crate::resources::{file_search_stores, files};
 use crate::respond::Payload;
 use crate::state::State;
 use crate::validate::{content_extras, contents_extras, parse_strict};
@@ -137,10 +137,24 @@ pub(crate) fn generate(
             Some(caches::resolve(state, &name, model.id(), &mut canonical)?)
         }
     };
+    let grounded = file_search_stores::retrieve(state, &canonical)?.map(|r| {
+        let (text, supports) = file_search_stores::answer(&r).unwrap_or_default();
+        Grounded {
+            text,
+            supports,
+            chunks: r
+                .hits
+                .iter()
+                .map(file_search_stores::Hit::grounding_chunk)
+                .collect(),
+            tool_tokens: r.tool_tokens,
+        }
+    });
     let ctx = Context {
         model,
         signer: state.config.signer,
         response_number: state.next_response_number(),
+        grounded,
     };
     Ok((generator::generate(&canonical, &ctx)?, cache))
 }

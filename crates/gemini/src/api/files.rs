@@ -64,7 +64,7 @@ crate::rest::resource_handle!(Files);
 /// ```
 pub struct UploadSource {
     kind: SourceKind,
-    file_name: Option<String>,
+    pub(crate) file_name: Option<String>,
 }
 
 enum SourceKind {
@@ -147,7 +147,7 @@ impl UploadSource {
 
     /// Opens the source: its reader and length. A missing file or a directory is an error.
     #[cfg_attr(not(feature = "fs"), allow(clippy::unused_async))]
-    async fn open(self) -> Result<(Reader, u64), Error> {
+    pub(crate) async fn open(self) -> Result<(Reader, u64), Error> {
         match self.kind {
             SourceKind::Bytes(b) => {
                 let len = b.len() as u64;
@@ -215,12 +215,12 @@ impl From<&std::path::Path> for UploadSource {
 /// ```
 #[derive(Clone)]
 pub struct UploadOptions {
-    mime_type: Option<String>,
-    display_name: Option<String>,
+    pub(crate) mime_type: Option<String>,
+    pub(crate) display_name: Option<String>,
     name: Option<String>,
-    chunk_size: u64,
-    max_attempts: u32,
-    progress: Option<ProgressFn>,
+    pub(crate) chunk_size: u64,
+    pub(crate) max_attempts: u32,
+    pub(crate) progress: Option<ProgressFn>,
 }
 
 impl Default for UploadOptions {
@@ -519,7 +519,7 @@ impl Files {
 }
 
 /// The MIME type: the option, else guessed from the file name; neither is an error.
-fn mime_type(options: &UploadOptions, file_name: Option<&str>) -> Result<String, Error> {
+pub(crate) fn mime_type(options: &UploadOptions, file_name: Option<&str>) -> Result<String, Error> {
     if let Some(m) = &options.mime_type {
         return Ok(m.clone());
     }

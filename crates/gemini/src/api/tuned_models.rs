@@ -11,6 +11,8 @@ use crate::{Error, Pager};
 ///
 /// Gemini API tuning is largely retired; existing tuned models can still be listed, read and
 /// used for generation (`client.models().generate_content("tunedModels/my-model", ...)`).
+/// Creating tuned models is retired on the Gemini API, so this handle has no `create` (tuning
+/// lives on Vertex AI).
 ///
 /// ```no_run
 /// # #[tokio::main] async fn main() -> Result<(), gemini::Error> {

@@ -80,10 +80,18 @@ impl Rest {
         if let Some(o) = self.options() {
             spec = spec.options(o.transport.clone());
         }
+        self.new_call(spec)
+    }
+
+    /// A call of `spec`; refused before sending on a client that holds an ephemeral token.
+    fn new_call(&self, spec: RequestSpec) -> Call {
         Call {
             client: self.client.clone(),
             options: self.options.clone(),
-            spec: Ok(spec),
+            spec: match self.client.refuse_rest() {
+                Some(e) => Err(e),
+                None => Ok(spec),
+            },
         }
     }
 
@@ -94,11 +102,7 @@ impl Rest {
         if let Some(o) = self.options() {
             spec = spec.options(o.transport.clone());
         }
-        Call {
-            client: self.client.clone(),
-            options: self.options.clone(),
-            spec: Ok(spec),
-        }
+        self.new_call(spec)
     }
 
     /// Every item of the list at `path`, fetching pages as they are used (`pageSize`,
@@ -212,56 +216,128 @@ impl Call {
     /// the head arrives, then the idle timeout between chunks of the body. A non-2xx answer is
     /// an [`Error::Api`].
     pub(crate) async fn open_raw(self) -> Result<http::Response<ResponseBody>, Error> {
-        let spec = self.spec?;
-        let http = self.client.http();
-        let timeouts = *http.config().timeouts();
-        let request = http.build_request(&spec)?;
-        let send = http.transport().send(request);
-        let response = match timeouts.response_headers {
-            None => send.await?,
-            Some(limit) => {
-                let sleep = http.timer().sleep(limit);
-                match futures_util::future::select(send, sleep).await {
-                    futures_util::future::Either::Left((response, _)) => response?,
-                    futures_util::future::Either::Right(((), _)) => {
-                        return Err(Error::from(gemini_transport::Error::timeout(
-                            gemini_transport::TimeoutKind::ResponseHeaders,
-                            Some(limit),
-                        )));
-                    }
-                }
-            }
-        };
-        let (parts, body) = response.into_parts();
-        if !parts.status.is_success() {
-            let (bytes, truncated) = body
-                .collect_prefix(http.config().max_error_body_size())
-                .await?;
-            let bytes = match http.config().api_key() {
-                Some(key) => scrub(&bytes, key.expose_secret()),
-                None => bytes,
-            };
-            let api = crate::ApiError::from_response(
-                parts.status,
-                &parts.headers,
-                bytes,
-                http.clock().system_now(),
-            )
-            .with_body_truncated(truncated);
-            return Err(Error::from(api));
-        }
-        let idle = self
-            .options
-            .as_deref()
-            .and_then(|o| o.idle_timeout)
-            .or(timeouts.idle);
-        let body = match idle {
-            Some(idle) => body.with_idle_timeout(idle, http.timer().clone()),
-            None => body,
-        };
-        Ok(http::Response::from_parts(parts, body))
+        self.open_raw_following(0).await
     }
 
+    /// [`open_raw`](Self::open_raw) for a `GET` that may answer with redirects
+    /// (301, 302, 303, 307, 308 and a `Location`): follows up to `max_redirects` of them.
+    /// Each hop is a request to an absolute URL, so the API key (in the `x-goog-api-key`
+    /// header, never in the URL) goes only to the configured origin; a hop to another host
+    /// (a signed storage URL) carries no key.
+    pub(crate) async fn open_raw_following(
+        self,
+        max_redirects: u32,
+    ) -> Result<http::Response<ResponseBody>, Error> {
+        let Self {
+            client,
+            options,
+            spec,
+        } = self;
+        let mut spec = spec?;
+        let http = client.http();
+        let mut hops = 0u32;
+        loop {
+            let current = http.build_request(&spec)?.uri().clone();
+            let response = send_raw(&client, &spec).await?;
+            let status = response.status();
+            let redirect = matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308);
+            if !redirect || max_redirects == 0 {
+                return finish_raw(&client, options.as_deref(), response).await;
+            }
+            let location = response
+                .headers()
+                .get(http::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let Some(location) = location else {
+                return finish_raw(&client, options.as_deref(), response).await;
+            };
+            hops += 1;
+            if hops > max_redirects {
+                return Err(Error::from(gemini_transport::Error::unexpected(
+                    status,
+                    None,
+                    &format!("more than {max_redirects} redirects"),
+                )));
+            }
+            let next = resolve_location(&current, &location).ok_or_else(|| {
+                Error::from(gemini_transport::Error::unexpected(
+                    status,
+                    None,
+                    "a redirect to an invalid location",
+                ))
+            })?;
+            tracing::debug!(hop = hops, "following a redirect");
+            let options = spec.request_options().clone();
+            spec = RequestSpec::absolute(Method::GET, next).options(options);
+        }
+    }
+}
+
+/// Sends `spec` once and returns the answer's head with the body still streaming, whatever
+/// its status (the response-headers timeout applies).
+async fn send_raw(
+    client: &Client,
+    spec: &RequestSpec,
+) -> Result<http::Response<ResponseBody>, Error> {
+    let http = client.http();
+    let timeouts = *http.config().timeouts();
+    let request = http.build_request(spec)?;
+    let send = http.transport().send(request);
+    let response = match timeouts.response_headers {
+        None => send.await?,
+        Some(limit) => {
+            let sleep = http.timer().sleep(limit);
+            match futures_util::future::select(send, sleep).await {
+                futures_util::future::Either::Left((response, _)) => response?,
+                futures_util::future::Either::Right(((), _)) => {
+                    return Err(Error::from(gemini_transport::Error::timeout(
+                        gemini_transport::TimeoutKind::ResponseHeaders,
+                        Some(limit),
+                    )));
+                }
+            }
+        }
+    };
+    Ok(response)
+}
+
+/// A streaming answer as [`Call::open_raw`] returns it: a non-2xx is an [`Error::Api`] (its
+/// body scrubbed of the key), a 2xx gets the idle timeout.
+async fn finish_raw(
+    client: &Client,
+    options: Option<&RequestOptions>,
+    response: http::Response<ResponseBody>,
+) -> Result<http::Response<ResponseBody>, Error> {
+    let http = client.http();
+    let timeouts = *http.config().timeouts();
+    let (parts, body) = response.into_parts();
+    if !parts.status.is_success() {
+        let (bytes, truncated) = body
+            .collect_prefix(http.config().max_error_body_size())
+            .await?;
+        let bytes = match http.config().api_key() {
+            Some(key) => scrub(&bytes, key.expose_secret()),
+            None => bytes,
+        };
+        let api = crate::ApiError::from_response(
+            parts.status,
+            &parts.headers,
+            bytes,
+            http.clock().system_now(),
+        )
+        .with_body_truncated(truncated);
+        return Err(Error::from(api));
+    }
+    let idle = options.and_then(|o| o.idle_timeout).or(timeouts.idle);
+    let body = match idle {
+        Some(idle) => body.with_idle_timeout(idle, http.timer().clone()),
+        None => body,
+    };
+    Ok(http::Response::from_parts(parts, body))
+}
+
+impl Call {
     /// The JSON body, with the caller's `extra_body` merged into it.
     pub(crate) fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         let body = encode(body, self.options.as_deref());
@@ -317,6 +393,27 @@ impl Call {
             Err(e) => Box::pin(std::future::ready(Err(e))),
         }
     }
+}
+
+/// The absolute URL a `Location` header names, relative to `base` (the URL that answered).
+fn resolve_location(base: &http::Uri, location: &str) -> Option<http::Uri> {
+    let parsed: http::Uri = location.parse().ok()?;
+    if parsed.scheme().is_some() {
+        let scheme = parsed.scheme_str()?;
+        return (scheme == "http" || scheme == "https").then_some(parsed);
+    }
+    let path_and_query = if location.starts_with('/') {
+        location.to_owned()
+    } else {
+        let dir = base.path().rsplit_once('/').map_or("", |(d, _)| d);
+        format!("{dir}/{location}")
+    };
+    http::Uri::builder()
+        .scheme(base.scheme()?.clone())
+        .authority(base.authority()?.clone())
+        .path_and_query(path_and_query)
+        .build()
+        .ok()
 }
 
 /// `body` with every occurrence of `secret` replaced by `***` (an error body never carries the

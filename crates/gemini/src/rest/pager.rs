@@ -40,6 +40,8 @@ list_page! {
     gemini_types::ListFilesResponse => files: gemini_types::File,
     gemini_types::ListCachedContentsResponse => cached_contents: gemini_types::CachedContent,
     gemini_types::ListOperationsResponse<gemini_types::GenerateContentBatch, gemini_types::GenerateContentBatchOutput> => operations: gemini_types::BatchOperation,
+    gemini_types::ListFileSearchStoresResponse => file_search_stores: gemini_types::FileSearchStore,
+    gemini_types::ListDocumentsResponse => documents: gemini_types::Document,
 }
 type Fetch<T> =
     Arc<dyn Fn(Option<u32>, Option<String>) -> BoxFuture<'static, Page<T>> + Send + Sync>;

@@ -171,18 +171,35 @@ pub(crate) fn parse_url(url: &str) -> Result<http::Uri, Error> {
     Ok(uri)
 }
 
+/// What the last answer of a finished upload decodes to: `{"file": File}` for the files
+/// API, an operation for an upload to a file search store.
+pub(crate) trait Finished: Sized {
+    /// Decodes the final answer.
+    fn from_final(response: &http::Response<Bytes>) -> Result<Self, Error>;
+}
+
+impl Finished for File {
+    fn from_final(response: &http::Response<Bytes>) -> Result<Self, Error> {
+        let body = response.body();
+        let done: CreateFileResponse =
+            serde_json::from_slice(body).map_err(|e| Error::decode_json(e, body))?;
+        done.file
+            .ok_or_else(|| unexpected(response, "the finished upload's answer has no `file`"))
+    }
+}
+
 /// What the server said about the session.
 #[derive(Debug)]
-pub(crate) enum State {
+pub(crate) enum State<T = File> {
     /// It has `received` bytes and waits for more.
     Active { received: u64 },
-    /// The upload is finished: the file.
-    Final(Box<File>),
+    /// The upload is finished: the file (or operation).
+    Final(Box<T>),
 }
 
 /// What sending one chunk gave.
-enum Sent {
-    State(State),
+enum Sent<T> {
+    State(State<T>),
     /// A 2xx without an upload status: ask the server where it is.
     Unknown,
 }
@@ -199,8 +216,12 @@ pub(crate) struct Sender<'a> {
 }
 
 impl Sender<'_> {
-    /// Uploads the rest of the bytes and returns the finished file.
-    pub(crate) async fn run(&self, reader: &mut Reader, mut offset: u64) -> Result<File, Error> {
+    /// Uploads the rest of the bytes and returns the finished file (or operation).
+    pub(crate) async fn run<T: Finished>(
+        &self,
+        reader: &mut Reader,
+        mut offset: u64,
+    ) -> Result<T, Error> {
         let mut chunk = Bytes::new();
         let mut chunk_start = offset;
         // The chunk after `chunk`, read while `chunk` is being sent: at most two are held.
@@ -301,7 +322,11 @@ impl Sender<'_> {
 
     /// After `err`, asks the server where the session is, with backoff, until it answers or
     /// `max_attempts` failures in a row.
-    async fn recover(&self, mut err: Error, failures: &mut u32) -> Result<State, Error> {
+    async fn recover<T: Finished>(
+        &self,
+        mut err: Error,
+        failures: &mut u32,
+    ) -> Result<State<T>, Error> {
         loop {
             *failures += 1;
             if *failures >= self.max_attempts {
@@ -325,13 +350,13 @@ impl Sender<'_> {
     }
 
     /// Sends `bytes` at `offset`; the chunk ends at `end`.
-    async fn send_chunk(
+    async fn send_chunk<T: Finished>(
         &self,
         offset: u64,
         bytes: Bytes,
         last: bool,
         end: u64,
-    ) -> Result<Sent, Error> {
+    ) -> Result<Sent<T>, Error> {
         let command = if last { "upload, finalize" } else { "upload" };
         let response = self
             .rest
@@ -343,7 +368,9 @@ impl Sender<'_> {
             .send_response()
             .await?;
         match header(response.headers(), STATUS) {
-            Some(s) if s.eq_ignore_ascii_case("final") => Ok(Sent::State(final_file(&response)?)),
+            Some(s) if s.eq_ignore_ascii_case("final") => Ok(Sent::State(State::Final(Box::new(
+                T::from_final(&response)?,
+            )))),
             Some(s) if s.eq_ignore_ascii_case("active") => {
                 let received = header(response.headers(), SIZE_RECEIVED)
                     .and_then(|v| v.parse().ok())
@@ -359,7 +386,7 @@ impl Sender<'_> {
 }
 
 /// `X-Goog-Upload-Command: query`: the session's state.
-pub(crate) async fn query(rest: &Rest, url: &http::Uri) -> Result<State, Error> {
+pub(crate) async fn query<T: Finished>(rest: &Rest, url: &http::Uri) -> Result<State<T>, Error> {
     let response = rest
         .call_absolute(Method::POST, url.clone())
         .header(COMMAND, "query")
@@ -367,7 +394,9 @@ pub(crate) async fn query(rest: &Rest, url: &http::Uri) -> Result<State, Error> 
         .send_response()
         .await?;
     match header(response.headers(), STATUS) {
-        Some(s) if s.eq_ignore_ascii_case("final") => final_file(&response),
+        Some(s) if s.eq_ignore_ascii_case("final") => {
+            Ok(State::Final(Box::new(T::from_final(&response)?)))
+        }
         Some(s) if s.eq_ignore_ascii_case("active") => {
             match header(response.headers(), SIZE_RECEIVED).and_then(|v| v.parse().ok()) {
                 Some(received) => Ok(State::Active { received }),
@@ -380,19 +409,6 @@ pub(crate) async fn query(rest: &Rest, url: &http::Uri) -> Result<State, Error> 
         _ => Err(unexpected(
             &response,
             "the upload session is not active (cancelled or unknown)",
-        )),
-    }
-}
-
-fn final_file(response: &http::Response<Bytes>) -> Result<State, Error> {
-    let body = response.body();
-    let done: CreateFileResponse =
-        serde_json::from_slice(body).map_err(|e| Error::decode_json(e, body))?;
-    match done.file {
-        Some(file) => Ok(State::Final(Box::new(file))),
-        None => Err(unexpected(
-            response,
-            "the finished upload's answer has no `file`",
         )),
     }
 }

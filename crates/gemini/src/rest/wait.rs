@@ -98,8 +98,28 @@ pub(crate) async fn poll_until<T>(
     client: &Client,
     options: &WaitOptions,
     name: &str,
+    fetch: impl FnMut() -> BoxFuture<'static, Result<T, Error>>,
+    done: impl Fn(&T) -> bool,
+) -> Result<T, Error> {
+    poll_until_observed(client, options, name, fetch, done, |_, _| {}).await
+}
+
+/// Where a wait is, after each poll: how many polls so far and the time since the wait
+/// started (on the client's clock, or the time slept when that clock does not move).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Polled {
+    pub(crate) polls: u32,
+    pub(crate) elapsed: Duration,
+}
+
+/// [`poll_until`], calling `observe` with each value fetched (the last one too).
+pub(crate) async fn poll_until_observed<T>(
+    client: &Client,
+    options: &WaitOptions,
+    name: &str,
     mut fetch: impl FnMut() -> BoxFuture<'static, Result<T, Error>>,
     done: impl Fn(&T) -> bool,
+    mut observe: impl FnMut(&T, Polled),
 ) -> Result<T, Error> {
     let clock = client.http().clock();
     let sleeper = client.http().timer();
@@ -108,12 +128,15 @@ pub(crate) async fn poll_until<T>(
     // The time slept so far: the wait ends by it even with a clock that does not move (a test
     // sleeper), so the loop is bounded by `timeout / 1 ms` rounds at most.
     let mut slept = Duration::ZERO;
+    let mut polls = 0u32;
     loop {
         let value = fetch().await?;
+        polls = polls.saturating_add(1);
+        let elapsed = clock.now().saturating_duration_since(start).max(slept);
+        observe(&value, Polled { polls, elapsed });
         if done(&value) {
             return Ok(value);
         }
-        let elapsed = clock.now().saturating_duration_since(start).max(slept);
         let Some(left) = options
             .timeout
             .checked_sub(elapsed)
