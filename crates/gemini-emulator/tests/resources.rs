@@ -234,11 +234,6 @@ async fn methods_no_module_serves_are_the_real_404_and_scriptable() {
         ("POST", "/v1alpha/auth_tokens", "authTokens.create"),
         (
             "POST",
-            "/v1beta/interactions/i/cancel",
-            "interactions.cancel",
-        ),
-        (
-            "POST",
             "/v1beta/models/imagen-4.0-generate-001:predict",
             "predict",
         ),

@@ -7,6 +7,7 @@
 //! list to [`MODULES`]. The route table already has every method of the API.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
@@ -22,6 +23,7 @@ use crate::validate::malformed_json_error;
 pub(crate) mod batches;
 pub(crate) mod caches;
 pub(crate) mod files;
+pub(crate) mod interactions;
 pub(crate) mod models;
 pub(crate) mod operations;
 pub(crate) mod tuned_models;
@@ -39,6 +41,12 @@ pub(crate) struct Settings {
     pub(crate) batch_pending: Duration,
     /// How long a batch then runs before it succeeds.
     pub(crate) batch_running: Duration,
+    /// How long a background interaction stays `queued`.
+    pub(crate) interaction_queued: Duration,
+    /// How long a background interaction (model form) then runs before it completes.
+    pub(crate) interaction_running: Duration,
+    /// How long an agent run (always in the background) runs before it completes.
+    pub(crate) agent_running: Duration,
 }
 
 impl Default for Settings {
@@ -49,6 +57,9 @@ impl Default for Settings {
             keep_file_bytes: true,
             batch_pending: Duration::from_secs(1),
             batch_running: Duration::from_secs(2),
+            interaction_queued: Duration::from_secs(1),
+            interaction_running: Duration::from_secs(2),
+            agent_running: Duration::from_secs(10),
         }
     }
 }
@@ -74,6 +85,7 @@ pub(crate) const MODULES: &[&[(&str, Handler)]] = &[
     batches::HANDLERS,
     caches::HANDLERS,
     files::HANDLERS,
+    interactions::HANDLERS,
     models::HANDLERS,
     operations::HANDLERS,
     tuned_models::HANDLERS,
@@ -91,7 +103,7 @@ pub(crate) fn handler_for(rpc: &str) -> Option<Handler> {
 /// One request as a handler sees it.
 #[derive(Debug)]
 pub(crate) struct Call<'a> {
-    pub(crate) state: &'a State,
+    pub(crate) state: &'a Arc<State>,
     pub(crate) route: &'a Route,
     pub(crate) request: &'a RecordedRequest,
 }
