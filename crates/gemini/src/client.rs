@@ -8,8 +8,8 @@ use gemini_transport::{ApiVersion, Clock, Config, HttpClient, Sleeper, Timeouts,
 use http::{HeaderName, HeaderValue};
 
 use crate::{
-    ApiKey, Batches, Caches, Chats, Continuation, Error, Files, Models, Operations, Raw,
-    RetryPolicy, TunedModels,
+    ApiKey, Batches, Caches, Chats, Continuation, Error, Files, Interactions, Models, Operations,
+    Raw, RetryPolicy, TunedModels,
 };
 
 /// The Gemini API client.
@@ -113,6 +113,12 @@ impl Client {
     /// The `tunedModels` resource (read-only).
     pub fn tuned_models(&self) -> TunedModels {
         TunedModels::new(self.clone())
+    }
+
+    /// The Interactions API: server-kept conversations, agents, background runs, and streams
+    /// that resume after a disconnect.
+    pub fn interactions(&self) -> Interactions {
+        Interactions::new(self.clone())
     }
 
     /// Raw JSON calls for endpoints and fields this SDK does not model yet, with the same

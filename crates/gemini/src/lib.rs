@@ -6,7 +6,7 @@
 //! [`client.batches()`](Client::batches), [`client.operations()`](Client::operations),
 //! [`client.tuned_models()`](Client::tuned_models),
 //! [`client.files()`](Client::files), [`client.caches()`](Client::caches),
-//! [`client.batches()`](Client::batches),
+//! [`client.batches()`](Client::batches), [`client.interactions()`](Client::interactions),
 //! and [`client.raw()`](Client::raw) for anything else), typed requests and responses from
 //! [`gemini-types`](types), streams, chats that keep thought signatures, automatic function
 //! calling, typed structured output, automatic continuation, waiting on long-running operations,
@@ -84,6 +84,10 @@ pub use api::batches::{BatchResult, BatchResultStream, Batches};
 pub use api::caches::Caches;
 pub use api::chats::{Chat, ChatConfig, ChatHistory, ChatStream, Chats};
 pub use api::files::{DEFAULT_CHUNK_SIZE, Files, UploadOptions, UploadProgress, UploadSource};
+pub use api::interactions::{
+    Conversation, ConversationState, CreateInteraction, InteractionStream, Interactions,
+    StreamResume,
+};
 pub use api::models::{GenerateContentStream, Models, OpenStream};
 pub use api::operations::Operations;
 pub use api::raw::{Raw, RawStream};

@@ -6,6 +6,7 @@ pub(crate) mod batches;
 pub(crate) mod caches;
 pub(crate) mod chats;
 pub(crate) mod files;
+pub(crate) mod interactions;
 pub(crate) mod models;
 pub(crate) mod operations;
 pub(crate) mod raw;

@@ -96,6 +96,13 @@ impl Event for gemini_types::GenerateContentResponse {
     }
 }
 
+impl Event for gemini_types::interactions::Event {
+    fn may_be_error(&self) -> bool {
+        // A typed `error` event is data (it has an `event_type`); a bare envelope is not.
+        matches!(self, Self::Unknown(m) if m.get("event_type").is_none() && m.contains_key("error"))
+    }
+}
+
 impl Event for Value {
     fn may_be_error(&self) -> bool {
         self.get("error").is_some()

@@ -94,12 +94,37 @@ impl WaitOptions {
 /// Fetches with `fetch` until `done` says the value is final, sleeping between polls as
 /// `options` says; `name` names what is waited for in the deadline error. The first fetch
 /// happens at once.
-pub(crate) async fn poll_until<T>(
+pub(crate) async fn poll_until<T: Send + 'static>(
     client: &Client,
     options: &WaitOptions,
     name: &str,
     mut fetch: impl FnMut() -> BoxFuture<'static, Result<T, Error>>,
     done: impl Fn(&T) -> bool,
+) -> Result<T, Error> {
+    poll_with_hints(
+        client,
+        options,
+        name,
+        || {
+            let f = fetch();
+            Box::pin(async move { f.await.map(|v| (v, None)) })
+        },
+        done,
+        |_| {},
+    )
+    .await
+}
+
+/// [`poll_until`] where each fetch may also return the server's hint of when to ask again
+/// (a `Retry-After`): the next pause is the longer of the backoff and the hint, within the
+/// deadline. `progress` sees every value fetched, the final one included.
+pub(crate) async fn poll_with_hints<T>(
+    client: &Client,
+    options: &WaitOptions,
+    name: &str,
+    mut fetch: impl FnMut() -> BoxFuture<'static, Result<(T, Option<Duration>), Error>>,
+    done: impl Fn(&T) -> bool,
+    mut progress: impl FnMut(&T),
 ) -> Result<T, Error> {
     let clock = client.http().clock();
     let sleeper = client.http().timer();
@@ -109,7 +134,8 @@ pub(crate) async fn poll_until<T>(
     // sleeper), so the loop is bounded by `timeout / 1 ms` rounds at most.
     let mut slept = Duration::ZERO;
     loop {
-        let value = fetch().await?;
+        let (value, hint) = fetch().await?;
+        progress(&value);
         if done(&value) {
             return Ok(value);
         }
@@ -121,7 +147,10 @@ pub(crate) async fn poll_until<T>(
         else {
             return Err(Error::Operation(crate::OperationError::deadline(name)));
         };
-        let pause = interval.max(Duration::from_millis(1)).min(left);
+        let pause = interval
+            .max(hint.unwrap_or_default())
+            .max(Duration::from_millis(1))
+            .min(left);
         tracing::debug!(what = name, pause_ms = pause.as_millis() as u64, "waiting");
         sleeper.sleep(pause).await;
         slept += pause;
