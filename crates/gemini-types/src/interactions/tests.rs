@@ -374,6 +374,10 @@ fn fold_arguments_thoughts_and_old_names() {
 
 #[test]
 fn conveniences_over_outputs() {
+    #[derive(Debug, serde::Deserialize)]
+    struct N {
+        n: u32,
+    }
     let it: Interaction = serde_json::from_value(json!({
         "id": "v1_m", "status": "completed",
         "steps": [
@@ -386,10 +390,6 @@ fn conveniences_over_outputs() {
         "usage": {"total_tokens": 9}
     }))
     .unwrap();
-    #[derive(Debug, serde::Deserialize)]
-    struct N {
-        n: u32,
-    }
     assert_eq!(it.parsed::<N>().unwrap().n, 2);
     let images: Vec<_> = it.images().collect();
     assert_eq!(images.len(), 1);
