@@ -1,8 +1,9 @@
 //! The emulator's deterministic "deep research" agent (`deep-research-pro-preview-12-2025`,
 //! and any agent id starting with `deep-research`).
 //!
-//! A run plans (a thought), searches twice (each a `google_search_call` step and its
-//! `google_search_result`), thinks again between the searches, and ends with a report (a
+//! A run plans (a thought), searches twice (each a `google_search_call` step with
+//! `arguments.queries`, and its `google_search_result` with one `search_suggestions` HTML
+//! snippet per query, linking the source), thinks again between the searches, and ends with a report (a
 //! `model_output` step in Markdown citing every source). Everything is derived from the
 //! text of the user's input, so a test can predict it.
 
@@ -101,9 +102,10 @@ pub(super) fn research(topic: &str) -> Research {
                 sources.push((title.clone(), url.clone()));
                 tool_tokens += count_text(&title);
                 json!({
-                    "title": title,
-                    "url": url,
-                    "rendered_content": format!("<p>Result {} for {q}</p>", i + 1),
+                    "search_suggestions": format!(
+                        "<div class=\"search-suggestion\" data-rank=\"{}\"><a href=\"{url}\">{q}</a></div>",
+                        i + 1
+                    ),
                 })
             })
             .collect();
