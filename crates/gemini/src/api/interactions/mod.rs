@@ -249,7 +249,10 @@ fn is_settled(interaction: &Interaction) -> bool {
             interaction.status,
             Some(InteractionStatus::RequiresAction | InteractionStatus::RequiresContinuation)
         )
-        || interaction.status.as_ref().is_some_and(InteractionStatus::is_unknown)
+        || interaction
+            .status
+            .as_ref()
+            .is_some_and(InteractionStatus::is_unknown)
 }
 
 /// One poll: the interaction and the server's `Retry-After`, if it sent one.
