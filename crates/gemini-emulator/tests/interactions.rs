@@ -270,6 +270,14 @@ async fn invalid_requests_get_the_real_envelope() {
             json!({"model": MODEL}),
             "Invalid input at 'input': an input is required.",
         ),
+        (
+            json!({"model": MODEL, "input": [{"type": "user_input", "content": [{"type": "text", "text": "x", "bogus": 1}]}]}),
+            "Invalid input at 'input[0].content[0].bogus'.",
+        ),
+        (
+            json!({"model": MODEL, "input": "x", "tools": [{"type": "teleporter"}]}),
+            "Invalid input at 'tools[0].type'.",
+        ),
     ];
     for (body, message) in cases {
         let r = post(&emu, "/v1beta/interactions", &body).await;
@@ -280,6 +288,24 @@ async fn invalid_requests_get_the_real_envelope() {
             "{body}"
         );
     }
+    let r = send(
+        &emu,
+        "POST",
+        "/v1beta/interactions",
+        &[
+            ("x-goog-api-key", "k"),
+            ("content-type", "application/json"),
+        ],
+        "{\"model\": ",
+    )
+    .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"]["code"], "invalid_request");
+    assert!(
+        r.message().starts_with("Invalid JSON payload received."),
+        "{}",
+        r.text()
+    );
     let r = post(
         &emu,
         "/v1beta/interactions",
@@ -684,4 +710,94 @@ async fn an_error_event_ends_a_stream() {
     assert_eq!(events.len(), 2);
     assert_eq!(events[1]["event_type"], "error");
     assert_eq!(events[1]["error"]["code"], "internal");
+}
+
+/// The shape of each event: its type, and the kind of step or delta it carries.
+fn shape(event: &Value) -> String {
+    let kind = event["event_type"].as_str().unwrap_or("").to_owned();
+    let detail = event["step"]["type"]
+        .as_str()
+        .or_else(|| event["delta"]["type"].as_str())
+        .unwrap_or("");
+    format!("{kind} {detail}")
+}
+
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    k.sort();
+    k
+}
+
+#[tokio::test]
+async fn answers_have_the_shape_of_the_real_recordings() {
+    let Some(real) = support::real_dir("interactions recordings") else {
+        return;
+    };
+    let read = |path: &str| std::fs::read_to_string(real.join(path)).unwrap();
+    let emu = Emulator::start();
+
+    // A plain streamed turn of a thinking model, as recorded from gemini-2.5-flash.
+    let recorded: Vec<Value> = read("streams/vercel-interactions-basic.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let (ours, end) = read_events(
+        &emu,
+        "POST",
+        "/v1beta/interactions",
+        &json!({"model": "gemini-2.5-flash", "input": "Hello, how are you?", "stream": true}),
+        TIMEOUT,
+    )
+    .await;
+    end.unwrap();
+    let mut our_shapes: Vec<String> = ours.iter().map(shape).collect();
+    our_shapes.dedup();
+    let mut real_shapes: Vec<String> = recorded.iter().map(shape).collect();
+    real_shapes.dedup();
+    assert_eq!(our_shapes, real_shapes);
+    for (o, r) in ours.iter().zip(&recorded) {
+        if o["event_type"] == r["event_type"] {
+            let mut ok = keys(o);
+            ok.retain(|k| k != "event_id");
+            assert_eq!(ok, keys(r), "{o}");
+        }
+    }
+    let (last, real_last) = (ours.last().unwrap(), recorded.last().unwrap());
+    assert_eq!(
+        keys(&last["interaction"]["usage"]),
+        keys(&real_last["interaction"]["usage"])
+    );
+    for k in keys(&real_last["interaction"]) {
+        assert!(last["interaction"].get(&k).is_some(), "completed lacks {k}");
+    }
+
+    // A function call, as recorded (thought, then the call; requires_action).
+    let recorded: Value =
+        serde_json::from_str(&read("responses/vercel-interactions-tool-call-step1.json")).unwrap();
+    let ours = create(
+        &emu,
+        &json!({"model": "gemini-2.5-flash", "input": "What is the weather? Call getWeather.",
+                "tools": [{"type": "function", "name": "getWeather",
+                           "parameters": {"type": "object", "properties": {"location": {"type": "string"}}}}]}),
+    )
+    .await;
+    assert_eq!(ours["status"], recorded["status"]);
+    assert_eq!(keys(&ours), {
+        let mut k = keys(&recorded);
+        k.sort();
+        k
+    });
+    assert_eq!(keys(&ours["usage"]), keys(&recorded["usage"]));
+    assert_eq!(kinds(&ours), kinds(&recorded));
+    for (o, r) in ours["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(recorded["steps"].as_array().unwrap())
+    {
+        assert_eq!(keys(o), keys(r));
+    }
 }

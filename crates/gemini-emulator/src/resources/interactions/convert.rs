@@ -151,7 +151,99 @@ pub(super) fn check_request(body: &Map<String, Value>) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The fields of each content kind (the official SDK's models).
+fn content_fields(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "text" => &["type", "text", "annotations"],
+        "image" => &["type", "data", "uri", "mime_type", "resolution"],
+        "audio" => &[
+            "type",
+            "data",
+            "uri",
+            "mime_type",
+            "processing",
+            "sample_rate",
+            "channels",
+        ],
+        "video" => &[
+            "type",
+            "data",
+            "uri",
+            "mime_type",
+            "name",
+            "processing",
+            "resolution",
+        ],
+        "document" => &[
+            "type",
+            "data",
+            "uri",
+            "mime_type",
+            "processing",
+            "resolution",
+        ],
+        _ => return None,
+    })
+}
+
+/// The fields of each step kind a client may send (built-in tool steps are not checked).
+fn step_fields(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "user_input" => &["type", "content"],
+        "model_output" => &["type", "content", "error"],
+        "thought" => &["type", "signature", "summary"],
+        "function_call" => &["type", "id", "name", "arguments", "signature"],
+        "function_result" => &["type", "call_id", "name", "result", "is_error", "signature"],
+        _ => return None,
+    })
+}
+
+/// Rejects a key of `item` that is not in `allowed`.
+fn check_keys(item: &Value, allowed: &[&str], path: &str) -> Result<(), ApiError> {
+    match item
+        .as_object()
+        .and_then(|m| m.keys().find(|k| !allowed.contains(&k.as_str())))
+    {
+        Some(key) => Err(invalid_at(&format!("{path}.{key}"))),
+        None => Ok(()),
+    }
+}
+
+/// Checks the fields of a content item at `path`.
+fn check_content(item: &Value, path: &str) -> Result<(), ApiError> {
+    let kind = item.get("type").and_then(Value::as_str).unwrap_or("");
+    match content_fields(kind) {
+        Some(fields) => check_keys(item, fields, path),
+        None => Err(invalid_at(&format!("{path}.type"))),
+    }
+}
+
+/// Checks the fields of a step at `path`, and of its contents.
+fn check_step(step: &Value, path: &str) -> Result<(), ApiError> {
+    let kind = step.get("type").and_then(Value::as_str).unwrap_or("");
+    let Some(fields) = step_fields(kind) else {
+        return Ok(());
+    };
+    check_keys(step, fields, path)?;
+    let key = if kind == "thought" {
+        "summary"
+    } else {
+        "content"
+    };
+    if let Some(items) = step.get(key) {
+        let Some(items) = items.as_array() else {
+            return Err(invalid_at(&format!("{path}.{key}")));
+        };
+        for (j, c) in items.iter().enumerate() {
+            check_content(c, &format!("{path}.{key}[{j}]"))?;
+        }
+    }
+    Ok(())
+}
+
 /// The `input` of a create request as steps: text and contents become one `user_input` step.
+/// Unknown fields of contents and steps are rejected with their path
+/// (`Invalid input at 'input[0].content[0].bogus'.`).
 pub(super) fn input_steps(input: Option<&Value>) -> Result<Vec<Value>, ApiError> {
     let user = |content: Vec<Value>| json!({"type": "user_input", "content": content});
     match input {
@@ -159,10 +251,13 @@ pub(super) fn input_steps(input: Option<&Value>) -> Result<Vec<Value>, ApiError>
         Some(Value::String(text)) => Ok(vec![user(vec![json!({"type": "text", "text": text})])]),
         Some(Value::Object(item)) => {
             let kind = item.get("type").and_then(Value::as_str).unwrap_or("");
+            let item = Value::Object(item.clone());
             if CONTENT_TYPES.contains(&kind) {
-                Ok(vec![user(vec![Value::Object(item.clone())])])
+                check_content(&item, "input")?;
+                Ok(vec![user(vec![item])])
             } else if is_step_type(kind) {
-                Ok(vec![Value::Object(item.clone())])
+                check_step(&item, "input")?;
+                Ok(vec![item])
             } else {
                 Err(invalid_at("input.type"))
             }
@@ -179,12 +274,16 @@ pub(super) fn input_steps(input: Option<&Value>) -> Result<Vec<Value>, ApiError>
                     .iter()
                     .all(|i| CONTENT_TYPES.contains(&kind(i).as_str()))
             {
+                for (i, item) in items.iter().enumerate() {
+                    check_content(item, &format!("input[{i}]"))?;
+                }
                 return Ok(vec![user(items.clone())]);
             }
             for (i, item) in items.iter().enumerate() {
                 if !is_step_type(&kind(item)) {
                     return Err(invalid_at(&format!("input[{i}].type")));
                 }
+                check_step(item, &format!("input[{i}]"))?;
             }
             if items.is_empty() {
                 return Err(invalid("Invalid input at 'input': an input is required."));
@@ -656,6 +755,28 @@ mod tests {
             "Invalid input at 'input[0].type'."
         );
         assert!(input_steps(None).is_err());
+        assert_eq!(
+            input_steps(Some(&json!([{"type": "user_input", "content": [
+                {"type": "video", "uri": "u", "processing": {}, "bogus": 1}
+            ]}])))
+            .unwrap_err()
+            .message,
+            "Invalid input at 'input[0].content[0].bogus'."
+        );
+        assert_eq!(
+            input_steps(Some(&json!({"type": "text", "text": "x", "lang": "en"})))
+                .unwrap_err()
+                .message,
+            "Invalid input at 'input.lang'."
+        );
+        assert_eq!(
+            input_steps(Some(
+                &json!([{"type": "function_result", "call_id": "c", "output": 1}])
+            ))
+            .unwrap_err()
+            .message,
+            "Invalid input at 'input[0].output'."
+        );
         // A function result names its call from the stored conversation.
         let earlier = vec![json!({"role": "model", "parts": [
             {"functionCall": {"id": "c1", "name": "get_weather", "args": {}}}

@@ -212,19 +212,11 @@ impl Interaction {
         self.events.push(Timed { at, status, event });
     }
 
-    /// The status update and the final `interaction.completed` event at `at`.
+    /// The final `interaction.completed` event at `at`, which sets the final status.
     fn finish(&mut self, id: &str, created: SystemTime, at: SystemTime, status: &'static str) {
-        self.push(
-            at,
-            Some(status),
-            json!({"event_type": "interaction.status_update", "interaction_id": id, "status": status}),
-        );
-        let done = self
-            .events
-            .iter()
-            .filter(|e| e.event.get("event_type").and_then(Value::as_str) == Some("step.stop"))
-            .count();
-        let snapshot = self.snapshot(id, created, at, status, done, true, false);
+        // Like the recorded streams, the final snapshot carries no steps (the stream built
+        // them) but the usage and times.
+        let snapshot = self.snapshot(id, created, at, status, 0, true, false);
         self.push(
             at,
             Some(status),
@@ -368,7 +360,9 @@ fn flag(body: &Map<String, Value>, key: &str) -> Option<bool> {
 }
 
 fn create(call: &Call<'_>) -> Result<Payload, ApiError> {
-    let body = call.body_json()?;
+    let body = call
+        .body_json()
+        .map_err(|e| ApiError::interactions(e.code, e.message))?;
     let Some(body) = body.as_object() else {
         return Err(invalid(
             "Invalid input: the request body must be a JSON object.",
