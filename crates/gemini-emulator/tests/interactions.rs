@@ -736,11 +736,11 @@ async fn answers_have_the_shape_of_the_real_recordings() {
     let Some(real) = support::real_dir("interactions recordings") else {
         return;
     };
-    let read = |path: &str| std::fs::read_to_string(real.join(path)).unwrap();
+    let load = |path: &str| std::fs::read_to_string(real.join(path)).unwrap();
     let emu = Emulator::start();
 
     // A plain streamed turn of a thinking model, as recorded from gemini-2.5-flash.
-    let recorded: Vec<Value> = read("streams/vercel-interactions-basic.jsonl")
+    let recorded: Vec<Value> = load("streams/vercel-interactions-basic.jsonl")
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -776,7 +776,7 @@ async fn answers_have_the_shape_of_the_real_recordings() {
 
     // A function call, as recorded (thought, then the call; requires_action).
     let recorded: Value =
-        serde_json::from_str(&read("responses/vercel-interactions-tool-call-step1.json")).unwrap();
+        serde_json::from_str(&load("responses/vercel-interactions-tool-call-step1.json")).unwrap();
     let ours = create(
         &emu,
         &json!({"model": "gemini-2.5-flash", "input": "What is the weather? Call getWeather.",
