@@ -1,6 +1,8 @@
 //! [`Conversation`]: turns chained by `previous_interaction_id`, the server keeping the
 //! history; its [`ConversationState`] saves and restores with serde.
 
+use std::future::Future;
+
 use gemini_types::interactions::{
     AgentConfig, CreateInteractionRequest, GenerationConfig, Input, Interaction, Tool,
 };
@@ -158,7 +160,15 @@ impl Conversation {
 
     /// Sends one turn and returns its interaction (after any automatic function-calling
     /// rounds). The conversation moves on only when the turn succeeds.
-    pub async fn send(&mut self, input: impl Into<Input>) -> Result<Interaction, Error> {
+    pub fn send(
+        &mut self,
+        input: impl Into<Input>,
+    ) -> impl Future<Output = Result<Interaction, Error>> + Send + '_ {
+        let input = input.into();
+        Box::pin(self.run(input))
+    }
+
+    async fn run(&mut self, input: Input) -> Result<Interaction, Error> {
         let mut request = CreateInteractionRequest::default();
         request.model.clone_from(&self.state.model);
         request.agent.clone_from(&self.state.agent);
@@ -173,7 +183,7 @@ impl Conversation {
         request
             .previous_interaction_id
             .clone_from(&self.state.previous_interaction_id);
-        request.input = Some(input.into());
+        request.input = Some(input);
         let mut create = self.interactions.create_from(request);
         if let Some(tools) = &self.functions {
             create = create.tools(tools.clone());

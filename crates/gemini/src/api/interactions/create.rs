@@ -2,7 +2,7 @@
 //! checks, and the unary driver (continuation hops and automatic function-calling rounds).
 
 use std::fmt;
-use std::future::IntoFuture;
+use std::future::{Future, IntoFuture};
 
 use gemini_transport::BoxFuture;
 use gemini_types::interactions::{
@@ -237,7 +237,12 @@ impl CreateInteraction {
     ///   is answered with `function_result` steps in a new interaction continuing it (or, with
     ///   `store(false)`, carrying the whole history), until the model answers without calls or
     ///   the round limit is reached (that answer is returned with its calls unanswered).
-    pub async fn send(mut self) -> Result<Interaction, Error> {
+    pub fn send(self) -> impl Future<Output = Result<Interaction, Error>> + Send + 'static {
+        // Boxed once here: the rounds and hops keep requests and answers across awaits.
+        Box::pin(self.run())
+    }
+
+    async fn run(mut self) -> Result<Interaction, Error> {
         self.prepare()?;
         let continuation = self
             .continuation
@@ -302,10 +307,16 @@ impl CreateInteraction {
     ///
     /// Function calls arrive as `function_call` steps (automatic calling applies to
     /// [`send`](Self::send)); answer them with a new interaction.
-    pub async fn stream(mut self) -> Result<InteractionStream, Error> {
-        self.prepare()?;
+    pub fn stream(
+        mut self,
+    ) -> impl Future<Output = Result<InteractionStream, Error>> + Send + 'static {
+        let prepared = self.prepare();
         self.request.stream = Some(true);
-        InteractionStream::create(self.interactions.rest.clone(), &self.request, self.resume).await
+        Box::pin(async move {
+            prepared?;
+            InteractionStream::create(self.interactions.rest.clone(), &self.request, self.resume)
+                .await
+        })
     }
 }
 

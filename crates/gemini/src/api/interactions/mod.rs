@@ -179,9 +179,20 @@ impl Interactions {
         id: impl AsRef<str>,
         options: WaitOptions,
         continuation: Continuation,
+        progress: impl FnMut(&Interaction) + Send,
+    ) -> Result<Interaction, Error> {
+        let path = path(id.as_ref())?;
+        // Boxed once: the polls and hops keep their state across awaits.
+        Box::pin(self.wait_path(path, options, continuation, progress)).await
+    }
+
+    async fn wait_path(
+        &self,
+        mut path: String,
+        options: WaitOptions,
+        continuation: Continuation,
         mut progress: impl FnMut(&Interaction) + Send,
     ) -> Result<Interaction, Error> {
-        let mut path = path(id.as_ref())?;
         let clock = self.rest.client.http().clock().clone();
         let start = clock.now();
         let mut hops = 0;
