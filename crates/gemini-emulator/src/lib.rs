@@ -46,7 +46,8 @@
 //!   (unknown fields, the exclusive pairs of the two forms) in the Interactions envelope.
 //!   `"store": false` keeps nothing; `"background": true` moves `queued` → `in_progress` →
 //!   `completed` on the clock ([`EmulatorBuilder::interaction_timing`],
-//!   [`EmulatorBuilder::agent_run_time`]). Streams (`"stream": true`, and
+//!   [`EmulatorBuilder::agent_run_time`]); long answers can end `requires_continuation` with a
+//!   `continuation_token` ([`EmulatorBuilder::interaction_continuation_after`]). Streams (`"stream": true`, and
 //!   `GET ...?stream=true&last_event_id=...` to resume) give every event an `event_id` and
 //!   follow a background run as the clock moves; the script key `interactions.stream`
 //!   injects drops and stalls into every stream connection ([`Script`]);

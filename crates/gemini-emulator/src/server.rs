@@ -293,6 +293,23 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Makes Interactions answers (model form) longer than `tokens` output tokens stop after
+    /// `tokens` tokens with status `requires_continuation` and a `continuation_token`; a
+    /// create that passes the token back (`continuation_token`, the rest of the request
+    /// as before) gets the next part, and so on until the answer is complete (default: off).
+    ///
+    /// ```
+    /// use gemini_emulator::Emulator;
+    ///
+    /// let emu = Emulator::builder().interaction_continuation_after(16).start();
+    /// # drop(emu);
+    /// ```
+    #[must_use]
+    pub fn interaction_continuation_after(mut self, tokens: u32) -> Self {
+        self.resources.continuation_after = Some(tokens.max(1));
+        self
+    }
+
     /// How long a run of the emulator's deep-research agent takes once it leaves `queued`
     /// (default 10 s by the emulator's clock); its thought, search and report steps are
     /// spread over it.

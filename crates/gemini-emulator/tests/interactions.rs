@@ -801,3 +801,69 @@ async fn answers_have_the_shape_of_the_real_recordings() {
         assert_eq!(keys(o), keys(r));
     }
 }
+
+#[tokio::test]
+async fn long_answers_continue_with_their_token() {
+    let emu = Emulator::builder()
+        .interaction_continuation_after(6)
+        .start();
+    let request = json!({"model": "gemini-2.0-flash",
+                         "input": "Please repeat one two three four five six seven eight nine ten"});
+    let full = "You said: Please repeat one two three four five six seven eight nine ten";
+    let first = create(&emu, &request).await;
+    assert_eq!(first["status"], "requires_continuation");
+    assert!(first["usage"]["total_output_tokens"].as_u64().unwrap() <= 6);
+    let mut text = output_text(&first);
+    assert!(!text.is_empty() && text.len() < full.len(), "{text}");
+    let mut token = first["continuation_token"].as_str().unwrap().to_owned();
+    let mut hops = 0;
+    let last = loop {
+        hops += 1;
+        assert!(hops <= 20, "never completed");
+        let mut next = request.clone();
+        next["continuation_token"] = json!(token);
+        let i = create(&emu, &next).await;
+        text.push_str(&output_text(&i));
+        if i["status"] == "completed" {
+            assert!(i.get("continuation_token").is_none());
+            break i;
+        }
+        assert_eq!(i["status"], "requires_continuation");
+        token = i["continuation_token"].as_str().unwrap().to_owned();
+    };
+    assert!(hops >= 2);
+    assert_eq!(text, full);
+    // The conversation holds the whole answer, once.
+    let mut after = json!({"model": "gemini-2.0-flash", "input": "What did I say earlier?",
+                           "previous_interaction_id": last["id"]});
+    let mut recalled = String::new();
+    for _ in 0..40 {
+        let i = create(&emu, &after).await;
+        recalled.push_str(&output_text(&i));
+        match i["continuation_token"].as_str() {
+            Some(t) => after["continuation_token"] = json!(t),
+            None => break,
+        }
+    }
+    assert_eq!(
+        recalled,
+        "You said: What did I say earlier? Earlier you said: \"Please repeat one two three four \
+         five six seven eight nine ten\"."
+    );
+    let mut bad = request.clone();
+    bad["continuation_token"] = json!("ct_nope");
+    let r = post(&emu, "/v1beta/interactions", &bad).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.json(),
+        json!({"error": {"message": "Invalid input at 'continuation_token'.", "code": "invalid_request"}})
+    );
+    // Streamed, the final snapshot carries the token.
+    let mut streamed = request.clone();
+    streamed["stream"] = json!(true);
+    let (events, end) = read_events(&emu, "POST", "/v1beta/interactions", &streamed, TIMEOUT).await;
+    end.unwrap();
+    let done = &events.last().unwrap()["interaction"];
+    assert_eq!(done["status"], "requires_continuation");
+    assert!(done["continuation_token"].is_string());
+}

@@ -47,6 +47,8 @@ pub(crate) struct Settings {
     pub(crate) interaction_running: Duration,
     /// How long an agent run (always in the background) runs before it completes.
     pub(crate) agent_running: Duration,
+    /// Interactions answers longer than this many output tokens end `requires_continuation`.
+    pub(crate) continuation_after: Option<u32>,
 }
 
 impl Default for Settings {
@@ -60,6 +62,7 @@ impl Default for Settings {
             interaction_queued: Duration::from_secs(1),
             interaction_running: Duration::from_secs(2),
             agent_running: Duration::from_secs(10),
+            continuation_after: None,
         }
     }
 }

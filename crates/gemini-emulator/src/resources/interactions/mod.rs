@@ -20,6 +20,10 @@
 //! * **Streams**: every event has an `event_id` (`evt_1`, `evt_2`, ...); a `GET` with
 //!   `stream=true` sends the events after `last_event_id` (all of them without it), and follows
 //!   a running interaction as the clock moves ([`stream`]).
+//! * **Continuation** (off by default,
+//!   [`EmulatorBuilder::interaction_continuation_after`](crate::EmulatorBuilder::interaction_continuation_after)):
+//!   a long answer stops `requires_continuation` with a `continuation_token`; the same
+//!   request with the token gets the next part.
 //! * `"store": false`: the interaction is answered but not kept (a later `get` is a 404, and it
 //!   cannot be continued); a background interaction must be stored.
 //!
@@ -35,6 +39,7 @@ use serde_json::{Map, Value, json};
 use crate::clock::rfc3339;
 use crate::errors::ApiError;
 use crate::model::hash::hash64;
+use crate::model::tokenizer::{count_text, truncate};
 use crate::resources::models::generate;
 use crate::resources::{Call, Handler};
 use crate::respond::Payload;
@@ -294,9 +299,83 @@ impl Interaction {
 struct Turn {
     output: Vec<Value>,
     usage: Value,
-    /// The answer as the conversation keeps it.
-    content: Value,
+    /// The answer as the conversation keeps it (`None`: the conversation already has it).
+    content: Option<Value>,
     status: &'static str,
+}
+
+/// The rest of a long answer, sent by the creates that pass its token back
+/// (`continuation_token`, [`EmulatorBuilder::interaction_continuation_after`](crate::EmulatorBuilder::interaction_continuation_after)).
+#[derive(Clone)]
+pub(crate) struct Continuation {
+    /// The text not sent yet.
+    rest: String,
+    /// The conversation, with the whole answer.
+    history: Vec<Value>,
+    prompt_tokens: u64,
+}
+
+impl Resource for Continuation {
+    const KIND: &'static str = "ContinuationToken";
+
+    fn to_json(r: &Record<Self>) -> Value {
+        json!({ "continuation_token": r.name })
+    }
+
+    fn not_found(_: &str) -> ApiError {
+        convert::invalid_at("continuation_token")
+    }
+}
+
+impl Continuation {
+    /// The next turn: the rest of the text (cut again by [`hold_back`] when it is long).
+    fn turn(&self) -> Turn {
+        let output = count_text(&self.rest);
+        Turn {
+            output: vec![
+                json!({"type": "model_output", "content": [{"type": "text", "text": self.rest}]}),
+            ],
+            usage: json!({
+                "total_input_tokens": self.prompt_tokens,
+                "total_output_tokens": output,
+                "total_thought_tokens": 0,
+                "total_cached_tokens": 0,
+                "total_tool_use_tokens": 0,
+                "total_tokens": self.prompt_tokens + u64::from(output),
+                "input_tokens_by_modality": [{"modality": "text", "tokens": self.prompt_tokens}],
+            }),
+            content: None,
+            status: "completed",
+        }
+    }
+}
+
+/// Cuts a completed answer whose text is longer than `limit` tokens after `limit` tokens: the
+/// turn becomes `requires_continuation` and the rest of the text is returned.
+fn hold_back(turn: &mut Turn, limit: u32) -> Option<String> {
+    if turn.status != "completed" {
+        return None;
+    }
+    let step = turn
+        .output
+        .iter_mut()
+        .find(|s| s["type"] == "model_output")?;
+    let text = step.pointer("/content/0/text")?.as_str()?.to_owned();
+    if count_text(&text) <= limit.max(1) {
+        return None;
+    }
+    let first = truncate(&text, limit.max(1));
+    let rest = text.get(first.len()..).unwrap_or("").to_owned();
+    let sent = count_text(first);
+    step["content"][0]["text"] = json!(first);
+    turn.status = "requires_continuation";
+    if let Some(u) = turn.usage.as_object_mut() {
+        let n = |u: &Map<String, Value>, k: &str| u.get(k).and_then(Value::as_u64).unwrap_or(0);
+        let total = n(u, "total_input_tokens") + n(u, "total_thought_tokens") + u64::from(sent);
+        u.insert("total_output_tokens".into(), json!(sent));
+        u.insert("total_tokens".into(), json!(total));
+    }
+    Some(rest)
 }
 
 /// The model's answer to `contents`.
@@ -338,7 +417,7 @@ fn model_turn(
     Ok(Turn {
         output,
         usage: convert::usage(response.get("usageMetadata").unwrap_or(&Value::Null)),
-        content,
+        content: Some(content),
         status,
     })
 }
@@ -417,12 +496,25 @@ fn create(call: &Call<'_>) -> Result<Payload, ApiError> {
     history.extend(convert::to_contents(&input, &history)?);
 
     let settings = &state.config.resources;
-    let (turn, run_time) = if agent.is_some() {
+    let continued = match body.get("continuation_token") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(token)) => Some(
+            state
+                .store
+                .with::<Continuation, _>(now, |t| t.get(token).map(|r| r.value.clone()))?,
+        ),
+        Some(_) => return Err(convert::invalid_at("continuation_token")),
+    };
+    let (mut turn, run_time) = if let Some(c) = &continued {
+        // The conversation already holds the whole answer; this turn sends the next part.
+        history.clone_from(&c.history);
+        (c.turn(), settings.interaction_running)
+    } else if agent.is_some() {
         let research = agent::research(&input_text(&input));
         let turn = Turn {
             output: research.steps,
             usage: research.usage,
-            content: research.content,
+            content: Some(research.content),
             status: "completed",
         };
         (turn, settings.agent_running)
@@ -436,13 +528,33 @@ fn create(call: &Call<'_>) -> Result<Payload, ApiError> {
             settings.interaction_running,
         )
     };
-    history.push(turn.content);
+    if let Some(content) = turn.content.take() {
+        history.push(content);
+    }
+    let mut continuation_token = None;
+    if let (Some(limit), None) = (settings.continuation_after, &agent) {
+        if let Some(rest) = hold_back(&mut turn, limit) {
+            let prompt_tokens = turn.usage["total_input_tokens"].as_u64().unwrap_or(0);
+            let c = Continuation {
+                rest,
+                history: history.clone(),
+                prompt_tokens,
+            };
+            continuation_token = Some(state.store.with::<Continuation, _>(now, |t| {
+                let name = format!("ct_{}", t.new_id("ct_"));
+                t.insert(now, name, c).map(|r| r.name.clone())
+            })?);
+        }
+    }
 
     let mut echo = Map::new();
     for key in ["previous_interaction_id", "agent_config", "background"] {
         if let Some(v) = body.get(key).filter(|v| !v.is_null()) {
             echo.insert(key.into(), v.clone());
         }
+    }
+    if let Some(token) = continuation_token {
+        echo.insert("continuation_token".into(), json!(token));
     }
     echo.insert(
         "service_tier".into(),
