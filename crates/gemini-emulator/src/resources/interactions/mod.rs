@@ -367,7 +367,9 @@ fn hold_back(turn: &mut Turn, limit: u32) -> Option<String> {
     let first = truncate(&text, limit.max(1));
     let rest = text.get(first.len()..).unwrap_or("").to_owned();
     let sent = count_text(first);
-    step["content"][0]["text"] = json!(first);
+    if let Some(slot) = step.pointer_mut("/content/0/text") {
+        *slot = json!(first);
+    }
     turn.status = "requires_continuation";
     if let Some(u) = turn.usage.as_object_mut() {
         let n = |u: &Map<String, Value>, k: &str| u.get(k).and_then(Value::as_u64).unwrap_or(0);
@@ -438,6 +440,36 @@ fn flag(body: &Map<String, Value>, key: &str) -> Option<bool> {
     body.get(key).and_then(Value::as_bool)
 }
 
+/// The stored conversation that `previous_interaction_id` continues (empty without it).
+fn previous_history(call: &Call<'_>, body: &Map<String, Value>) -> Result<Vec<Value>, ApiError> {
+    let now = call.now();
+    match body.get("previous_interaction_id") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(previous)) => call.state.store.with::<Interaction, _>(now, |t| {
+            let r = t.get(previous)?;
+            let status = r.value.status_at(now);
+            if is_terminal(status) {
+                Ok(r.value.history.clone())
+            } else {
+                Err(invalid(format!(
+                    "Invalid input at 'previous_interaction_id': interaction '{previous}' is \
+                     still {status}."
+                )))
+            }
+        }),
+        Some(_) => Err(convert::invalid_at("previous_interaction_id")),
+    }
+}
+
+/// Keeps the rest of a held-back answer; its token.
+fn keep_continuation(call: &Call<'_>, continuation: Continuation) -> Result<String, ApiError> {
+    let now = call.now();
+    call.state.store.with::<Continuation, _>(now, |t| {
+        let name = format!("ct_{}", t.new_id("ct_"));
+        t.insert(now, name, continuation).map(|r| r.name.clone())
+    })
+}
+
 fn create(call: &Call<'_>) -> Result<Payload, ApiError> {
     let body = call
         .body_json()
@@ -475,23 +507,7 @@ fn create(call: &Call<'_>) -> Result<Payload, ApiError> {
         }
     }
 
-    // The stored conversation this one continues.
-    let mut history = match body.get("previous_interaction_id") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::String(previous)) => state.store.with::<Interaction, _>(now, |t| {
-            let r = t.get(previous)?;
-            let status = r.value.status_at(now);
-            if is_terminal(status) {
-                Ok(r.value.history.clone())
-            } else {
-                Err(invalid(format!(
-                    "Invalid input at 'previous_interaction_id': interaction '{previous}' is \
-                     still {status}."
-                )))
-            }
-        })?,
-        Some(_) => return Err(convert::invalid_at("previous_interaction_id")),
-    };
+    let mut history = previous_history(call, body)?;
     let input = convert::input_steps(body.get("input"))?;
     history.extend(convert::to_contents(&input, &history)?);
 
@@ -540,15 +556,12 @@ fn create(call: &Call<'_>) -> Result<Payload, ApiError> {
                 history: history.clone(),
                 prompt_tokens,
             };
-            continuation_token = Some(state.store.with::<Continuation, _>(now, |t| {
-                let name = format!("ct_{}", t.new_id("ct_"));
-                t.insert(now, name, c).map(|r| r.name.clone())
-            })?);
+            continuation_token = Some(keep_continuation(call, c)?);
         }
     }
 
     let mut echo = Map::new();
-    for key in ["previous_interaction_id", "agent_config", "background"] {
+    for key in ["previous_interaction_id", "agent_config"] {
         if let Some(v) = body.get(key).filter(|v| !v.is_null()) {
             echo.insert(key.into(), v.clone());
         }
