@@ -7,10 +7,11 @@ Run by compat.py's main(); it uses compat.py's helpers (check, call, client) fro
 running script.
 """
 
+import asyncio
 import json
 import time
 
-from __main__ import call, check, client
+from __main__ import acall, call, check, client
 
 MODEL = "gemini-3-flash-preview"
 AGENT = "deep-research-pro-preview-12-2025"
@@ -137,6 +138,17 @@ def suite():
     call(ix.delete, one.id)
     st, _ = error_status(ix.get, one.id)
     check("interactions delete", st == 404, st)
+
+    # The async client: a create, and a streamed create read to its end.
+    async def async_part():
+        ac = client().aio.interactions
+        first = await acall(ac.create(model=MODEL, input="Hello async"))
+        check("interactions async create", text_of(first) == "You said: Hello async", text_of(first))
+        stream = await acall(ac.create(model=MODEL, input="Hello async stream", stream=True))
+        seen = [e async for e in stream]
+        check("interactions async stream", seen[-1].event_type == "interaction.completed"
+              and seen[-1].interaction.status == "completed", [e.event_type for e in seen])
+    asyncio.run(async_part())
 
     # Every API version serves it.
     c1 = client("v1")
