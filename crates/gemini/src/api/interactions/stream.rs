@@ -127,7 +127,8 @@ pub struct InteractionStream {
     rest: Rest,
     /// `interactions/{id}`, once known.
     path: Option<String>,
-    last_event_id: Option<String>,
+    /// The ids of the last events delivered (or resumed after), newest last: the last one is
+    /// where a reconnection resumes, and an event the server sends again is among them.
     recent: VecDeque<String>,
     resume: StreamResume,
     failures: u32,
@@ -155,7 +156,7 @@ impl fmt::Debug for InteractionStream {
         };
         f.debug_struct("InteractionStream")
             .field("path", &self.path)
-            .field("last_event_id", &self.last_event_id)
+            .field("last_event_id", &self.last_event_id())
             .field("reconnections", &self.reconnections)
             .field("state", &state)
             .finish_non_exhaustive()
@@ -173,8 +174,7 @@ impl InteractionStream {
         Self {
             rest,
             path,
-            last_event_id,
-            recent: VecDeque::new(),
+            recent: last_event_id.into_iter().collect(),
             resume,
             failures: 0,
             reconnections: 0,
@@ -218,7 +218,7 @@ impl InteractionStream {
 
     /// The id of the last event delivered (or the one this stream resumed after).
     pub fn last_event_id(&self) -> Option<&str> {
-        self.last_event_id.as_deref()
+        self.recent.back().map(String::as_str)
     }
 
     /// How many times the stream reconnected.
@@ -251,7 +251,6 @@ impl InteractionStream {
     fn note(&mut self, event: &Event) {
         self.failures = 0;
         if let Some(id) = event.event_id() {
-            self.last_event_id = Some(id.to_owned());
             if self.recent.len() == RECENT_IDS {
                 self.recent.pop_front();
             }
@@ -286,7 +285,7 @@ impl InteractionStream {
         tracing::debug!(
             attempt = self.failures,
             pause_ms = pause.as_millis() as u64,
-            last_event_id = self.last_event_id.as_deref().unwrap_or(""),
+            last_event_id = self.last_event_id().unwrap_or(""),
             error = %error,
             "interaction stream broke; resuming"
         );
@@ -392,12 +391,9 @@ impl Stream for InteractionStream {
                 },
                 State::Waiting(sleep) => {
                     ready!(sleep.as_mut().poll(cx));
-                    let path = this.path.clone().unwrap_or_default();
-                    this.state = State::Opening(open_resume(
-                        &this.rest,
-                        &path,
-                        this.last_event_id.as_deref(),
-                    ));
+                    let path = this.path.as_deref().unwrap_or_default();
+                    this.state =
+                        State::Opening(open_resume(&this.rest, path, this.last_event_id()));
                 }
             }
         }
