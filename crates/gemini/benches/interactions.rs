@@ -5,7 +5,7 @@
 //! against the same minimal loopback server (a child process, so the CPU measured here is the
 //! client's alone). The stream is the shape of the recorded real ones: `interaction.created`,
 //! a thought with its signature, a `model_output` step of 8 text deltas, `step.stop`s,
-//! `interaction.completed` with usage; 14 events, each with an `event_id`.
+//! `interaction.completed` with usage; 15 events, each with an `event_id`.
 //!
 //! ```text
 //! cargo bench -p gemini --bench interactions
@@ -149,7 +149,7 @@ impl Variant {
                     }
                 }
                 assert_eq!(text.len(), ANSWER.len());
-                assert_eq!(last_event_id, "evt_14");
+                assert_eq!(last_event_id, "evt_15");
             }
             Self::Facade(client, read) => {
                 let stream = client
@@ -175,7 +175,7 @@ impl Variant {
                             }
                         }
                         assert_eq!(text.len(), ANSWER.len());
-                        assert_eq!(stream.last_event_id(), Some("evt_14"));
+                        assert_eq!(stream.last_event_id(), Some("evt_15"));
                     }
                     Read::Fold => {
                         let interaction = stream.accumulate().await.unwrap();
