@@ -139,7 +139,7 @@ impl Interaction {
     ///
     /// ```
     /// use gemini_types::interactions::Interaction;
-    /// #[derive(serde::Deserialize)]
+    /// #[derive(Debug, serde::Deserialize)]
     /// struct City { name: String }
     /// let it: Interaction = serde_json::from_str(
     ///     r#"{"steps":[{"type":"model_output","content":[{"type":"text","text":"{\"name\":\"Paris\"}"}]}]}"#,

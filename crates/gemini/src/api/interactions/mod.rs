@@ -159,7 +159,7 @@ impl Interactions {
     ///   interaction is returned as is). Use
     ///   [`wait_with_continuation`](Self::wait_with_continuation) to choose per call.
     /// * Past `options.timeout()` (one deadline over every hop), the wait ends with an
-    ///   [`Error::Operation`] whose [`is_deadline`](OperationError::is_deadline) is true; the
+    ///   [`Error::Operation`] whose [`is_deadline`](crate::OperationError::is_deadline) is true; the
     ///   interaction keeps running: wait on it again by id.
     ///
     /// A failed interaction is returned (`Ok`), its reasons in [`Interaction::errors`].
