@@ -408,3 +408,30 @@ fn conveniences_over_outputs() {
     .unwrap_err();
     assert_eq!(err.raw_text(), "not json");
 }
+
+/// The tag need not come first: the entries before it are read again into the variant; an
+/// object without a usable tag is kept whole.
+#[cfg(not(gemini_strict_unknown))]
+#[test]
+fn tag_anywhere_in_the_object() {
+    let s: Step = serde_json::from_str(
+        r#"{"id": "c1", "arguments": {"city": "Paris"}, "type": "function_call", "name": "f", "new": 1}"#,
+    )
+    .unwrap();
+    let Step::FunctionCall(c) = &s else {
+        panic!("{s:?}")
+    };
+    assert_eq!(c.id.as_deref(), Some("c1"));
+    assert_eq!(c.arguments, Some(json!({"city": "Paris"})));
+    assert_eq!(c.extra["new"], 1);
+    for raw in [json!({"a": 1}), json!({"a": 1, "type": 7, "b": [2]})] {
+        let s: Step = serde_json::from_value(raw.clone()).unwrap();
+        assert!(s.is_unknown());
+        assert_eq!(serde_json::to_value(&s).unwrap(), raw);
+    }
+    let err = serde_json::from_str::<Step>(r#"{"name": 7, "type": "function_call"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("function_call"), "{err}");
+    assert!(serde_json::from_str::<Step>("[1]").is_err());
+}
