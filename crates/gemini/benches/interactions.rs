@@ -5,7 +5,8 @@
 //! against the same minimal loopback server (a child process, so the CPU measured here is the
 //! client's alone). The stream is the shape of the recorded real ones: `interaction.created`,
 //! a thought with its signature, a `model_output` step of 8 text deltas, `step.stop`s,
-//! `interaction.completed` with usage; 15 events, each with an `event_id`.
+//! `interaction.completed` with usage; 15 events, each with an `event_id`, and `event_type`
+//! last as the service writes it.
 //!
 //! ```text
 //! cargo bench -p gemini --bench interactions
@@ -21,6 +22,7 @@
 #[path = "../../gemini-transport/benches/support/mod.rs"]
 mod support;
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -71,11 +73,23 @@ fn sse_body() -> String {
                   "total_tokens": 412,
                   "input_tokens_by_modality": [{"modality": "text", "tokens": 8}]}}}),
     );
+    // The service writes `event_type` (and a delta's `type`) last, after the payload
+    // (../shared/spec/real/streams); serde_json's map sorts keys, so the event is written with
+    // its tag moved to the end by hand.
     let mut out = String::new();
-    for (i, mut event) in events.into_iter().enumerate() {
-        event["event_id"] = json!(format!("evt_{}", i + 1));
+    for (i, event) in events.into_iter().enumerate() {
+        let Value::Object(mut fields) = event else {
+            unreachable!()
+        };
+        let kind = fields.remove("event_type").unwrap();
+        let body = Value::Object(fields).to_string();
         out.push_str("data: ");
-        out.push_str(&event.to_string());
+        out.push_str(&body[..body.len() - 1]);
+        let _ = write!(
+            out,
+            ",\"event_id\":\"evt_{}\",\"event_type\":{kind}}}",
+            i + 1
+        );
         out.push_str("\r\n\r\n");
     }
     out

@@ -435,3 +435,37 @@ fn tag_anywhere_in_the_object() {
     assert!(err.contains("function_call"), "{err}");
     assert!(serde_json::from_str::<Step>("[1]").is_err());
 }
+
+/// `Event::from_json_str` gives what `serde_json::from_str` gives, on every real event, with the
+/// tag first, last, nested, escaped or absent.
+#[test]
+fn from_json_str_agrees_with_serde() {
+    let mut texts: Vec<String> = vec![
+        r#"{"index":0,"delta":{"text":"a","type":"text"},"event_type":"step.delta"}"#.into(),
+        r#"{"event_type":"step.delta","index":0,"delta":{"text":"a","type":"text"}}"#.into(),
+        r#"{"index":0,"step":{"type":"model_output","x":{"event_type":"step.delta"}},"event_type":"step.start"}"#.into(),
+        r#"{"delta":{"event_type":"step.stop"},"event_type":"step.delta"}"#.into(),
+        r#"{"x":{"event_type":"step.delta"},"index":1}"#.into(),
+        r#"{"event_type":"step\u002edelta","index":0}"#.into(),
+        r#"{"event_type": "step.stop", "index": 2}"#.into(),
+        r#"{"event_type":"hologram.frame","n":1}"#.into(),
+        r#"{"error":{"code":"internal","message":"m"},"event_type":"error"}"#.into(),
+        r#"{"index":"zero","event_type":"step.stop"}"#.into(),
+    ];
+    if shared_spec("interactions::from_json_str_agrees_with_serde").is_some() {
+        for file in real_files("interactions") {
+            if file.starts_with("real/streams/") {
+                texts.extend(documents(&file).iter().map(ToString::to_string));
+            }
+        }
+    }
+    for text in &texts {
+        let general = serde_json::from_str::<Event>(text);
+        let fast = Event::from_json_str(text);
+        match (general, fast) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!("{text}: {a:?} vs {b:?}"),
+        }
+    }
+}
