@@ -22,6 +22,9 @@ use crate::{ApiError, Error, TimeoutKind};
 /// again.
 const RECENT_IDS: usize = 256;
 
+/// How many events after the final one are read (and dropped) while looking for the body's end.
+const AFTER_FINAL: usize = 8;
+
 /// How an [`InteractionStream`] resumes after its connection drops or stalls: at most
 /// `max_attempts` reconnections in a row without a new event, waiting `initial_backoff`
 /// before the first and twice as long before each next one, at most `max_backoff`.
@@ -343,8 +346,20 @@ impl Stream for InteractionStream {
         loop {
             match &mut this.state {
                 State::Done => return Poll::Ready(None),
+                State::Streaming(events) if this.finished => {
+                    // The final event was delivered. The body's end usually came with it: read
+                    // it if it is there, so the connection can be reused, but never wait for
+                    // it (nor for anything sent after the final event).
+                    for _ in 0..AFTER_FINAL {
+                        match events.poll_decoded::<Event>(cx) {
+                            Poll::Ready(Some(Ok(_))) => {}
+                            _ => break,
+                        }
+                    }
+                    this.state = State::Done;
+                    return Poll::Ready(None);
+                }
                 _ if this.finished => {
-                    // The final event was delivered: close the connection.
                     this.state = State::Done;
                     return Poll::Ready(None);
                 }

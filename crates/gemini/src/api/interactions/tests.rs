@@ -600,3 +600,57 @@ async fn conversation_chains_and_restores() {
     assert_eq!(third["tools"], json!([{"type": "url_context"}]));
     assert_eq!(third["input"], "three");
 }
+
+/// The stream ends at the final event: what a server sends after it is not delivered, and a
+/// body that never ends after it is not waited for.
+#[tokio::test]
+async fn the_final_event_ends_the_stream() {
+    let all = events("v1_f", 0..8, &["a", "b", "c", "d"]);
+    let mut after = all.clone();
+    after.push(
+        json!({"event_type": "step.delta", "event_id": "late", "index": 0,
+                      "delta": {"type": "text", "text": "late"}}),
+    );
+    let mock = MockTransport::new();
+    mock.push_response(sse(&after, None));
+    let (events, _) = drain_ids(
+        client(&mock)
+            .interactions()
+            .get_stream("v1_f", None)
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(events.len(), 8);
+
+    // A body that stays open after the final event.
+    let chunks = all
+        .iter()
+        .map(|e| Ok::<_, std::io::Error>(Bytes::from(format!("data: {e}\r\n\r\n"))))
+        .collect::<Vec<_>>();
+    let body = futures_util::stream::iter(chunks).chain(futures_util::stream::pending());
+    mock.push_response(
+        http::Response::builder()
+            .header("content-type", "text/event-stream")
+            .body(ResponseBody::from_stream(body))
+            .unwrap(),
+    );
+    let stream = client(&mock)
+        .interactions()
+        .get_stream("v1_f", None)
+        .await
+        .unwrap();
+    let (events, stream) = tokio::time::timeout(Duration::from_secs(10), drain_ids(stream))
+        .await
+        .expect("the stream ended at its final event");
+    assert_eq!(events.len(), 8);
+    assert_eq!(stream.last_event_id(), Some("e7"));
+}
+
+async fn drain_ids(mut stream: InteractionStream) -> (Vec<String>, InteractionStream) {
+    let mut ids = Vec::new();
+    while let Some(event) = stream.next().await {
+        ids.push(event.unwrap().event_id().unwrap().to_owned());
+    }
+    (ids, stream)
+}
