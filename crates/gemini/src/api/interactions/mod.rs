@@ -126,12 +126,23 @@ impl Interactions {
         id: impl AsRef<str>,
         last_event_id: Option<&str>,
     ) -> Result<InteractionStream, Error> {
+        self.get_stream_with(id, last_event_id, StreamResume::default())
+            .await
+    }
+
+    /// [`get_stream`](Self::get_stream) with this stream's resume policy.
+    pub async fn get_stream_with(
+        &self,
+        id: impl AsRef<str>,
+        last_event_id: Option<&str>,
+        resume: StreamResume,
+    ) -> Result<InteractionStream, Error> {
         let path = path(id.as_ref())?;
         InteractionStream::resume(
             self.rest.clone(),
             path,
             last_event_id.map(str::to_owned),
-            StreamResume::default(),
+            resume,
         )
         .await
     }
