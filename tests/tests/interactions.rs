@@ -638,3 +638,57 @@ async fn every_real_recording_decodes_and_folds() {
         "{streams} streams, {responses} responses"
     );
 }
+
+/// An answer cut into parts (`requires_continuation`) is continued with its token until it is
+/// whole; the parts join into one answer. With continuation off, the first part comes back.
+#[tokio::test]
+async fn continuation_tokens_are_followed() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .interaction_continuation_after(8)
+        .start();
+    let client = client(&emu);
+    let prompt = "Tell me a long story about a lighthouse keeper who befriends a seal and a gull";
+    let whole = within(
+        client
+            .interactions()
+            .create()
+            .model(MODEL)
+            .input(prompt)
+            .send(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(whole.status, Some(InteractionStatus::Completed));
+    assert!(
+        whole.output_text().contains(prompt),
+        "{}",
+        whole.output_text()
+    );
+    let creates = emu.requests_for("interactions.create");
+    assert!(
+        creates.len() > 1,
+        "the answer came in {} part(s)",
+        creates.len()
+    );
+    assert!(
+        creates[1..]
+            .iter()
+            .all(|r| r.json().unwrap()["continuation_token"].is_string())
+    );
+
+    let first = within(
+        client
+            .interactions()
+            .create()
+            .model(MODEL)
+            .input(prompt)
+            .continuation(gemini::Continuation::disabled())
+            .send(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(first.status, Some(InteractionStatus::RequiresContinuation));
+    assert!(first.continuation_token.is_some());
+    assert!(first.output_text().len() < whole.output_text().len());
+}
