@@ -692,3 +692,62 @@ async fn continuation_tokens_are_followed() {
     assert!(first.continuation_token.is_some());
     assert!(first.output_text().len() < whole.output_text().len());
 }
+
+/// A background run that stops with `requires_continuation` is continued by `wait` with its
+/// token (the request read back with its input), and the wait follows the continued run.
+#[tokio::test]
+async fn wait_follows_continuation_tokens() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .interaction_timing(Duration::from_millis(5), Duration::from_millis(10))
+        .interaction_continuation_after(8)
+        .start();
+    let client = client(&emu);
+    let interactions = client.interactions();
+    let prompt = "Tell me a long story about a lighthouse keeper who befriends a seal";
+    let started = within(
+        interactions
+            .create()
+            .model(MODEL)
+            .input(prompt)
+            .background(true)
+            .send(),
+    )
+    .await
+    .unwrap();
+    let first_id = started.id.unwrap();
+    let done = within(interactions.wait(&first_id, quick_wait()))
+        .await
+        .unwrap();
+    assert_eq!(done.status, Some(InteractionStatus::Completed));
+    assert_ne!(done.id.as_deref(), Some(first_id.as_str()));
+    let creates = emu.requests_for("interactions.create");
+    assert!(creates.len() > 1);
+    let second = creates[1].json().unwrap();
+    assert!(second["continuation_token"].is_string());
+    assert_eq!(second["model"], MODEL);
+
+    // Switched off, the wait stops at the first part.
+    let again = within(
+        interactions
+            .create()
+            .model(MODEL)
+            .input(prompt)
+            .background(true)
+            .send(),
+    )
+    .await
+    .unwrap();
+    let stopped = within(interactions.wait_with_continuation(
+        again.id.unwrap(),
+        quick_wait(),
+        gemini::Continuation::disabled(),
+        |_| {},
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        stopped.status,
+        Some(InteractionStatus::RequiresContinuation)
+    );
+}

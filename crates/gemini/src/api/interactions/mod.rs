@@ -21,7 +21,9 @@ mod stream;
 
 use std::time::Duration;
 
-use gemini_types::interactions::{CreateInteractionRequest, Interaction, InteractionStatus};
+use gemini_types::interactions::{
+    CreateInteractionRequest, Input, Interaction, InteractionStatus, Step,
+};
 use http::Method;
 
 use crate::rest::{Rest, names, wait};
@@ -244,16 +246,35 @@ impl Interactions {
     }
 
     /// Creates the interaction that continues `interaction` (status `requires_continuation`)
-    /// with its token, in the background like the one it continues.
+    /// with its token: the request as it was (read back with its input: model or agent, the
+    /// settings the resource echoes, the client's input steps) plus the token, in the
+    /// background like the one it continues.
     async fn continue_with(
         &self,
         interaction: &Interaction,
         token: String,
     ) -> Result<Interaction, Error> {
+        let id = interaction.id.as_deref().unwrap_or_default();
+        let original = self.get_with_input(id).await?;
         let mut request = CreateInteractionRequest::default();
-        request.model.clone_from(&interaction.model);
-        request.agent.clone_from(&interaction.agent);
-        request.previous_interaction_id.clone_from(&interaction.id);
+        request.model = original.model;
+        request.agent = original.agent;
+        request.system_instruction = original.system_instruction;
+        request.tools = original.tools;
+        request.generation_config = original.generation_config;
+        request.previous_interaction_id = original.previous_interaction_id;
+        request.agent_config = original
+            .extra
+            .get("agent_config")
+            .and_then(|c| serde_json::from_value(c.clone()).ok());
+        let input: Vec<Step> = original
+            .steps
+            .into_iter()
+            .filter(|s| matches!(s, Step::UserInput(_) | Step::FunctionResult(_)))
+            .collect();
+        if !input.is_empty() {
+            request.input = Some(Input::Steps(input));
+        }
         request.continuation_token = Some(token);
         request.background = Some(true);
         self.rest

@@ -526,6 +526,14 @@ async fn wait_polls_hints_progress_and_continuation() {
         200,
         r#"{"id": "v1_w", "agent": "a", "status": "requires_continuation", "continuation_token": "tok"}"#,
     )
+    // The request read back with its input.
+    .push_json(
+        200,
+        r#"{"id": "v1_w", "agent": "a", "agent_config": {"type": "deep-research"},
+            "previous_interaction_id": "v1_v", "status": "requires_continuation",
+            "steps": [{"type": "user_input", "content": [{"type": "text", "text": "tides"}]},
+                      {"type": "thought", "signature": "c2ln"}]}"#,
+    )
     .push_json(200, r#"{"id": "v1_w2", "status": "in_progress"}"#)
     .push_json(200, r#"{"id": "v1_w2", "status": "completed"}"#);
     let start = tokio::time::Instant::now();
@@ -545,12 +553,15 @@ async fn wait_polls_hints_progress_and_continuation() {
     // Three polls, the continuation's answer, one poll.
     assert_eq!(seen.len(), 5);
     let r = mock.requests();
-    assert_eq!(r[3].method, Method::POST);
+    assert_eq!(r[3].uri.query(), Some("include_input=true"));
+    assert_eq!(r[4].method, Method::POST);
     assert_eq!(
-        body(&r[3]),
-        json!({"agent": "a", "previous_interaction_id": "v1_w", "continuation_token": "tok", "background": true})
+        body(&r[4]),
+        json!({"agent": "a", "agent_config": {"type": "deep-research"},
+               "input": [{"type": "user_input", "content": [{"type": "text", "text": "tides"}]}],
+               "previous_interaction_id": "v1_v", "continuation_token": "tok", "background": true})
     );
-    assert_eq!(r[4].uri.path(), "/v1beta/interactions/v1_w2");
+    assert_eq!(r[5].uri.path(), "/v1beta/interactions/v1_w2");
 
     let mock = MockTransport::new();
     for _ in 0..50 {
