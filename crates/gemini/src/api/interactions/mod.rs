@@ -166,8 +166,9 @@ impl Interactions {
     ///
     /// * The pause between polls grows as `options` says; a `Retry-After` on an answer makes it
     ///   at least that long.
-    /// * `requires_continuation` is followed: a new interaction is created with its
-    ///   `continuation_token` (and `previous_interaction_id`), and that one is waited on, up to
+    /// * `requires_continuation` is followed: the same request (read back with
+    ///   `include_input`) is sent again with the `continuation_token`, in the background, and
+    ///   the new interaction is waited on, up to
     ///   the client's [`Continuation`] hop limit (off with `Continuation::disabled()`, then the
     ///   interaction is returned as is). Use
     ///   [`wait_with_continuation`](Self::wait_with_continuation) to choose per call.
