@@ -21,6 +21,15 @@ mod function_calling;
 #[path = "../../crates/gemini/examples/image.rs"]
 #[allow(dead_code)] // The example's `main` is not used here.
 mod image;
+#[path = "../../crates/gemini/examples/interactions_agent.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod interactions_agent;
+#[path = "../../crates/gemini/examples/interactions_conversation.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod interactions_conversation;
+#[path = "../../crates/gemini/examples/interactions_stream.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod interactions_stream;
 #[path = "../../crates/gemini/examples/list_models.rs"]
 #[allow(dead_code)] // The example's `main` is not used here.
 mod list_models;
@@ -182,4 +191,46 @@ async fn example_rag() {
     let client = client(&emu);
     within(rag::run(&client, SIGNED_MODEL)).await.unwrap();
     assert_eq!(emu.count("fileSearchStores.delete"), 1);
+}
+
+#[tokio::test]
+async fn example_interactions_conversation() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(interactions_conversation::run(&client, SIGNED_MODEL))
+        .await
+        .unwrap();
+    assert_eq!(emu.count("interactions.create"), 5);
+}
+
+#[tokio::test]
+async fn example_interactions_stream() {
+    let emu = emulator();
+    let client = client(&emu);
+    within(interactions_stream::run(&client, SIGNED_MODEL))
+        .await
+        .unwrap();
+    // The streamed create, then the stream read again by id.
+    assert_eq!(emu.count("interactions.create"), 1);
+    assert_eq!(emu.count("interactions.get"), 1);
+}
+
+#[tokio::test]
+async fn example_interactions_agent() {
+    // Runs that take a second, not minutes.
+    let emu = gemini_emulator::Emulator::builder()
+        .api_key(integration_tests::KEY)
+        .interaction_timing(
+            std::time::Duration::from_millis(50),
+            std::time::Duration::from_millis(200),
+        )
+        .agent_run_time(std::time::Duration::from_millis(800))
+        .start();
+    let client = client(&emu);
+    within(interactions_agent::run(&client, SIGNED_MODEL))
+        .await
+        .unwrap();
+    assert_eq!(emu.count("interactions.cancel"), 1);
+    // Two streams, a get, and the wait's polls.
+    assert!(emu.count("interactions.get") >= 4);
 }

@@ -51,6 +51,14 @@ fn suites() -> Vec<Suite> {
             ]);
         }
     }
+    let mut interactions = Vec::new();
+    for c in [1, 32] {
+        interactions.push(vec![
+            ("plain hyper-util + serde_json", format!("plain:{c}")),
+            ("InteractionStream (typed events)", format!("facade:{c}")),
+            ("InteractionStream + accumulate", format!("facade-fold:{c}")),
+        ]);
+    }
     vec![
         Suite {
             package: "gemini-transport",
@@ -61,6 +69,11 @@ fn suites() -> Vec<Suite> {
             package: "gemini",
             bench: "facade_vs_plain",
             groups: facade,
+        },
+        Suite {
+            package: "gemini",
+            bench: "interactions",
+            groups: interactions,
         },
     ]
 }

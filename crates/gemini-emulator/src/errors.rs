@@ -17,6 +17,9 @@ pub(crate) struct ApiError {
     pub(crate) details: Vec<Value>,
     /// Extra response headers (for example `Retry-After`).
     pub(crate) headers: Vec<(String, String)>,
+    /// The Interactions API's envelope instead: `{"error": {"message", "code": "<this>"}}`
+    /// (a string code such as `invalid_request`, no `status`).
+    pub(crate) snake_code: Option<&'static str>,
 }
 
 impl ApiError {
@@ -28,7 +31,25 @@ impl ApiError {
             message: message.into(),
             details: Vec::new(),
             headers: Vec::new(),
+            snake_code: None,
         }
+    }
+
+    /// An error in the Interactions API's envelope (`../shared/spec/real/errors/` has one:
+    /// `{"error": {"message": "Invalid input at '...'.", "code": "invalid_request"}}`).
+    pub(crate) fn interactions(code: u16, message: impl Into<String>) -> Self {
+        let mut e = Self::new(code, message);
+        e.snake_code = Some(match code {
+            400 => "invalid_request",
+            401 => "unauthenticated",
+            403 => "permission_denied",
+            404 => "not_found",
+            409 => "conflict",
+            429 => "resource_exhausted",
+            _ if code >= 500 => "internal",
+            _ => "unknown",
+        });
+        e
     }
 
     /// `400 INVALID_ARGUMENT`.
@@ -117,6 +138,9 @@ impl ApiError {
 
     /// The `{"error": {...}}` envelope.
     pub(crate) fn to_json(&self) -> Value {
+        if let Some(code) = self.snake_code {
+            return json!({"error": {"message": self.message, "code": code}});
+        }
         let mut error = serde_json::Map::new();
         error.insert("code".into(), json!(self.code));
         error.insert("message".into(), json!(self.message));

@@ -55,6 +55,21 @@
 //!   results inline or in a downloadable results file, cancellable part-way;
 //! * `GET /{v}/tunedModels[/{id}]` (paged), serving the tuned models given to
 //!   [`EmulatorBuilder::tuned_model`] (none by default);
+//! * Interactions (snake_case): `POST /{v}/interactions` in the model form (answered by the
+//!   model below, over the whole stored conversation of `previous_interaction_id`; function
+//!   calls make it `requires_action` until `function_result` steps answer them; a JSON
+//!   `response_format` gives conforming JSON) and the agent form (a deterministic
+//!   deep-research agent, [`DEEP_RESEARCH_AGENT`], emitting thought, `google_search_call`,
+//!   `google_search_result` and report steps), `GET /{v}/interactions/{id}` (with
+//!   `include_input`), `DELETE` and `POST .../{id}/cancel`, with the real validation errors
+//!   (unknown fields, the exclusive pairs of the two forms) in the Interactions envelope.
+//!   `"store": false` keeps nothing; `"background": true` moves `queued` → `in_progress` →
+//!   `completed` on the clock ([`EmulatorBuilder::interaction_timing`],
+//!   [`EmulatorBuilder::agent_run_time`]); long answers can end `requires_continuation` with a
+//!   `continuation_token` ([`EmulatorBuilder::interaction_continuation_after`]). Streams (`"stream": true`, and
+//!   `GET ...?stream=true&last_event_id=...` to resume) give every event an `event_id` and
+//!   follow a background run as the clock moves; the script key `interactions.stream`
+//!   injects drops and stalls into every stream connection ([`Script`]);
 //! * authentication with `x-goog-api-key` or `?key=` and the real error envelopes;
 //! * strict validation: an unknown field gets the real `400 INVALID_ARGUMENT` naming it;
 //! * a deterministic model (echo text, stop sequences, token limits, JSON output that validates
@@ -65,7 +80,7 @@
 //!   [`Emulator::count`]).
 //!
 //! Every other method of the API (`files.create` and `files:register`, ephemeral tokens,
-//! Interactions, the Live WebSocket path, tuned-model writes, the legacy text and retriever
+//! the Live WebSocket path, tuned-model writes, the legacy text and retriever
 //! methods) is in the emulator's route table: requests to it are authenticated, recorded under
 //! an RPC name such as `files.get` ([`RecordedRequest::rpc`]) and can be scripted, and without
 //! a script they get the real `404 NOT_FOUND` (`Method not found`). A path outside the table gets
@@ -140,6 +155,7 @@ pub use lro::OperationBuilder;
 pub use model::schema_check::{SchemaError, validate_json};
 pub use model::schema_gen::generate_json;
 pub use recorded::RecordedRequest;
+pub use resources::interactions::DEEP_RESEARCH_AGENT;
 pub use script::{Reply, Script, Scripted};
 pub use server::{
     DEFAULT_FILE_STORAGE_LIMIT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDED, Emulator,

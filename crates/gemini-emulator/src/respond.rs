@@ -36,6 +36,22 @@ pub(crate) enum Payload {
     HugeError { code: u16, bytes: u64 },
     /// `302 Found` to this URL, with no body.
     Redirect(String),
+    /// A `text/event-stream` body written by a task as its events become available
+    /// (Interactions streams); it applies the stream faults itself.
+    Live(LiveStream),
+}
+
+/// Starts the writer of a [`Payload::Live`] body: given the reply's faults and chunk interval,
+/// it returns the body.
+pub(crate) struct LiveStream(pub(crate) StartWriter);
+
+/// The starter of a [`LiveStream`]'s writer.
+pub(crate) type StartWriter = Box<dyn FnOnce(&[Fault], Duration) -> ResponseBody + Send>;
+
+impl std::fmt::Debug for LiveStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LiveStream")
+    }
 }
 
 /// How the body is written.
@@ -78,7 +94,21 @@ pub(crate) fn render(
         delivery.faults.clear();
     }
     let mut extra_headers = delivery.headers;
+    if let Payload::Live(live) = payload {
+        let body = (live.0)(&delivery.faults, delivery.chunk_interval);
+        let content_type = delivery
+            .content_type
+            .unwrap_or_else(|| Framing::Sse.content_type().to_owned());
+        extra_headers.push(("cache-control".into(), "no-cache".into()));
+        return finish(
+            body,
+            delivery.status.unwrap_or(200),
+            &content_type,
+            extra_headers,
+        );
+    }
     let (status, content_type, steps) = match payload {
+        Payload::Live(_) => unreachable!("answered above"),
         Payload::Error(e) => {
             extra_headers.extend(e.headers.iter().cloned());
             let json = e.to_json();
@@ -158,11 +188,21 @@ pub(crate) fn render(
     let content_type = delivery.content_type.unwrap_or(content_type);
     let exact = !delivery.chunked && framing.is_none();
     let body = into_body(steps, delivery.drip, exact);
+    finish(body, status, &content_type, extra_headers)
+}
+
+/// The response with `body`, `status`, the content type and the usual headers.
+fn finish(
+    body: ResponseBody,
+    status: u16,
+    content_type: &str,
+    extra_headers: Vec<(String, String)>,
+) -> Response<ResponseBody> {
     let mut response = Response::new(body);
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let h = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&content_type) {
+    if let Ok(v) = HeaderValue::from_str(content_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
     h.insert(

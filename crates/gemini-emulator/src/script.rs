@@ -433,6 +433,9 @@ impl Key {
     pub(crate) fn matches(&self, request: &RecordedRequest) -> bool {
         match self {
             Self::Any => request.routed,
+            Self::Rpc(rpc) if rpc == INTERACTIONS_STREAM => {
+                request.routed && is_interactions_stream(request)
+            }
             Self::Rpc(rpc) => request.routed && *rpc == request.rpc,
             Self::Path { .. } => self.matches_path(&request.method, &request.path),
         }
@@ -450,6 +453,25 @@ impl Key {
             }
             _ => false,
         }
+    }
+}
+
+/// The script key of every streamed Interactions connection: a create with `"stream": true`
+/// and a `GET .../interactions/{id}?stream=true` (resume), whichever comes first.
+pub(crate) const INTERACTIONS_STREAM: &str = "interactions.stream";
+
+/// Whether `request` opens an Interactions event stream.
+pub(crate) fn is_interactions_stream(request: &RecordedRequest) -> bool {
+    match request.rpc() {
+        "interactions.create" => {
+            request
+                .json()
+                .and_then(|b| b.get("stream"))
+                .and_then(Value::as_bool)
+                == Some(true)
+        }
+        "interactions.get" => request.query_param("stream").as_deref() == Some("true"),
+        _ => false,
     }
 }
 
@@ -506,6 +528,12 @@ pub(crate) enum Action {
 ///   (`files.get`, `cachedContents.create`, `operations.get`, `batches.list`,
 ///   `fileSearchStores.documents.get`, `authTokens.create`, `interactions.create`, ...; see
 ///   [`RecordedRequest::rpc`]);
+/// * `interactions.stream`: every Interactions request that opens an event stream, the
+///   create with `"stream": true` and the resuming `GET .../interactions/{id}?stream=true`
+///   alike, so that `emu.script("interactions.stream").reply(Reply::model().drop_after(3))
+///   .times(2)` drops the first two stream connections after three events each (whether
+///   the first was a create or a resume), and [`Reply::stall_forever_after`] makes one go
+///   silent;
 /// * `*`: any routed request;
 /// * a path pattern, `METHOD /path` or `/path` (any method), matched against the decoded path
 ///   without the query: `*` matches any characters but `/`, `**` anything

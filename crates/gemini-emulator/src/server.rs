@@ -304,6 +304,52 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a background interaction (`"background": true`) stays `queued`, and how long
+    /// it then stays `in_progress` before it completes, by the emulator's clock (default 1 s
+    /// and 2 s). Its stream's events are spread over the running time.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use gemini_emulator::Emulator;
+    ///
+    /// let emu = Emulator::builder()
+    ///     .interaction_timing(Duration::ZERO, Duration::from_secs(30))
+    ///     .start();
+    /// # drop(emu);
+    /// ```
+    #[must_use]
+    pub fn interaction_timing(mut self, queued: Duration, running: Duration) -> Self {
+        self.resources.interaction_queued = queued;
+        self.resources.interaction_running = running;
+        self
+    }
+
+    /// Makes Interactions answers (model form) longer than `tokens` output tokens stop after
+    /// `tokens` tokens with status `requires_continuation` and a `continuation_token`; a
+    /// create that passes the token back (`continuation_token`, the rest of the request
+    /// as before) gets the next part, and so on until the answer is complete (default: off).
+    ///
+    /// ```
+    /// use gemini_emulator::Emulator;
+    ///
+    /// let emu = Emulator::builder().interaction_continuation_after(16).start();
+    /// # drop(emu);
+    /// ```
+    #[must_use]
+    pub fn interaction_continuation_after(mut self, tokens: u32) -> Self {
+        self.resources.continuation_after = Some(tokens.max(1));
+        self
+    }
+
+    /// How long a run of the emulator's deep-research agent takes once it leaves `queued`
+    /// (default 10 s by the emulator's clock); its thought, search and report steps are
+    /// spread over it.
+    #[must_use]
+    pub fn agent_run_time(mut self, running: Duration) -> Self {
+        self.resources.agent_running = running;
+        self
+    }
+
     /// Starts the emulator.
     ///
     /// # Panics

@@ -200,7 +200,7 @@ async fn serve(state: &Arc<State>, req: Request<Incoming>) -> Response<ResponseB
 
 /// What the emulator itself answers: the handler of the routed method, else the real 404.
 fn answer(
-    state: &State,
+    state: &Arc<State>,
     route: Option<&crate::routes::Route>,
     request: &RecordedRequest,
 ) -> Payload {

@@ -228,11 +228,6 @@ async fn methods_no_module_serves_are_the_real_404_and_scriptable() {
             "generateAnswer",
         ),
         ("POST", "/v1alpha/auth_tokens", "authTokens.create"),
-        (
-            "POST",
-            "/v1beta/interactions/i/cancel",
-            "interactions.cancel",
-        ),
     ];
     for (method, path, rpc) in cases {
         let r = send(&emu, method, path, &[KEY], "{}").await;

@@ -9,8 +9,8 @@ use http::{HeaderName, HeaderValue};
 
 use crate::{
     ApiKey, AuthTokens, Batches, Caches, Chats, Continuation, EphemeralToken, Error,
-    FileSearchStores, Files, Images, InvalidInput, InvalidInputKind, Models, Operations, Raw,
-    RetryPolicy, TunedModels, Videos,
+    FileSearchStores, Files, Images, Interactions, InvalidInput, InvalidInputKind, Models,
+    Operations, Raw, RetryPolicy, TunedModels, Videos,
 };
 
 /// The Gemini API client.
@@ -164,6 +164,12 @@ impl Client {
                 "a client built from an ephemeral token opens Live sessions only; REST calls need an API key",
             ))
         })
+    }
+
+    /// The Interactions API: server-kept conversations, agents, background runs, and streams
+    /// that resume after a disconnect.
+    pub fn interactions(&self) -> Interactions {
+        Interactions::new(self.clone())
     }
 
     /// Raw JSON calls for endpoints and fields this SDK does not model yet, with the same

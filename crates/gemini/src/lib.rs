@@ -8,6 +8,7 @@
 //! [`client.images()`](Client::images) (Imagen), [`client.videos()`](Client::videos) (Veo),
 //! [`client.file_search_stores()`](Client::file_search_stores) (RAG),
 //! [`client.auth_tokens()`](Client::auth_tokens) (ephemeral tokens),
+//! [`client.interactions()`](Client::interactions),
 //! and [`client.raw()`](Client::raw) for anything else), typed requests and responses from
 //! [`gemini-types`](types), streams, chats that keep thought signatures, automatic function
 //! calling, typed structured output, automatic continuation, waiting on long-running operations,
@@ -94,6 +95,10 @@ pub use api::images::{
     IMAGEN_ASPECT_RATIOS, IMAGEN_LANGUAGES, Images, PersonGeneration, SafetyFilterLevel,
 };
 pub use api::input::{InvalidInput, InvalidInputKind};
+pub use api::interactions::{
+    Conversation, ConversationState, CreateInteraction, InteractionStream, Interactions,
+    StreamResume,
+};
 pub use api::models::{GenerateContentStream, Models, OpenStream};
 pub use api::operations::Operations;
 pub use api::raw::{Raw, RawStream};

@@ -4,6 +4,10 @@
 //!
 //! * plain text: `"You said: <last user text>"`, prefixed with `"[<system instruction>] "` when
 //!   a `systemInstruction` is present; candidate `n > 0` gets the prefix `"(candidate n+1) "`;
+//! * memory: when the last user text asks about the past ("what did I say", "earlier",
+//!   "remember", "before") and the history has earlier user turns, the reply goes on with
+//!   `" Earlier you said: \"<text 1>\"; \"<text 2>\"."`, quoting each earlier user text, oldest
+//!   first;
 //! * `stopSequences` cut the text before the first match (finish reason `STOP`);
 //!   `maxOutputTokens` truncates it (finish reason `MAX_TOKENS`);
 //! * `responseMimeType: application/json` with `responseJsonSchema` or `responseSchema`: JSON
@@ -189,6 +193,11 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
     let prompt = prompt_tokens(req);
     let last = contents.last().unwrap_or(&Value::Null);
     let user_text = last_user_text(contents);
+    let earlier = if asks_about_the_past(&user_text) {
+        earlier_user_texts(contents)
+    } else {
+        Vec::new()
+    };
     let system = req
         .get("systemInstruction")
         .map(text_of)
@@ -279,6 +288,11 @@ pub(crate) fn generate(req: &Value, ctx: &Context<'_>) -> Result<Generation, Api
             (Body::Text(text), finish, tokens)
         } else {
             let full = candidate_text(&config, mime, &user_text, &system, &responses, seed, i);
+            let full = if earlier.is_empty() || mime != "text/plain" {
+                full
+            } else {
+                recall(full, &earlier)
+            };
             let (text, finish) = limit(&full, &stops, max_tokens);
             let tokens = count_text(&text);
             (Body::Text(text), finish, tokens)
@@ -325,6 +339,35 @@ fn last_user_text(contents: &[Value]) -> String {
         .find(|c| c.get("role").and_then(Value::as_str) != Some("model"))
         .map(text_of)
         .unwrap_or_default()
+}
+
+/// Whether `text` asks about earlier turns.
+fn asks_about_the_past(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    ["what did i", "earlier", "remember", "before"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// The text of every user turn before the last one that carries text, oldest first.
+fn earlier_user_texts(contents: &[Value]) -> Vec<String> {
+    let mut texts: Vec<String> = contents
+        .iter()
+        .filter(|c| c.get("role").and_then(Value::as_str) != Some("model"))
+        .map(text_of)
+        .filter(|t| !t.is_empty())
+        .collect();
+    texts.pop();
+    texts
+}
+
+/// `text` followed by the quoted earlier user texts.
+fn recall(mut text: String, earlier: &[String]) -> String {
+    let quoted: Vec<String> = earlier.iter().map(|t| format!("\"{t}\"")).collect();
+    text.push_str(" Earlier you said: ");
+    text.push_str(&quoted.join("; "));
+    text.push('.');
+    text
 }
 
 /// `(name, parameters schema)` of every declared function.
@@ -791,6 +834,31 @@ mod tests {
 
     fn user(text: &str) -> Value {
         json!({"contents": [{"role": "user", "parts": [{"text": text}]}]})
+    }
+
+    #[test]
+    fn recalls_earlier_turns_when_asked() {
+        let req = json!({"contents": [
+            {"role": "user", "parts": [{"text": "My name is Ada."}]},
+            {"role": "model", "parts": [{"text": "You said: My name is Ada."}]},
+            {"role": "user", "parts": [{"text": "I live in Paris."}]},
+            {"role": "model", "parts": [{"text": "You said: I live in Paris."}]},
+            {"role": "user", "parts": [{"text": "What did I say earlier?"}]}
+        ]});
+        let r = run("gemini-2.0-flash", &req).unwrap().to_response();
+        assert_eq!(
+            r["candidates"][0]["content"]["parts"][0]["text"],
+            "You said: What did I say earlier? Earlier you said: \"My name is Ada.\"; \"I live \
+             in Paris.\"."
+        );
+        // A question about the past without a past, and a plain turn, are echoed as usual.
+        let r = run("gemini-2.0-flash", &user("What did I say earlier?"))
+            .unwrap()
+            .to_response();
+        assert_eq!(
+            r["candidates"][0]["content"]["parts"][0]["text"],
+            "You said: What did I say earlier?"
+        );
     }
 
     #[test]

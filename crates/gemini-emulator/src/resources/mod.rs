@@ -7,6 +7,7 @@
 //! list to [`MODULES`]. The route table already has every method of the API.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
@@ -23,6 +24,7 @@ pub(crate) mod batches;
 pub(crate) mod caches;
 pub(crate) mod file_search_stores;
 pub(crate) mod files;
+pub(crate) mod interactions;
 pub(crate) mod models;
 pub(crate) mod operations;
 pub(crate) mod predict;
@@ -46,6 +48,14 @@ pub(crate) struct Settings {
     pub(crate) video_generation: Duration,
     /// How long a file search document stays `STATE_PENDING` (its operation running).
     pub(crate) document_processing: Duration,
+    /// How long a background interaction stays `queued`.
+    pub(crate) interaction_queued: Duration,
+    /// How long a background interaction (model form) then runs before it completes.
+    pub(crate) interaction_running: Duration,
+    /// How long an agent run (always in the background) runs before it completes.
+    pub(crate) agent_running: Duration,
+    /// Interactions answers longer than this many output tokens end `requires_continuation`.
+    pub(crate) continuation_after: Option<u32>,
 }
 
 impl Default for Settings {
@@ -58,6 +68,10 @@ impl Default for Settings {
             batch_running: Duration::from_secs(2),
             video_generation: Duration::from_secs(2),
             document_processing: Duration::ZERO,
+            interaction_queued: Duration::from_secs(1),
+            interaction_running: Duration::from_secs(2),
+            agent_running: Duration::from_secs(10),
+            continuation_after: None,
         }
     }
 }
@@ -84,6 +98,7 @@ pub(crate) const MODULES: &[&[(&str, Handler)]] = &[
     caches::HANDLERS,
     file_search_stores::HANDLERS,
     files::HANDLERS,
+    interactions::HANDLERS,
     models::HANDLERS,
     operations::HANDLERS,
     predict::HANDLERS,
@@ -103,7 +118,7 @@ pub(crate) fn handler_for(rpc: &str) -> Option<Handler> {
 /// One request as a handler sees it.
 #[derive(Debug)]
 pub(crate) struct Call<'a> {
-    pub(crate) state: &'a State,
+    pub(crate) state: &'a Arc<State>,
     pub(crate) route: &'a Route,
     pub(crate) request: &'a RecordedRequest,
 }

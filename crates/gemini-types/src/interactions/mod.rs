@@ -58,8 +58,9 @@ pub use tool::*;
 /// Declares a union tagged by a string field (`type` or `event_type`) whose variants each wrap a
 /// struct, plus an `Unknown` variant that keeps any other object verbatim (tag included).
 ///
-/// Decoding buffers the object into a `serde_json::Map`, reads the tag, and decodes the remaining
-/// fields into the variant's struct; encoding writes the struct's fields plus the tag. This is the
+/// Decoding reads the object's entries up to the tag (usually the first), then decodes the
+/// remaining fields straight into the variant's struct ([`find_tag`], [`Chain`]); an unknown
+/// tag keeps the whole object. Encoding writes the struct's fields plus the tag. This is the
 /// Interactions API's own discriminator scheme; it is not `#[serde(untagged)]`, so a bad field in
 /// a known variant reports that field instead of "did not match any variant".
 macro_rules! tagged_union {
@@ -126,35 +127,51 @@ macro_rules! tagged_union {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                use ::serde::de::Error as _;
-                let mut map: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-                    ::serde::Deserialize::deserialize(deserializer)?;
-                let tag = map.get($tag).and_then(::serde_json::Value::as_str).map(str::to_owned);
-                match tag.as_deref() {
-                    $(
-                        Some($wire) => {
-                            map.remove($tag);
-                            <$ty as ::serde::Deserialize>::deserialize(
-                                ::serde_json::Value::Object(map),
-                            )
-                            .map(Self::$variant)
-                            .map_err(|e| D::Error::custom(format_args!(
-                                concat!(stringify!($name), " `{}`: {}"), $wire, e
-                            )))
+                struct Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str(concat!("an object tagged by `", $tag, "`"))
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<$name, A::Error> {
+                        use ::serde::de::Error as _;
+                        let (buffered, tag) = $crate::interactions::find_tag(&mut map, $tag)?;
+                        let rest = $crate::interactions::Chain::new(buffered, map);
+                        match tag.as_ref().and_then(::serde_json::Value::as_str) {
+                            $(
+                                Some($wire) => <$ty as ::serde::Deserialize>::deserialize(
+                                    ::serde::de::value::MapAccessDeserializer::new(rest),
+                                )
+                                .map($name::$variant)
+                                .map_err(|e| A::Error::custom(format_args!(
+                                    concat!(stringify!($name), " `{}`: {}"), $wire, e
+                                ))),
+                            )+
+                            _ => {
+                                #[cfg(gemini_strict_unknown)]
+                                {
+                                    return Err(A::Error::custom(format_args!(
+                                        concat!("strict-unknown: unknown ", stringify!($name), " `{}`"),
+                                        tag.as_ref().and_then(::serde_json::Value::as_str).unwrap_or("<missing>")
+                                    )));
+                                }
+                                #[allow(unreachable_code)]
+                                rest.into_map($tag, tag).map($name::Unknown)
+                            }
                         }
-                    )+
-                    _ => {
-                        #[cfg(gemini_strict_unknown)]
-                        {
-                            return Err(D::Error::custom(format_args!(
-                                concat!("strict-unknown: unknown ", stringify!($name), " `{}`"),
-                                tag.as_deref().unwrap_or("<missing>")
-                            )));
-                        }
-                        #[allow(unreachable_code)]
-                        Ok(Self::Unknown(map))
                     }
                 }
+
+                deserializer.deserialize_map(Visitor)
             }
         }
 
@@ -207,6 +224,128 @@ where
         }
     }
     serde::Serialize::serialize(&value, serializer)
+}
+
+/// Entries of an object read before its tag.
+pub(crate) type Entries = Vec<(String, serde_json::Value)>;
+
+/// Reads the entries of an object until its tag: the entries before it (kept to be read
+/// again) and the tag's value (`None` when the object has no tag).
+///
+/// The tag comes first in practice, so usually nothing is buffered and the tagged variant's
+/// struct reads the rest of the object straight from the input ([`Chain`]).
+pub(crate) fn find_tag<'de, A: serde::de::MapAccess<'de>>(
+    map: &mut A,
+    tag: &str,
+) -> Result<(Entries, Option<serde_json::Value>), A::Error> {
+    let mut buffered = Vec::new();
+    while let Some(key) = map.next_key_seed(KeySeed(tag))? {
+        match key {
+            Key::Tag => return Ok((buffered, Some(map.next_value()?))),
+            Key::Other(k) => buffered.push((k, map.next_value()?)),
+        }
+    }
+    Ok((buffered, None))
+}
+
+/// A key of a tagged object: the tag, or another key (owned: it may be buffered).
+pub(crate) enum Key {
+    Tag,
+    Other(String),
+}
+
+/// Reads a key and tells whether it is `self.0`, allocating only for the other keys.
+pub(crate) struct KeySeed<'t>(&'t str);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for KeySeed<'_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(if v == self.0 {
+            Key::Tag
+        } else {
+            Key::Other(v.to_owned())
+        })
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key, E> {
+        Ok(if v == self.0 { Key::Tag } else { Key::Other(v) })
+    }
+}
+
+/// The entries of an object past its tag: first those read before the tag, then the rest
+/// from the input.
+pub(crate) struct Chain<M> {
+    buffered: std::vec::IntoIter<(String, serde_json::Value)>,
+    pending: Option<serde_json::Value>,
+    live: M,
+}
+
+impl<'de, M: serde::de::MapAccess<'de>> Chain<M> {
+    /// `buffered` entries, then `live` ones.
+    pub(crate) fn new(buffered: Entries, live: M) -> Self {
+        Self {
+            buffered: buffered.into_iter(),
+            pending: None,
+            live,
+        }
+    }
+
+    /// Every entry, the tag put back: an object of a kind this SDK does not know, kept whole.
+    pub(crate) fn into_map(
+        mut self,
+        tag: &str,
+        value: Option<serde_json::Value>,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, M::Error> {
+        let mut map: serde_json::Map<String, serde_json::Value> = self.buffered.by_ref().collect();
+        if let Some(v) = value {
+            map.insert(tag.to_owned(), v);
+        }
+        while let Some((k, v)) = self.live.next_entry::<String, serde_json::Value>()? {
+            map.insert(k, v);
+        }
+        Ok(map)
+    }
+}
+
+impl<'de, M: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Chain<M> {
+    type Error = M::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, M::Error> {
+        if let Some((k, v)) = self.buffered.next() {
+            self.pending = Some(v);
+            return seed
+                .deserialize(serde::de::value::StringDeserializer::<M::Error>::new(k))
+                .map(Some);
+        }
+        self.live.next_key_seed(seed)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, M::Error> {
+        use serde::de::Error as _;
+        match self.pending.take() {
+            Some(v) => seed.deserialize(v).map_err(M::Error::custom),
+            None => self.live.next_value_seed(seed),
+        }
+    }
 }
 
 /// The `extra` map type used by every Interactions struct: fields this SDK version does not know.

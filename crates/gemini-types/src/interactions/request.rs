@@ -501,3 +501,20 @@ pub struct WebhookConfig {
     #[cfg_attr(gemini_strict_unknown, serde(skip))]
     pub extra: Extra,
 }
+
+impl WebhookConfig {
+    /// Notify these URLs.
+    pub fn new(uris: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            uris: uris.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+
+    /// Metadata echoed in the notification.
+    #[must_use]
+    pub fn with_user_metadata(mut self, metadata: Value) -> Self {
+        self.user_metadata = Some(metadata);
+        self
+    }
+}

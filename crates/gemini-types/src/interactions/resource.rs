@@ -118,6 +118,82 @@ impl Interaction {
         out
     }
 
+    /// The answer's text: every `text` item of every `model_output` step, concatenated
+    /// (the official SDKs' `output_text`). Thoughts and tool steps are skipped; a pre-2026-05
+    /// interaction's `text` output items are read too.
+    ///
+    /// ```
+    /// use gemini_types::interactions::Interaction;
+    /// let it: Interaction = serde_json::from_str(
+    ///     r#"{"steps":[{"type":"thought","signature":"c2ln"},
+    ///                  {"type":"model_output","content":[{"type":"text","text":"4"}]}]}"#,
+    /// ).unwrap();
+    /// assert_eq!(it.output_text(), "4");
+    /// ```
+    pub fn output_text(&self) -> String {
+        self.text()
+    }
+
+    /// The answer's text parsed as JSON into `T` (structured output, `response_format`). A
+    /// Markdown code fence around the JSON is tolerated. The error keeps the raw text.
+    ///
+    /// ```
+    /// use gemini_types::interactions::Interaction;
+    /// #[derive(Debug, serde::Deserialize)]
+    /// struct City { name: String }
+    /// let it: Interaction = serde_json::from_str(
+    ///     r#"{"steps":[{"type":"model_output","content":[{"type":"text","text":"{\"name\":\"Paris\"}"}]}]}"#,
+    /// ).unwrap();
+    /// assert_eq!(it.parsed::<City>().unwrap().name, "Paris");
+    /// assert!(Interaction::default().parsed::<City>().unwrap_err().is_missing_text());
+    /// ```
+    pub fn parsed<T: serde::de::DeserializeOwned>(&self) -> Result<T, crate::ParseError> {
+        // One parser for both APIs: the answer's text goes through the generateContent
+        // response's (same fence rule, same error).
+        let text = self.text();
+        let mut response = crate::GenerateContentResponse::default();
+        if !text.is_empty() {
+            response.candidates.push(crate::Candidate {
+                content: Some(crate::Content::new(
+                    crate::Role::Model,
+                    [crate::Part::text(text)],
+                )),
+                ..crate::Candidate::default()
+            });
+        }
+        response.parsed()
+    }
+
+    /// The token usage, when the server reported it.
+    pub fn usage(&self) -> Option<&Usage> {
+        self.usage.as_ref()
+    }
+
+    /// The images of the answer (`image` items of `model_output` steps), in order; decode
+    /// inline ones with [`MediaContent::decoded_data`](super::MediaContent::decoded_data).
+    pub fn images(&self) -> impl Iterator<Item = &super::MediaContent> {
+        self.output_contents().filter_map(|c| match c {
+            super::Content::Image(m) => Some(m),
+            _ => None,
+        })
+    }
+
+    /// The audio clips of the answer (`audio` items of `model_output` steps), in order.
+    pub fn audio(&self) -> impl Iterator<Item = &super::MediaContent> {
+        self.output_contents().filter_map(|c| match c {
+            super::Content::Audio(m) => Some(m),
+            _ => None,
+        })
+    }
+
+    /// Every content item of every `model_output` step, in order.
+    pub fn output_contents(&self) -> impl Iterator<Item = &super::Content> {
+        self.steps.iter().flat_map(|s| match s {
+            Step::ModelOutput(s) => s.content.as_slice(),
+            _ => &[],
+        })
+    }
+
     /// The `function_call` steps, in order.
     pub fn function_calls(&self) -> impl Iterator<Item = &super::FunctionCallStep> {
         self.steps.iter().filter_map(|s| match s {

@@ -291,3 +291,181 @@ fn accumulator_ignores_absurd_indices() {
     assert!(acc.interaction().steps.is_empty());
     assert!(acc.interaction().outputs.is_empty());
 }
+
+/// Invented event, step, content and tool kinds: decoded as `Unknown`, kept verbatim, and
+/// skipped by the fold without disturbing the known ones around them.
+#[cfg(not(gemini_strict_unknown))]
+#[test]
+fn fold_skips_invented_kinds_and_keeps_them() {
+    let tool: Tool =
+        serde_json::from_value(json!({"type": "quantum_oracle", "qubits": 9})).unwrap();
+    assert!(tool.is_unknown());
+    assert_eq!(serde_json::to_value(&tool).unwrap()["qubits"], 9);
+    let mut acc = InteractionAccumulator::new();
+    let events = [
+        json!({"event_type": "interaction.created", "event_id": "e1", "interaction": {"id": "v1_f", "status": "in_progress"}}),
+        json!({"event_type": "step.start", "event_id": "e2", "index": 0, "step": {"type": "hologram_call", "id": "h"}}),
+        json!({"event_type": "step.delta", "event_id": "e3", "index": 0, "delta": {"type": "hologram_frame", "frame": 1}}),
+        json!({"event_type": "interaction.heartbeat", "event_id": "e4", "beat": 1}),
+        json!({"event_type": "step.start", "event_id": "e5", "index": 1, "step": {"type": "model_output"}}),
+        json!({"event_type": "step.delta", "event_id": "e6", "index": 1, "delta": {"type": "text", "text": "Hel"}}),
+        json!({"event_type": "step.delta", "event_id": "e7", "index": 1, "delta": {"type": "smell", "odor": "rose"}}),
+        json!({"event_type": "step.delta", "event_id": "e8", "index": 1, "delta": {"type": "text", "text": "lo"}}),
+        json!({"event_type": "step.stop", "event_id": "e9", "index": 1}),
+        json!({"event_type": "interaction.completed", "event_id": "e10", "interaction": {"id": "v1_f", "status": "completed", "usage": {"total_tokens": 5}}}),
+    ];
+    for (i, v) in events.iter().enumerate() {
+        let e: Event = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(e.event_id(), Some(format!("e{}", i + 1).as_str()));
+        acc.push(&e);
+    }
+    assert!(acc.is_finished());
+    let it = acc.into_interaction();
+    assert_eq!(it.output_text(), "Hello");
+    assert_eq!(it.steps[0].tag(), "hologram_call");
+    assert_eq!(it.usage().unwrap().total_tokens, Some(5));
+}
+
+/// Argument deltas are joined into the call's arguments; thought signatures and summaries are
+/// kept; the older event names fold the same way.
+#[test]
+fn fold_arguments_thoughts_and_old_names() {
+    let mut acc = InteractionAccumulator::new();
+    for v in [
+        json!({"event_type": "interaction.created", "interaction": {"id": "v1_t", "status": "in_progress"}}),
+        json!({"event_type": "step.start", "index": 0, "step": {"type": "thought"}}),
+        json!({"event_type": "step.delta", "index": 0, "delta": {"type": "thought_summary", "text": "Plan"}}),
+        json!({"event_type": "step.delta", "index": 0, "delta": {"type": "thought_summary", "text": "ning"}}),
+        json!({"event_type": "step.delta", "index": 0, "delta": {"type": "thought_signature", "signature": "c2ln"}}),
+        json!({"event_type": "step.stop", "index": 0}),
+        json!({"event_type": "step.start", "index": 1, "step": {"type": "function_call", "id": "c1", "name": "f"}}),
+        json!({"event_type": "step.delta", "index": 1, "delta": {"type": "arguments_delta", "arguments": "{\"ci"}}),
+        json!({"event_type": "step.delta", "index": 1, "delta": {"type": "arguments_delta", "arguments": "ty\": \"Paris\"}"}}),
+        json!({"event_type": "step.stop", "index": 1}),
+        json!({"event_type": "interaction.status_update", "status": "requires_action"}),
+        json!({"event_type": "interaction.completed", "interaction": {"id": "v1_t", "status": "requires_action"}}),
+    ] {
+        acc.push(&serde_json::from_value(v).unwrap());
+    }
+    let it = acc.into_interaction();
+    let Step::Thought(t) = &it.steps[0] else {
+        panic!("a thought first")
+    };
+    assert_eq!(t.signature.as_deref(), Some("c2ln"));
+    assert_eq!(t.summary[0].as_text(), Some("Planning"));
+    let call = it.function_calls().next().unwrap();
+    assert_eq!(call.arguments, Some(json!({"city": "Paris"})));
+    assert_eq!(it.status, Some(InteractionStatus::RequiresAction));
+
+    let mut old = InteractionAccumulator::new();
+    for v in [
+        json!({"event_type": "interaction.start", "interaction": {"id": "v1_o", "status": "in_progress"}}),
+        json!({"event_type": "content.start", "index": 0, "content": {"type": "text"}}),
+        json!({"event_type": "content.delta", "index": 0, "delta": {"type": "text", "text": "Bon"}}),
+        json!({"event_type": "content.delta", "index": 0, "delta": {"type": "text", "text": "jour"}}),
+        json!({"event_type": "content.stop", "index": 0}),
+        json!({"event_type": "interaction.complete", "interaction": {"id": "v1_o", "status": "completed"}}),
+    ] {
+        old.push(&serde_json::from_value(v).unwrap());
+    }
+    assert!(old.is_finished());
+    assert_eq!(old.interaction().output_text(), "Bonjour");
+}
+
+#[test]
+fn conveniences_over_outputs() {
+    #[derive(Debug, serde::Deserialize)]
+    struct N {
+        n: u32,
+    }
+    let it: Interaction = serde_json::from_value(json!({
+        "id": "v1_m", "status": "completed",
+        "steps": [
+            {"type": "model_output", "content": [
+                {"type": "text", "text": "```json\n{\"n\": 2}\n```"},
+                {"type": "image", "data": "aGk=", "mime_type": "image/png"},
+                {"type": "audio", "uri": "files/a", "mime_type": "audio/wav"}
+            ]}
+        ],
+        "usage": {"total_tokens": 9}
+    }))
+    .unwrap();
+    assert_eq!(it.parsed::<N>().unwrap().n, 2);
+    let images: Vec<_> = it.images().collect();
+    assert_eq!(images.len(), 1);
+    assert_eq!(images[0].decoded_data().unwrap().unwrap(), b"hi");
+    assert_eq!(it.audio().next().unwrap().uri.as_deref(), Some("files/a"));
+    assert_eq!(it.usage().unwrap().total_tokens, Some(9));
+    let bad = it.clone();
+    let err = Interaction {
+        steps: vec![Step::ModelOutput(ContentStep {
+            content: vec![Content::text("not json")],
+            ..ContentStep::default()
+        })],
+        ..bad
+    }
+    .parsed::<N>()
+    .unwrap_err();
+    assert_eq!(err.raw_text(), "not json");
+}
+
+/// The tag need not come first: the entries before it are read again into the variant; an
+/// object without a usable tag is kept whole.
+#[cfg(not(gemini_strict_unknown))]
+#[test]
+fn tag_anywhere_in_the_object() {
+    let s: Step = serde_json::from_str(
+        r#"{"id": "c1", "arguments": {"city": "Paris"}, "type": "function_call", "name": "f", "new": 1}"#,
+    )
+    .unwrap();
+    let Step::FunctionCall(c) = &s else {
+        panic!("{s:?}")
+    };
+    assert_eq!(c.id.as_deref(), Some("c1"));
+    assert_eq!(c.arguments, Some(json!({"city": "Paris"})));
+    assert_eq!(c.extra["new"], 1);
+    for raw in [json!({"a": 1}), json!({"a": 1, "type": 7, "b": [2]})] {
+        let s: Step = serde_json::from_value(raw.clone()).unwrap();
+        assert!(s.is_unknown());
+        assert_eq!(serde_json::to_value(&s).unwrap(), raw);
+    }
+    let err = serde_json::from_str::<Step>(r#"{"name": 7, "type": "function_call"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("function_call"), "{err}");
+    assert!(serde_json::from_str::<Step>("[1]").is_err());
+}
+
+/// `Event::from_json_str` gives what `serde_json::from_str` gives, on every real event, with the
+/// tag first, last, nested, escaped or absent.
+#[test]
+fn from_json_str_agrees_with_serde() {
+    let mut texts: Vec<String> = vec![
+        r#"{"index":0,"delta":{"text":"a","type":"text"},"event_type":"step.delta"}"#.into(),
+        r#"{"event_type":"step.delta","index":0,"delta":{"text":"a","type":"text"}}"#.into(),
+        r#"{"index":0,"step":{"type":"model_output","x":{"event_type":"step.delta"}},"event_type":"step.start"}"#.into(),
+        r#"{"delta":{"event_type":"step.stop"},"event_type":"step.delta"}"#.into(),
+        r#"{"x":{"event_type":"step.delta"},"index":1}"#.into(),
+        r#"{"event_type":"step\u002edelta","index":0}"#.into(),
+        r#"{"event_type": "step.stop", "index": 2}"#.into(),
+        r#"{"event_type":"hologram.frame","n":1}"#.into(),
+        r#"{"error":{"code":"internal","message":"m"},"event_type":"error"}"#.into(),
+        r#"{"index":"zero","event_type":"step.stop"}"#.into(),
+    ];
+    if shared_spec("interactions::from_json_str_agrees_with_serde").is_some() {
+        for file in real_files("interactions") {
+            if file.starts_with("real/streams/") {
+                texts.extend(documents(&file).iter().map(ToString::to_string));
+            }
+        }
+    }
+    for text in &texts {
+        let general = serde_json::from_str::<Event>(text);
+        let fast = Event::from_json_str(text);
+        match (general, fast) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!("{text}: {a:?} vs {b:?}"),
+        }
+    }
+}

@@ -10,6 +10,7 @@ pub(crate) mod file_search_stores;
 pub(crate) mod files;
 pub(crate) mod images;
 pub(crate) mod input;
+pub(crate) mod interactions;
 pub(crate) mod models;
 pub(crate) mod operations;
 pub(crate) mod raw;

@@ -83,6 +83,11 @@ impl Events {
 pub(crate) trait Event: DeserializeOwned {
     /// Whether this value could be what an error envelope decodes into.
     fn may_be_error(&self) -> bool;
+
+    /// Decodes one event's payload.
+    fn decode(data: &str) -> serde_json::Result<Self> {
+        serde_json::from_str(data)
+    }
 }
 
 impl Event for gemini_types::GenerateContentResponse {
@@ -93,6 +98,17 @@ impl Event for gemini_types::GenerateContentResponse {
             && self.usage_metadata.is_none()
             && self.model_version.is_none()
             && self.response_id.is_none()
+    }
+}
+
+impl Event for gemini_types::interactions::Event {
+    fn may_be_error(&self) -> bool {
+        // A typed `error` event is data (it has an `event_type`); a bare envelope is not.
+        matches!(self, Self::Unknown(m) if m.get("event_type").is_none() && m.contains_key("error"))
+    }
+
+    fn decode(data: &str) -> serde_json::Result<Self> {
+        Self::from_json_str(data)
     }
 }
 
@@ -107,7 +123,7 @@ impl Event for Value {
 /// The payload is decoded as `T` first; only a payload that fails to, or that decodes into
 /// something an envelope could be, is looked at again as JSON.
 pub(crate) fn decode_event<T: Event>(data: &str) -> Result<T, Error> {
-    match serde_json::from_str::<T>(data) {
+    match T::decode(data) {
         Ok(event) if !event.may_be_error() => Ok(event),
         decoded => {
             if let Ok(v) = serde_json::from_str::<Value>(data) {

@@ -416,6 +416,24 @@ fn resolve_location(base: &http::Uri, location: &str) -> Option<http::Uri> {
         .ok()
 }
 
+impl Call {
+    /// Opens the call as a server-sent event stream without `alt=sse` (the Interactions API
+    /// streams when its body or query says so, and asks for `Accept: text/event-stream`).
+    pub(crate) fn open_sse(self) -> BoxFuture<'static, Result<Events, Error>> {
+        let call = self.header(http::header::ACCEPT, "text/event-stream");
+        match call.spec {
+            Ok(spec) => Box::pin(
+                call.client
+                    .http()
+                    .execute_streaming(spec)
+                    .map_ok(|response| Events::new(response.into_body()))
+                    .err_into(),
+            ),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
+    }
+}
+
 /// `body` with every occurrence of `secret` replaced by `***` (an error body never carries the
 /// key).
 fn scrub(body: &Bytes, secret: &str) -> Bytes {

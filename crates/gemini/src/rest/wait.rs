@@ -94,7 +94,7 @@ impl WaitOptions {
 /// Fetches with `fetch` until `done` says the value is final, sleeping between polls as
 /// `options` says; `name` names what is waited for in the deadline error. The first fetch
 /// happens at once.
-pub(crate) async fn poll_until<T>(
+pub(crate) async fn poll_until<T: Send + 'static>(
     client: &Client,
     options: &WaitOptions,
     name: &str,
@@ -113,13 +113,38 @@ pub(crate) struct Polled {
 }
 
 /// [`poll_until`], calling `observe` with each value fetched (the last one too).
-pub(crate) async fn poll_until_observed<T>(
+pub(crate) async fn poll_until_observed<T: Send + 'static>(
     client: &Client,
     options: &WaitOptions,
     name: &str,
     mut fetch: impl FnMut() -> BoxFuture<'static, Result<T, Error>>,
     done: impl Fn(&T) -> bool,
-    mut observe: impl FnMut(&T, Polled),
+    observe: impl FnMut(&T, Polled),
+) -> Result<T, Error> {
+    poll_with_hints(
+        client,
+        options,
+        name,
+        || {
+            let f = fetch();
+            Box::pin(async move { f.await.map(|v| (v, None)) })
+        },
+        done,
+        observe,
+    )
+    .await
+}
+
+/// [`poll_until`] where each fetch may also return the server's hint of when to ask again
+/// (a `Retry-After`): the next pause is the longer of the backoff and the hint, within the
+/// deadline. `progress` sees every value fetched, the final one included, and where the wait is.
+pub(crate) async fn poll_with_hints<T>(
+    client: &Client,
+    options: &WaitOptions,
+    name: &str,
+    mut fetch: impl FnMut() -> BoxFuture<'static, Result<(T, Option<Duration>), Error>>,
+    done: impl Fn(&T) -> bool,
+    mut progress: impl FnMut(&T, Polled),
 ) -> Result<T, Error> {
     let clock = client.http().clock();
     let sleeper = client.http().timer();
@@ -130,10 +155,10 @@ pub(crate) async fn poll_until_observed<T>(
     let mut slept = Duration::ZERO;
     let mut polls = 0u32;
     loop {
-        let value = fetch().await?;
+        let (value, hint) = fetch().await?;
         polls = polls.saturating_add(1);
         let elapsed = clock.now().saturating_duration_since(start).max(slept);
-        observe(&value, Polled { polls, elapsed });
+        progress(&value, Polled { polls, elapsed });
         if done(&value) {
             return Ok(value);
         }
@@ -144,7 +169,10 @@ pub(crate) async fn poll_until_observed<T>(
         else {
             return Err(Error::Operation(crate::OperationError::deadline(name)));
         };
-        let pause = interval.max(Duration::from_millis(1)).min(left);
+        let pause = interval
+            .max(hint.unwrap_or_default())
+            .max(Duration::from_millis(1))
+            .min(left);
         tracing::debug!(what = name, pause_ms = pause.as_millis() as u64, "waiting");
         sleeper.sleep(pause).await;
         slept += pause;
