@@ -1,9 +1,19 @@
-//! The Gemini Live API (`BidiGenerateContent` over WebSocket) for gemini-rs.
+//! The Gemini Live API (`BidiGenerateContent` over WebSocket) for gemini-rs: sessions that
+//! survive disconnects.
 //!
-//! Today this crate holds the Live wire messages, re-exported from `gemini-types` as
-//! [`messages`]: the setup, client and server messages, each one JSON object per WebSocket frame.
-//! The session itself (a sans-IO core and a tokio-tungstenite shell that resumes after
-//! disconnects) is not built yet; it arrives in its own issue.
+//! Two layers:
+//!
+//! * [`proto`]: a sans-IO session core (like `quinn-proto` or `rustls`). It holds the state
+//!   machine (awaiting setup, active, resuming, closing, closed), turns frames into typed
+//!   [`LiveEvent`]s, keeps the latest resumption handle, queues and replays messages across
+//!   reconnections; the caller feeds it frames, close events and the current time, and drains
+//!   frames to send and its next deadline. No socket, task or clock inside.
+//! * the tokio shell (feature `tokio`): [`LiveConnector`] opens the WebSocket over rustls (or
+//!   through an HTTP `CONNECT` proxy), runs the core in a task and gives a [`LiveSession`]
+//!   with typed senders and a `Stream` of events.
+//!
+//! The wire messages are re-exported from `gemini-types` as [`messages`]; [`pcm`] has the
+//! 16-bit PCM helpers (resampling to 16 kHz, WAV output).
 //!
 //! ```
 //! use gemini_live::messages::{
@@ -19,6 +29,16 @@
 //!     serde_json::from_str(r#"{"setupComplete":{}}"#).unwrap();
 //! assert!(reply.is_setup_complete());
 //! ```
+
+mod config;
+mod error;
+mod event;
+pub mod pcm;
+pub mod proto;
+
+pub use config::{LiveConfig, ResumptionPolicy};
+pub use error::LiveError;
+pub use event::LiveEvent;
 
 /// The Live API's wire messages (`gemini_types::live`).
 pub use gemini_types::live as messages;
