@@ -36,9 +36,20 @@ mod event;
 pub mod pcm;
 pub mod proto;
 
+#[cfg(feature = "tokio")]
+mod shell;
+
 pub use config::{LiveConfig, ResumptionPolicy};
 pub use error::LiveError;
 pub use event::LiveEvent;
+/// TLS roots and proxy settings, shared with the HTTP transport.
+#[cfg(feature = "tokio")]
+pub use gemini_transport::{ApiKey, ProxyConfig, TlsRoots};
+#[cfg(feature = "tokio")]
+pub use shell::{
+    DEFAULT_BASE_URL, LiveAuth, LiveConnector, LiveConnectorBuilder, LiveReceiver, LiveSender,
+    LiveSession, RealtimeInput,
+};
 
 /// The Live API's wire messages (`gemini_types::live`).
 pub use gemini_types::live as messages;

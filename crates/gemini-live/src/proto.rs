@@ -95,7 +95,8 @@ enum Conn {
 
 #[derive(Debug)]
 struct Sent {
-    index: u64,
+    /// Its index on the connection it was last sent on (`setup` is 0).
+    conn_index: u64,
     frame: Bytes,
     starts_turn: bool,
 }
@@ -116,7 +117,8 @@ pub struct Session {
     next_ping: Option<Instant>,
     idle_deadline: Option<Instant>,
     handle: Option<String>,
-    next_index: u64,
+    /// The index the next message gets on the current connection (`setup` is 0).
+    conn_next: u64,
     replay: VecDeque<Sent>,
     replay_bytes: usize,
     replay_lost: usize,
@@ -169,7 +171,7 @@ impl Session {
             next_ping: None,
             idle_deadline: None,
             handle,
-            next_index: 0,
+            conn_next: 1,
             replay: VecDeque::new(),
             replay_bytes: 0,
             replay_lost: 0,
@@ -249,6 +251,7 @@ impl Session {
             Err(e) => return self.fail(LiveError::Encode(e.to_string())),
         }
         self.conn = Conn::SetupSent;
+        self.conn_next = 1;
         self.arm_keepalive(now);
     }
 
@@ -289,6 +292,25 @@ impl Session {
             }
         };
         self.dispatch(msg, now);
+    }
+
+    /// The connection delivered something that is not a Live message (a frame over the size
+    /// limit, invalid UTF-8 in a text frame): the session fails with [`LiveError::Protocol`].
+    pub fn handle_protocol_error(&mut self, what: &str) {
+        if self.state != State::Closed {
+            self.fail(LiveError::Protocol(what.to_owned()));
+        }
+    }
+
+    /// The number of actions not yet taken by [`poll_action`](Self::poll_action) (a shell
+    /// uses it for backpressure).
+    pub fn queued_actions(&self) -> usize {
+        self.actions.len()
+    }
+
+    /// The setup timeout (a shell bounds its connection attempts with it).
+    pub fn setup_timeout(&self) -> Duration {
+        self.config.setup_timeout
     }
 
     /// The current connection closed: `code` is `None` when it dropped without a close frame
@@ -472,15 +494,15 @@ impl Session {
     }
 
     fn transmit(&mut self, frame: Bytes, starts_turn: bool) {
-        let index = self.next_index;
-        self.next_index += 1;
+        let conn_index = self.conn_next;
+        self.conn_next += 1;
         if starts_turn {
             self.generating = true;
         }
         if self.resumes() {
             self.replay_bytes += frame.len();
             self.replay.push_back(Sent {
-                index,
+                conn_index,
                 frame: frame.clone(),
                 starts_turn,
             });
@@ -606,14 +628,11 @@ impl Session {
                 self.resume_deadline = None;
                 self.generating = false;
                 let mut resent = 0;
-                let frames: Vec<(Bytes, bool)> = self
-                    .replay
-                    .iter()
-                    .map(|s| (s.frame.clone(), s.starts_turn))
-                    .collect();
-                for (frame, starts_turn) in frames {
-                    self.generating |= starts_turn;
-                    self.actions.push_back(Action::Send(frame));
+                for sent in &mut self.replay {
+                    sent.conn_index = self.conn_next;
+                    self.conn_next += 1;
+                    self.generating |= sent.starts_turn;
+                    self.actions.push_back(Action::Send(sent.frame.clone()));
                     resent += 1;
                 }
                 self.events.push_back(LiveEvent::Resumed {
@@ -635,6 +654,10 @@ impl Session {
             extra,
             ..
         } = msg;
+        // Usage first: it belongs to the message, which may end the turn.
+        if let Some(u) = usage_metadata {
+            self.events.push_back(LiveEvent::Usage(Box::new(u)));
+        }
         match message_type {
             Some(ServerMessageType::SetupComplete(_)) if self.conn == Conn::SetupSent => {
                 self.on_setup_complete();
@@ -666,13 +689,16 @@ impl Session {
                 if let Some(h) = u.usable_handle() {
                     self.handle = Some(h.to_owned());
                     self.handle_fresh = true;
-                    // Without an index, what was sent before the update is taken as included.
+                    // The index counts this connection's messages, `setup` being 0. Without
+                    // it, what was sent before the update is taken as included.
                     let consumed = u
                         .last_consumed_client_message_index
-                        .map_or(self.next_index, |i| {
-                            u64::try_from(i.saturating_add(1)).unwrap_or(0)
-                        });
-                    while self.replay.front().is_some_and(|s| s.index < consumed) {
+                        .map_or(u64::MAX, |i| u64::try_from(i).unwrap_or(0));
+                    while self
+                        .replay
+                        .front()
+                        .is_some_and(|s| s.conn_index <= consumed)
+                    {
                         if let Some(old) = self.replay.pop_front() {
                             self.replay_bytes -= old.frame.len();
                         }
@@ -695,9 +721,6 @@ impl Session {
         }
         for (key, value) in extra {
             self.events.push_back(LiveEvent::Unknown { key, value });
-        }
-        if let Some(u) = usage_metadata {
-            self.events.push_back(LiveEvent::Usage(Box::new(u)));
         }
         if self.going_away && !self.generating && self.state == State::Active {
             // The turn ended: give the update that includes it a moment to arrive.

@@ -166,8 +166,8 @@ fn a_text_turn_in_several_chunks() {
         .collect();
     assert_eq!(text, "Hello there");
     assert_eq!(ev[3], LiveEvent::GenerationComplete);
-    assert_eq!(ev[4], LiveEvent::TurnComplete { reason: None });
-    let LiveEvent::Usage(u) = &ev[5] else {
+    assert_eq!(ev[5], LiveEvent::TurnComplete { reason: None });
+    let LiveEvent::Usage(u) = &ev[4] else {
         panic!("{ev:?}")
     };
     assert_eq!(u.response_token_count, Some(5));
@@ -278,15 +278,15 @@ fn go_away_waits_for_the_turn_then_resumes_with_the_handle() {
     let mut s = Session::new(resumable(), t0).unwrap();
     let setup = establish(&mut s, t0);
     assert_eq!(setup["setup"]["sessionResumption"], json!({}));
-    s.send(&Msg::text("one")).unwrap(); // index 0
+    s.send(&Msg::text("one")).unwrap(); // index 1 (setup is 0 on each connection)
     sent(&mut s);
     frame(
         &mut s,
         t0,
         &json!({"serverContent": {"modelTurn": {"parts": [{"text": "1"}]}, "turnComplete": true}}),
     );
-    update(&mut s, t0, "h1", Some(0));
-    s.send(&Msg::text("two")).unwrap(); // index 1
+    update(&mut s, t0, "h1", Some(1));
+    s.send(&Msg::text("two")).unwrap(); // index 2
     sent(&mut s);
     frame(
         &mut s,
@@ -319,7 +319,7 @@ fn go_away_waits_for_the_turn_then_resumes_with_the_handle() {
     // A new turn does not start on the old connection: it waits for the new one.
     s.send(&Msg::text("three")).unwrap();
     assert!(actions(&mut s).is_empty());
-    update(&mut s, t0 + ms(30), "h2", Some(1));
+    update(&mut s, t0 + ms(30), "h2", Some(2));
     // Now: leave the old connection, reconnect at once with the newest handle.
     assert_eq!(
         actions(&mut s),
@@ -351,7 +351,7 @@ fn go_away_waits_for_the_turn_then_resumes_with_the_handle() {
     );
     frame(&mut s, t0 + ms(50), &json!({"setupComplete": {}}));
     assert_eq!(s.state(), State::Active);
-    // Everything sent was consumed (index 1): nothing is sent again; the queue follows.
+    // Everything sent was consumed (index 2): nothing is sent again; the queue follows.
     let out = sent(&mut s);
     assert_eq!(
         out.iter().map(text_of).collect::<Vec<_>>(),
@@ -414,10 +414,10 @@ fn a_drop_then_resume_with_backoff() {
     };
     let mut s = Session::new(resumable().resumption_policy(policy), t0).unwrap();
     establish(&mut s, t0);
-    s.send(&Msg::text("a")).unwrap(); // 0
-    s.send(&Msg::text("b")).unwrap(); // 1
+    s.send(&Msg::text("a")).unwrap(); // 1
+    s.send(&Msg::text("b")).unwrap(); // 2
     sent(&mut s);
-    update(&mut s, t0, "h1", Some(0));
+    update(&mut s, t0, "h1", Some(1));
     events(&mut s);
     // Abrupt drop: no close frame.
     s.handle_close(t0 + ms(5), None, "");
@@ -677,7 +677,7 @@ fn the_queue_and_the_replay_buffer_are_bounded() {
         Err(LiveError::QueueFull { capacity: 2 })
     );
     establish(&mut s, t0);
-    update(&mut s, t0, "h", Some(-1));
+    update(&mut s, t0, "h", Some(0));
     for i in 0..10 {
         s.send(&Msg::text(format!("m{i}"))).unwrap();
     }

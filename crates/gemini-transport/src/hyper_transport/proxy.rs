@@ -95,6 +95,19 @@ impl ProxyConfig {
         self
     }
 
+    /// The proxy a connection to `dst` goes through, with the same rules as the transport
+    /// (loopback destinations never use one): the proxy's URI and its `Proxy-Authorization`
+    /// value, if any. Reads the environment for [`from_env`](Self::from_env). For other
+    /// protocols that tunnel through `CONNECT`, such as the Live API's WebSocket.
+    pub fn proxy_for(&self, dst: &http::Uri) -> Option<(http::Uri, Option<http::HeaderValue>)> {
+        if dst.host().is_some_and(super::connector::is_loopback) {
+            return None;
+        }
+        let matcher = self.matcher()?;
+        let intercept = intercept(Some(&matcher), dst)?;
+        Some((intercept.uri().clone(), intercept.basic_auth().cloned()))
+    }
+
     pub(crate) fn matcher(&self) -> Option<Arc<Matcher>> {
         let m = match &self.0 {
             Mode::None => return None,
