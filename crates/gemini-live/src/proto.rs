@@ -93,12 +93,25 @@ enum Conn {
     Up,
 }
 
+/// What a client message does to the model's turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TurnRole {
+    /// Nothing by itself (context, streamed audio).
+    None,
+    /// Starts a turn the model answers (`clientContent` with `turnComplete`, streamed text).
+    Starts,
+    /// Continues the current turn (`toolResponse`).
+    Continues,
+}
+
 #[derive(Debug)]
 struct Sent {
     /// Its index on the connection it was last sent on (`setup` is 0).
     conn_index: u64,
     frame: Bytes,
-    starts_turn: bool,
+    turn: TurnRole,
+    /// The turn it started was seen complete.
+    answered: bool,
 }
 
 /// The sans-IO Live session. See the [module documentation](self).
@@ -122,12 +135,17 @@ pub struct Session {
     replay: VecDeque<Sent>,
     replay_bytes: usize,
     replay_lost: usize,
-    pending: VecDeque<(Bytes, bool)>,
+    pending: VecDeque<(Bytes, TurnRole)>,
     attempts: u32,
     last_error: String,
     going_away: bool,
     generating: bool,
     handle_fresh: bool,
+    /// Turns consumed by the server whose completion has not been seen yet.
+    answer_debt: usize,
+    /// Turns being answered again after a resumption that were already seen complete: their
+    /// output is not shown again.
+    suppress_turns: usize,
 }
 
 /// Close codes after which a session is resumed: going away, abnormal closure (no close frame),
@@ -181,6 +199,8 @@ impl Session {
             going_away: false,
             generating: false,
             handle_fresh: false,
+            answer_debt: 0,
+            suppress_turns: 0,
         };
         s.attempts = 1;
         Ok(s)
@@ -419,17 +439,22 @@ impl Session {
                 "the session sends `setup` itself; configure it with LiveConfig".into(),
             ));
         }
-        let starts_turn = match msg {
-            BidiGenerateContentClientMessage::ClientContent(c) => c.turn_complete == Some(true),
-            BidiGenerateContentClientMessage::ToolResponse(_) => true,
-            _ => false,
+        let turn = match msg {
+            BidiGenerateContentClientMessage::ClientContent(c) if c.turn_complete == Some(true) => {
+                TurnRole::Starts
+            }
+            BidiGenerateContentClientMessage::RealtimeInput(r) if r.text.is_some() => {
+                TurnRole::Starts
+            }
+            BidiGenerateContentClientMessage::ToolResponse(_) => TurnRole::Continues,
+            _ => TurnRole::None,
         };
         // After a goAway only the current turn's tool responses go out on the old connection;
         // the rest waits for the new one.
         let tool_response = matches!(msg, BidiGenerateContentClientMessage::ToolResponse(_));
         if self.state == State::Active && (!self.going_away || tool_response) {
             let frame = serde_json::to_vec(msg).map_err(|e| LiveError::Encode(e.to_string()))?;
-            self.transmit(frame.into(), starts_turn);
+            self.transmit(frame.into(), turn);
         } else {
             if self.pending.len() >= self.config.max_queued_messages {
                 return Err(LiveError::QueueFull {
@@ -437,7 +462,7 @@ impl Session {
                 });
             }
             let frame = serde_json::to_vec(msg).map_err(|e| LiveError::Encode(e.to_string()))?;
-            self.pending.push_back((frame.into(), starts_turn));
+            self.pending.push_back((frame.into(), turn));
         }
         Ok(())
     }
@@ -493,10 +518,10 @@ impl Session {
         }
     }
 
-    fn transmit(&mut self, frame: Bytes, starts_turn: bool) {
+    fn transmit(&mut self, frame: Bytes, turn: TurnRole) {
         let conn_index = self.conn_next;
         self.conn_next += 1;
-        if starts_turn {
+        if turn != TurnRole::None {
             self.generating = true;
         }
         if self.resumes() {
@@ -504,13 +529,13 @@ impl Session {
             self.replay.push_back(Sent {
                 conn_index,
                 frame: frame.clone(),
-                starts_turn,
+                turn,
+                answered: false,
             });
             while self.replay_bytes > self.config.max_replay_bytes {
-                let Some(old) = self.replay.pop_front() else {
+                if !self.prune_oldest() {
                     break;
-                };
-                self.replay_bytes -= old.frame.len();
+                }
                 self.replay_lost += 1;
             }
         }
@@ -518,8 +543,34 @@ impl Session {
     }
 
     fn flush_pending(&mut self) {
-        while let Some((frame, starts_turn)) = self.pending.pop_front() {
-            self.transmit(frame, starts_turn);
+        while let Some((frame, turn)) = self.pending.pop_front() {
+            self.transmit(frame, turn);
+        }
+    }
+
+    /// Drops the oldest message of the replay buffer; `false` when it is empty.
+    fn prune_oldest(&mut self) -> bool {
+        let Some(old) = self.replay.pop_front() else {
+            return false;
+        };
+        self.replay_bytes -= old.frame.len();
+        if old.turn == TurnRole::Starts && !old.answered {
+            // Consumed, answer not seen yet: the next turnComplete is its.
+            self.answer_debt += 1;
+        }
+        true
+    }
+
+    /// A turn completed: the oldest unanswered turn sent is answered.
+    fn turn_answered(&mut self) {
+        if self.answer_debt > 0 {
+            self.answer_debt -= 1;
+        } else if let Some(s) = self
+            .replay
+            .iter_mut()
+            .find(|s| s.turn == TurnRole::Starts && !s.answered)
+        {
+            s.answered = true;
         }
     }
 
@@ -627,11 +678,18 @@ impl Session {
                 self.state = State::Active;
                 self.resume_deadline = None;
                 self.generating = false;
+                self.answer_debt = 0;
+                // The server answers again the turns it gets again; those already seen
+                // complete are not shown twice.
+                self.suppress_turns = 0;
                 let mut resent = 0;
                 for sent in &mut self.replay {
                     sent.conn_index = self.conn_next;
                     self.conn_next += 1;
-                    self.generating |= sent.starts_turn;
+                    self.generating |= sent.turn != TurnRole::None;
+                    if sent.answered {
+                        self.suppress_turns += 1;
+                    }
                     self.actions.push_back(Action::Send(sent.frame.clone()));
                     resent += 1;
                 }
@@ -654,20 +712,23 @@ impl Session {
             extra,
             ..
         } = msg;
+        let suppress = self.suppress_turns > 0;
         // Usage first: it belongs to the message, which may end the turn.
-        if let Some(u) = usage_metadata {
+        if let Some(u) = usage_metadata.filter(|_| !suppress) {
             self.events.push_back(LiveEvent::Usage(Box::new(u)));
         }
         match message_type {
             Some(ServerMessageType::SetupComplete(_)) if self.conn == Conn::SetupSent => {
                 self.on_setup_complete();
             }
-            Some(ServerMessageType::ServerContent(c)) => self.server_content(*c),
+            Some(ServerMessageType::ServerContent(c)) => self.server_content(*c, suppress),
             Some(ServerMessageType::ToolCall(c)) => {
                 self.generating = true;
-                self.events.push_back(LiveEvent::ToolCall(c.function_calls));
+                if !suppress {
+                    self.events.push_back(LiveEvent::ToolCall(c.function_calls));
+                }
             }
-            Some(ServerMessageType::ToolCallCancellation(c)) => {
+            Some(ServerMessageType::ToolCallCancellation(c)) if !suppress => {
                 self.events
                     .push_back(LiveEvent::ToolCallCancellation(c.ids));
             }
@@ -699,9 +760,7 @@ impl Session {
                         .front()
                         .is_some_and(|s| s.conn_index <= consumed)
                     {
-                        if let Some(old) = self.replay.pop_front() {
-                            self.replay_bytes -= old.frame.len();
-                        }
+                        self.prune_oldest();
                     }
                 }
                 self.events.push_back(LiveEvent::ResumptionUpdate(u));
@@ -731,7 +790,18 @@ impl Session {
         }
     }
 
-    fn server_content(&mut self, c: BidiGenerateContentServerContent) {
+    fn server_content(&mut self, c: BidiGenerateContentServerContent, suppress: bool) {
+        if suppress {
+            if c.model_turn.is_some() {
+                self.generating = true;
+            }
+            if c.turn_complete == Some(true) {
+                self.generating = false;
+                self.handle_fresh = false;
+                self.suppress_turns -= 1;
+            }
+            return;
+        }
         if let Some(turn) = c.model_turn {
             self.generating = true;
             for part in turn.parts {
@@ -790,6 +860,7 @@ impl Session {
         if c.turn_complete == Some(true) {
             self.generating = false;
             self.handle_fresh = false;
+            self.turn_answered();
             self.events.push_back(LiveEvent::TurnComplete {
                 reason: c.turn_complete_reason,
             });

@@ -694,3 +694,83 @@ fn the_queue_and_the_replay_buffer_are_bounded() {
     assert!(*lost > 0);
     assert_eq!(out.len() - 1, *resent); // the setup, then the resent messages
 }
+
+#[test]
+fn a_turn_seen_complete_is_not_shown_twice_after_a_resume() {
+    let t0 = epoch();
+    let mut s = Session::new(resumable(), t0).unwrap();
+    establish(&mut s, t0);
+    s.send(&Msg::text("one")).unwrap(); // 1
+    frame(
+        &mut s,
+        t0,
+        &json!({"serverContent": {"modelTurn": {"parts": [{"text": "1"}]}, "turnComplete": true}}),
+    );
+    update(&mut s, t0, "h1", Some(1));
+    s.send(&Msg::text("two")).unwrap(); // 2: answered, but the drop comes before its update
+    frame(
+        &mut s,
+        t0,
+        &json!({"serverContent": {"modelTurn": {"parts": [{"text": "2"}]}, "turnComplete": true}}),
+    );
+    s.send(&Msg::text("three")).unwrap(); // 3: not answered
+    frame(
+        &mut s,
+        t0,
+        &json!({"serverContent": {"modelTurn": {"parts": [{"text": "3-partial"}]}}}),
+    );
+    s.handle_close(t0, Some(1011), "");
+    actions(&mut s);
+    events(&mut s);
+    s.connected(t0);
+    frame(&mut s, t0, &json!({"setupComplete": {}}));
+    // Both are sent again (the server's state lacks them), with this connection's indexes.
+    let out = sent(&mut s);
+    assert_eq!(
+        out.iter().map(text_of).collect::<Vec<_>>(),
+        ["", "two", "three"]
+    );
+    assert_eq!(
+        events(&mut s),
+        vec![LiveEvent::Resumed {
+            attempts: 1,
+            resent: 2,
+            lost: 0
+        }]
+    );
+    // The server answers "two" again: not shown; then "three", shown whole.
+    frame(
+        &mut s,
+        t0,
+        &json!({"serverContent": {"modelTurn": {"parts": [{"text": "2 again"}]}}}),
+    );
+    frame(
+        &mut s,
+        t0,
+        &json!({"serverContent": {"turnComplete": true}, "usageMetadata": {"totalTokenCount": 1}}),
+    );
+    assert!(events(&mut s).is_empty());
+    frame(
+        &mut s,
+        t0,
+        &json!({"serverContent": {"modelTurn": {"parts": [{"text": "3"}]}, "turnComplete": true}}),
+    );
+    assert_eq!(
+        events(&mut s),
+        vec![
+            LiveEvent::Text("3".into()),
+            LiveEvent::TurnComplete { reason: None }
+        ]
+    );
+    // The new connection's indexes: setup 0, "two" 1, "three" 2.
+    update(&mut s, t0, "h2", Some(2));
+    s.handle_close(t0, None, "");
+    actions(&mut s);
+    s.connected(t0);
+    frame(&mut s, t0, &json!({"setupComplete": {}}));
+    assert_eq!(
+        sent(&mut s).len(),
+        1,
+        "only the setup: nothing left to send again"
+    );
+}
