@@ -1,8 +1,12 @@
 //! The `gemini-emulator` binary: serves the emulator until Ctrl-C.
 //!
 //! ```text
-//! gemini-emulator --port 8089 [--api-key KEY] [--host 127.0.0.1]
+//! gemini-emulator --port 8089 [--api-key KEY] [--host 127.0.0.1] [--tls --cert-out cert.pem]
 //! ```
+//!
+//! With `--tls` the same port also serves `https://` and `wss://` with a self-signed
+//! certificate generated at start; `--cert-out` writes it (PEM) for clients to trust
+//! (`SSL_CERT_FILE=cert.pem` for the official Python SDK, whose Live client always uses `wss`).
 
 use std::net::IpAddr;
 use std::process::ExitCode;
@@ -26,6 +30,13 @@ struct Args {
     /// Runtime worker threads.
     #[arg(long, default_value_t = 2)]
     workers: usize,
+    /// Also serve https:// and wss:// on the same port, with a generated self-signed
+    /// certificate.
+    #[arg(long)]
+    tls: bool,
+    /// Write the generated certificate (PEM) to this file (with --tls).
+    #[arg(long, requires = "tls")]
+    cert_out: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -41,7 +52,8 @@ fn main() -> ExitCode {
     let mut builder = Emulator::builder()
         .host(args.host)
         .port(args.port)
-        .worker_threads(args.workers);
+        .worker_threads(args.workers)
+        .tls(args.tls);
     if let Some(key) = args.api_key {
         builder = builder.api_key(key);
     }
@@ -55,7 +67,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // The first line of output is the base URL, for scripts that start the emulator.
+    if let (Some(path), Some(pem)) = (&args.cert_out, emu.certificate_pem()) {
+        if let Err(e) = std::fs::write(path, pem) {
+            eprintln!(
+                "gemini-emulator: cannot write the certificate to {}: {e}",
+                path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    }
+    // The first line of output is the base URL, for scripts that start the emulator (written
+    // after the certificate, so a script that sees the URL can read the certificate).
     println!("{}", emu.base_url());
     if let Err(e) = emu.wait_for_ctrl_c() {
         eprintln!("gemini-emulator: {e}");

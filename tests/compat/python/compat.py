@@ -403,7 +403,7 @@ def files_caches_batches_suite():
 
 
 def main():
-    for suite in (sync_suite, lambda: asyncio.run(async_suite()), files_caches_batches_suite):
+    for suite in (sync_suite, lambda: asyncio.run(async_suite()), files_caches_batches_suite, lambda: __import__("suite_live").suite()):
         try:
             suite()
         except Exception:  # an unexpected SDK error is one failed check
