@@ -19,7 +19,7 @@ use gemini_types::{Modality, Tool};
 /// ```
 #[derive(Debug, Clone)]
 pub struct LiveConfig {
-    pub(crate) setup: BidiGenerateContentSetup,
+    pub(crate) setup: Box<BidiGenerateContentSetup>,
     pub(crate) resumption: ResumptionPolicy,
     pub(crate) setup_timeout: Duration,
     pub(crate) keepalive_interval: Option<Duration>,
@@ -63,6 +63,14 @@ impl Default for ResumptionPolicy {
     }
 }
 
+impl Default for LiveConfig {
+    /// A configuration without a model: for APIs that take the model apart, such as the
+    /// facade's `client.live().connect(model, config)`.
+    fn default() -> Self {
+        Self::from_setup(BidiGenerateContentSetup::default())
+    }
+}
+
 impl LiveConfig {
     /// A configuration for `model` (`"gemini-live-2.5-flash"` or `"models/..."`), with the
     /// defaults: 15 s setup timeout, a ping every 20 s, the connection counted as lost after
@@ -74,7 +82,7 @@ impl LiveConfig {
     /// A configuration around a `setup` you built (it must name a model).
     pub fn from_setup(setup: BidiGenerateContentSetup) -> Self {
         Self {
-            setup,
+            setup: Box::new(setup),
             resumption: ResumptionPolicy::default(),
             setup_timeout: Duration::from_secs(15),
             keepalive_interval: Some(Duration::from_secs(20)),
@@ -91,38 +99,44 @@ impl LiveConfig {
         &self.setup
     }
 
+    /// Sets the model (`"gemini-live-2.5-flash"` or `"models/..."`).
+    #[must_use]
+    pub fn model(mut self, model: impl Into<String>) -> Self {
+        self.setup.model = BidiGenerateContentSetup::new(model).model;
+        self
+    }
+
     /// Edits the `setup` message.
     #[must_use]
     pub fn map_setup(
         mut self,
         f: impl FnOnce(BidiGenerateContentSetup) -> BidiGenerateContentSetup,
     ) -> Self {
-        self.setup = f(self.setup);
+        self.setup = Box::new(f(*self.setup));
         self
     }
 
     /// `generationConfig.responseModalities` (exactly one of TEXT or AUDIO per session).
     #[must_use]
     pub fn response_modalities(mut self, modalities: impl IntoIterator<Item = Modality>) -> Self {
-        self.setup = self.setup.with_response_modalities(modalities);
+        self.map_setup_in_place(|s| s.with_response_modalities(modalities));
         self
     }
 
     /// The system instruction.
     #[must_use]
     pub fn system_instruction(mut self, text: impl Into<String>) -> Self {
-        self.setup = self
-            .setup
-            .with_system_instruction(gemini_types::Content::from_parts([
-                gemini_types::Part::text(text),
-            ]));
+        let setup = std::mem::take(&mut *self.setup);
+        *self.setup = setup.with_system_instruction(gemini_types::Content::from_parts([
+            gemini_types::Part::text(text),
+        ]));
         self
     }
 
     /// Adds a tool.
     #[must_use]
     pub fn tool(mut self, tool: Tool) -> Self {
-        self.setup = self.setup.with_tool(tool);
+        self.map_setup_in_place(|s| s.with_tool(tool));
         self
     }
 
@@ -132,7 +146,7 @@ impl LiveConfig {
     pub fn session_resumption(mut self, enabled: bool) -> Self {
         if enabled {
             let handle = self.setup.session_resumption.take().and_then(|s| s.handle);
-            self.setup = self.setup.with_session_resumption(handle);
+            self.map_setup_in_place(|s| s.with_session_resumption(handle));
         } else {
             self.setup.session_resumption = None;
         }
@@ -142,7 +156,7 @@ impl LiveConfig {
     /// Resumes an earlier session from its handle (enables session resumption).
     #[must_use]
     pub fn resume_from(mut self, handle: impl Into<String>) -> Self {
-        self.setup = self.setup.with_session_resumption(Some(handle.into()));
+        self.map_setup_in_place(|s| s.with_session_resumption(Some(handle.into())));
         self
     }
 
@@ -150,7 +164,8 @@ impl LiveConfig {
     /// `trigger_tokens`, the server trims it to `target_tokens`.
     #[must_use]
     pub fn context_window_compression(mut self, trigger_tokens: i64, target_tokens: i64) -> Self {
-        self.setup = self.setup.with_context_window_compression(
+        let setup = std::mem::take(&mut *self.setup);
+        *self.setup = setup.with_context_window_compression(
             ContextWindowCompressionConfig::sliding_window(trigger_tokens, target_tokens),
         );
         self
@@ -159,15 +174,23 @@ impl LiveConfig {
     /// Transcribe the user's audio (`inputAudioTranscription`).
     #[must_use]
     pub fn input_audio_transcription(mut self) -> Self {
-        self.setup = self.setup.with_input_audio_transcription();
+        self.map_setup_in_place(BidiGenerateContentSetup::with_input_audio_transcription);
         self
     }
 
     /// Transcribe the model's audio (`outputAudioTranscription`).
     #[must_use]
     pub fn output_audio_transcription(mut self) -> Self {
-        self.setup = self.setup.with_output_audio_transcription();
+        self.map_setup_in_place(BidiGenerateContentSetup::with_output_audio_transcription);
         self
+    }
+
+    fn map_setup_in_place(
+        &mut self,
+        f: impl FnOnce(BidiGenerateContentSetup) -> BidiGenerateContentSetup,
+    ) {
+        let setup = std::mem::take(&mut *self.setup);
+        *self.setup = f(setup);
     }
 
     /// The resumption policy.

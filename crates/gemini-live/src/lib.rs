@@ -48,7 +48,7 @@ pub use gemini_transport::{ApiKey, ProxyConfig, TlsRoots};
 #[cfg(feature = "tokio")]
 pub use shell::{
     DEFAULT_BASE_URL, LiveAuth, LiveConnector, LiveConnectorBuilder, LiveReceiver, LiveSender,
-    LiveSession, RealtimeInput,
+    LiveSession, RealtimeInput, ToolHandler,
 };
 
 /// The Live API's wire messages (`gemini_types::live`).

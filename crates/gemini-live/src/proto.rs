@@ -266,7 +266,7 @@ impl Session {
             resumption.handle = Some(handle.clone());
             setup.session_resumption = Some(resumption);
         }
-        match serde_json::to_vec(&BidiGenerateContentClientMessage::setup(setup)) {
+        match serde_json::to_vec(&BidiGenerateContentClientMessage::Setup(setup)) {
             Ok(frame) => self.actions.push_back(Action::Send(frame.into())),
             Err(e) => return self.fail(LiveError::Encode(e.to_string())),
         }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use gemini_transport::{ApiKey, ProxyConfig, TlsRoots};
 use http::{HeaderName, HeaderValue, Uri};
 
-use super::LiveSession;
+use super::{LiveSession, ToolHandler};
 use crate::{LiveConfig, LiveError};
 
 /// The default base URL.
@@ -137,7 +137,17 @@ impl LiveConnector {
     /// config's setup timeout). Must be called within a tokio runtime: the session runs in a
     /// task of its own.
     pub async fn connect(&self, config: LiveConfig) -> Result<LiveSession, LiveError> {
-        LiveSession::start(Arc::clone(&self.inner), config).await
+        LiveSession::start(Arc::clone(&self.inner), config, None).await
+    }
+
+    /// Like [`connect`](Self::connect), with the calls `tools` handles answered automatically
+    /// (declare the functions in the config's tools yourself).
+    pub async fn connect_with_tools(
+        &self,
+        config: LiveConfig,
+        tools: Arc<dyn ToolHandler>,
+    ) -> Result<LiveSession, LiveError> {
+        LiveSession::start(Arc::clone(&self.inner), config, Some(tools)).await
     }
 }
 

@@ -6,4 +6,4 @@ mod net;
 mod session;
 
 pub use connector::{DEFAULT_BASE_URL, LiveAuth, LiveConnector, LiveConnectorBuilder};
-pub use session::{LiveReceiver, LiveSender, LiveSession, RealtimeInput};
+pub use session::{LiveReceiver, LiveSender, LiveSession, RealtimeInput, ToolHandler};

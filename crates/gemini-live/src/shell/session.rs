@@ -1,6 +1,7 @@
 //! The tokio session: a task drives the sans-IO core over the WebSocket; senders and the
 //! receiver talk to it.
 
+use std::collections::HashMap;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -11,7 +12,7 @@ use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::{SinkExt as _, StreamExt as _};
 use gemini_types::live::BidiGenerateContentClientMessage as Msg;
-use gemini_types::{Content, FunctionResponse};
+use gemini_types::{Content, FunctionCall, FunctionResponse};
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -28,6 +29,22 @@ const HIGH_WATER: usize = 64;
 /// The current time, from tokio's clock (so that tests may pause it). The shell's one clock.
 fn now() -> Instant {
     tokio::time::Instant::now().into_std()
+}
+
+/// Answers the server's function calls automatically (see
+/// [`LiveConnector::connect_with_tools`](super::LiveConnector::connect_with_tools)).
+///
+/// The calls it [`handles`](Self::handles) are answered with a `toolResponse` as soon as
+/// [`call`](Self::call) finishes, and are not reported as [`LiveEvent::ToolCall`]; a
+/// `toolCallCancellation` aborts them (no response is sent). Other calls are reported as usual.
+pub trait ToolHandler: Send + Sync + 'static {
+    /// Whether this handler answers calls to the function `name`.
+    fn handles(&self, name: &str) -> bool;
+    /// Runs the call; the response must carry the call's `id` and `name`.
+    fn call(
+        &self,
+        call: FunctionCall,
+    ) -> Pin<Box<dyn Future<Output = FunctionResponse> + Send + 'static>>;
 }
 
 /// One kind of streamed input (`realtimeInput`).
@@ -149,7 +166,11 @@ pub struct LiveReceiver {
 }
 
 impl LiveSession {
-    pub(crate) async fn start(inner: Arc<Inner>, config: LiveConfig) -> Result<Self, LiveError> {
+    pub(crate) async fn start(
+        inner: Arc<Inner>,
+        config: LiveConfig,
+        tools: Option<Arc<dyn ToolHandler>>,
+    ) -> Result<Self, LiveError> {
         let core = Session::new(config, now())?;
         let shared = Arc::new(Shared {
             core: Mutex::new(core),
@@ -159,7 +180,7 @@ impl LiveSession {
         });
         let (tx, rx) = mpsc::channel(inner.event_capacity);
         let (ready_tx, ready_rx) = oneshot::channel();
-        tokio::spawn(drive(Arc::clone(&shared), inner, tx, ready_tx));
+        tokio::spawn(drive(Arc::clone(&shared), inner, tx, ready_tx, tools));
         let sender = LiveSender { shared };
         match ready_rx.await {
             Ok(Ok(())) => Ok(Self {
@@ -383,7 +404,9 @@ async fn drive(
     inner: Arc<Inner>,
     events: mpsc::Sender<LiveEvent>,
     ready: oneshot::Sender<Result<(), LiveError>>,
+    tools: Option<Arc<dyn ToolHandler>>,
 ) {
+    let mut running: HashMap<String, tokio::task::AbortHandle> = HashMap::new();
     let mut ready = Some(ready);
     let mut ws: Option<Ws> = None;
     let mut actions = Vec::new();
@@ -409,7 +432,12 @@ async fn drive(
             (core.poll_timeout(), core.state() == State::Closed)
         };
         shared.space.notify_waiters();
-        for event in pending_events.drain(..) {
+        for mut event in pending_events.drain(..) {
+            if let Some(tools) = &tools {
+                if !answer_tools(&shared, tools, &mut running, &mut event) {
+                    continue;
+                }
+            }
             if let Some(r) = ready.take() {
                 // Before setupComplete the only event is the end of the session.
                 if let LiveEvent::Closed(result) = event {
@@ -581,5 +609,47 @@ async fn drive(
                     tokio::time::timeout(std::time::Duration::from_millis(200), w.flush()).await;
             }
         }
+    }
+}
+
+/// Starts the handler on the calls it handles and aborts cancelled ones; returns whether the
+/// event (left with the calls nobody handles) is still to be reported.
+fn answer_tools(
+    shared: &Arc<Shared>,
+    tools: &Arc<dyn ToolHandler>,
+    running: &mut HashMap<String, tokio::task::AbortHandle>,
+    event: &mut LiveEvent,
+) -> bool {
+    match event {
+        LiveEvent::ToolCall(calls) => {
+            running.retain(|_, h| !h.is_finished());
+            let (handled, rest): (Vec<FunctionCall>, Vec<FunctionCall>) = std::mem::take(calls)
+                .into_iter()
+                .partition(|c| tools.handles(c.name()));
+            for call in handled {
+                let id = call.id.clone().unwrap_or_default();
+                let work = tools.call(call);
+                let shared = Arc::clone(shared);
+                let task = tokio::spawn(async move {
+                    let response = work.await;
+                    let sent = shared.core().send(&Msg::tool_response([response]));
+                    if sent.is_ok() {
+                        shared.wake.notify_one();
+                    }
+                });
+                running.insert(id, task.abort_handle());
+            }
+            *calls = rest;
+            !calls.is_empty()
+        }
+        LiveEvent::ToolCallCancellation(ids) => {
+            for id in ids.iter() {
+                if let Some(task) = running.remove(id) {
+                    task.abort();
+                }
+            }
+            true
+        }
+        _ => true,
     }
 }

@@ -83,10 +83,7 @@ impl TlsRoots {
     /// A rustls client configuration trusting these roots (ring provider, never the
     /// process-wide default), with the given ALPN protocols: for other protocols over the same
     /// roots, such as the Live API's WebSocket (`http/1.1`).
-    pub fn rustls_client_config(
-        &self,
-        alpn: &[&[u8]],
-    ) -> Result<Arc<rustls::ClientConfig>, Error> {
+    pub fn rustls_client_config(&self, alpn: &[&[u8]]) -> Result<Arc<rustls::ClientConfig>, Error> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()

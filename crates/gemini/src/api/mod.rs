@@ -6,6 +6,8 @@ pub(crate) mod batches;
 pub(crate) mod caches;
 pub(crate) mod chats;
 pub(crate) mod files;
+#[cfg(feature = "live")]
+pub(crate) mod live;
 pub(crate) mod models;
 pub(crate) mod operations;
 pub(crate) mod raw;
