@@ -98,7 +98,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
 
     async fn msg(&mut self) -> Value {
         match self.next().await {
-            Event::Msg(v) => v,
+            Event::Msg(v) => {
+                typed(&v);
+                v
+            }
             other => panic!("expected a message, got {other:?}"),
         }
     }
@@ -136,6 +139,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         }
         out
     }
+}
+
+/// Checks a server message against the SDK's wire types: a known kind, nothing unknown, and
+/// the same JSON after a round trip.
+fn typed(m: &Value) {
+    let parsed: gemini_types::BidiGenerateContentServerMessage =
+        serde_json::from_value(m.clone()).unwrap_or_else(|e| panic!("{e}: {m}"));
+    assert!(
+        !matches!(
+            parsed.message_type,
+            Some(gemini_types::ServerMessageType::Unknown { .. }) | None
+        ),
+        "{m}"
+    );
+    assert!(parsed.extra.is_empty(), "{m}");
+    assert_eq!(&serde_json::to_value(&parsed).unwrap(), m);
 }
 
 fn text_of(msgs: &[Value]) -> String {
@@ -195,6 +214,10 @@ async fn a_text_session_streams_each_turn_in_several_messages() {
         emu.requests_for("live.connect")[0].api_key(),
         Some("test-key")
     );
+    // A close the client starts is answered with a close frame.
+    c.ws.close(None).await.unwrap();
+    let end = c.next().await;
+    assert!(matches!(end, Event::Closed(..)), "{end:?}");
 }
 
 #[tokio::test]

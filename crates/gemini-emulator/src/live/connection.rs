@@ -195,8 +195,15 @@ where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     match end {
-        End::Drop | End::Gone => {}
+        End::Drop => tracing::debug!("live connection dropped by fault injection"),
+        End::Gone => {
+            tracing::debug!("live connection ended by the client");
+            // Completes a close handshake the client started: the reply tungstenite queued is
+            // written by a flush (a connection that is already gone fails at once).
+            let _ = tokio::time::timeout(CLOSE_WAIT, ws.flush()).await;
+        }
         End::Close(close) => {
+            tracing::debug!(code = close.code, reason = %close.reason, "live connection closed");
             let frame = CloseFrame {
                 code: CloseCode::from(close.code),
                 reason: close.reason.into(),

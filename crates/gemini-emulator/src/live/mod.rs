@@ -156,7 +156,7 @@ impl Close {
 }
 
 /// How the client authenticated.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) enum Credential {
     /// `BidiGenerateContent`: the key check's verdict (the close reason when refused).
     Key(Result<(), String>),
@@ -171,6 +171,19 @@ pub(crate) fn is_live_upgrade(req: &Request<Incoming>) -> bool {
     }
     let path = percent_encoding::percent_decode_str(req.uri().path()).decode_utf8_lossy();
     route(req.method(), &path).is_some_and(|r| r.entry.spec.prefix == Prefix::Ws)
+}
+
+// Never shows the token.
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Key(verdict) => f.debug_tuple("Key").field(&verdict.is_ok()).finish(),
+            Self::Token(t) => f
+                .debug_tuple("Token")
+                .field(&t.as_ref().map(|_| "REDACTED"))
+                .finish(),
+        }
+    }
 }
 
 fn is_websocket_upgrade(req: &Request<Incoming>) -> bool {
