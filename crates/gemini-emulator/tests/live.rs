@@ -951,3 +951,68 @@ async fn recorded_sessions_client_frames_are_accepted() {
     }
     assert!(checked >= 5, "{checked}");
 }
+
+#[tokio::test]
+async fn the_context_window_slides_or_ends_the_session() {
+    let small = gemini_emulator::ModelSpec::text("tiny-live")
+        .limits(120, 50)
+        .methods(&["bidiGenerateContent"]);
+    let emu = Emulator::builder().model(small).start();
+    // With compression, old turns go: the prompt stays under the trigger.
+    let mut c = connect(&emu).await;
+    c.setup(json!({
+        "model": "models/tiny-live",
+        "contextWindowCompression": {"triggerTokens": "60", "slidingWindow": {"targetTokens": 30}},
+    }))
+    .await;
+    let mut prompts = Vec::new();
+    for i in 1..=12 {
+        c.send(&user(&format!("message number {i}"))).await;
+        let turn = c.turn(false).await;
+        assert_eq!(
+            text_of(&turn),
+            format!("You said: message number {i} (turn {i})")
+        );
+        prompts.push(
+            turn.last().unwrap()["usageMetadata"]["promptTokenCount"]
+                .as_u64()
+                .unwrap(),
+        );
+    }
+    assert!(prompts.iter().all(|p| *p <= 60), "{prompts:?}");
+    // Without it, the session ends when the history passes the model's input limit.
+    let mut c = connect(&emu).await;
+    c.setup(json!({"model": "models/tiny-live"})).await;
+    let (code, reason) = loop {
+        c.send(&user("message number something")).await;
+        match c.next().await {
+            Event::Msg(_) => {
+                let _ = c.turn(false).await;
+            }
+            Event::Closed(code, reason) => break (code, reason),
+            Event::Dropped => panic!("dropped"),
+        }
+    };
+    assert_eq!(code, 1007);
+    assert!(
+        reason.starts_with("The input token count (") && reason.ends_with("allowed (120)."),
+        "{reason}"
+    );
+}
+
+#[tokio::test]
+async fn a_context_update_changes_the_instruction() {
+    let emu = Emulator::start();
+    let mut c = connect(&emu).await;
+    c.setup(json!({"model": TEXT_MODEL, "systemInstruction": {"parts": [{"text": "Old."}]}}))
+        .await;
+    c.send(&json!({"contextUpdate": {"systemInstruction": {"parts": [{"text": "New."}]}}}))
+        .await;
+    c.send(&user("hi")).await;
+    assert_eq!(
+        text_of(&c.turn(false).await),
+        "[New.] You said: hi (turn 1)"
+    );
+    c.send(&json!({"contextUpdate": {"voice": "x"}})).await;
+    assert_eq!(c.closed().await.0, 1007);
+}

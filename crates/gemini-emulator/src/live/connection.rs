@@ -10,8 +10,8 @@ use base64::Engine as _;
 use bytes::Bytes;
 use futures_util::{SinkExt as _, StreamExt as _};
 use gemini_types::{
-    BidiGenerateContentClientContent, BidiGenerateContentRealtimeInput,
-    BidiGenerateContentToolResponse,
+    BidiGenerateContentClientContent, BidiGenerateContentContextUpdate,
+    BidiGenerateContentRealtimeInput, BidiGenerateContentToolResponse,
 };
 use serde_json::{Map, Value, json};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -31,7 +31,7 @@ use crate::model::hash::hash64;
 use crate::model::tokenizer::{IMAGE_TOKENS, ModalityCounts};
 use crate::resources::auth_tokens;
 use crate::state::State;
-use crate::validate::{contents_extras, parse_strict_under};
+use crate::validate::{content_extras, contents_extras, parse_strict_under};
 
 /// How long the emulator waits for the `setup` message.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -652,26 +652,22 @@ where
 
     /// `contextUpdate`: a new system instruction and tools for the coming turns.
     fn context_update(&mut self, value: &Value) -> Result<(), Close> {
-        let Some(obj) = value.as_object() else {
-            return Err(Close::invalid(INVALID_ARGUMENT));
-        };
+        let (_, canonical) = parse_strict_under::<BidiGenerateContentContextUpdate>(
+            value,
+            "context_update",
+            |u, unknown| {
+                if let Some(si) = &u.system_instruction {
+                    content_extras(si, "system_instruction", unknown);
+                }
+            },
+        )
+        .map_err(|e| Close::invalid(e.message))?;
         let mut raw: Map<String, Value> = self.setup.raw.as_object().cloned().unwrap_or_default();
-        for (key, v) in obj {
-            match crate::validate::camel(key).as_str() {
-                "systemInstruction" => {
-                    raw.insert("systemInstruction".into(), v.clone());
-                }
-                "tools" => {
-                    let tools = v.get("tools").cloned().unwrap_or_else(|| v.clone());
-                    raw.insert("tools".into(), tools);
-                }
-                _ => {
-                    return Err(Close::invalid(format!(
-                        "Invalid JSON payload received. Unknown name \"{key}\" at \
-                         'context_update': Cannot find field."
-                    )));
-                }
-            }
+        if let Some(si) = canonical.get("systemInstruction") {
+            raw.insert("systemInstruction".into(), si.clone());
+        }
+        if let Some(tools) = canonical.pointer("/tools/tools") {
+            raw.insert("tools".into(), tools.clone());
         }
         self.setup.raw = Value::Object(raw);
         Ok(())

@@ -3,7 +3,10 @@
 //! `x-goog-api-key` or `?key=`) and, on `v1alpha`, `...BidiGenerateContentConstrained` (an
 //! ephemeral token in `Authorization: Token auth_tokens/...` or `?access_token=`).
 //!
-//! The upgrade is answered by hyper ([`upgrade`]); the connection then runs in
+//! The upgrade is answered by hyper ([`upgrade`]) and recorded under the RPC name
+//! `live.connect` or `live.connectConstrained` (credentials are judged when the `setup`
+//! arrives, so refused connections are recorded too); a script on that name answers the
+//! upgrade request with HTTP instead (a refused handshake). The connection then runs in
 //! [`connection`]:
 //!
 //! * the first message must be `setup`, checked strictly ([`setup::parse`]); an unknown field
@@ -31,6 +34,10 @@
 //! still being collected is not held, so its audio messages are not consumed yet). The real
 //! Gemini API sends it only with `sessionResumption.transparent` (a Vertex AI option); the
 //! emulator always sends it.
+//!
+//! The conversation is bounded by the context window: with `contextWindowCompression` the
+//! oldest turns are dropped past `triggerTokens`; without it, a session whose history passes
+//! the model's input token limit (131,072 for the Live models) is closed with 1007.
 //!
 //! Server messages go out as binary frames holding UTF-8 JSON, as the real service sends them;
 //! the turn's messages are paced by [`EmulatorBuilder::chunk_interval`](crate::EmulatorBuilder::chunk_interval)

@@ -51,7 +51,8 @@ fn int64(v: Option<&Value>) -> Option<u64> {
 /// Unknown fields close with 1007 and the real proto-JSON message (`Invalid JSON payload
 /// received. Unknown name "x" at 'setup.generation_config': Cannot find field.`); a model that
 /// does not exist or does not serve `bidiGenerateContent` with 1008 and the real not-found
-/// message; a missing model or more than one response modality with 1007.
+/// message; a missing model or more than one response modality with 1007. Without
+/// `responseModalities`, native-audio models answer in audio and the others in text.
 pub(crate) fn parse(state: &State, value: &Value, version: &str) -> Result<Setup, Close> {
     let (parsed, raw) = parse_strict_under::<BidiGenerateContentSetup>(value, "setup", |s, u| {
         if let Some(si) = &s.system_instruction {
