@@ -46,6 +46,7 @@
 mod audio;
 mod connection;
 mod fault;
+mod input;
 mod session;
 mod setup;
 
