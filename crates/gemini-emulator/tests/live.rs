@@ -300,6 +300,16 @@ async fn setup_errors_close_with_the_real_codes() {
         "{reason}"
     );
     assert!(reason.len() <= 123);
+    // A bare id: the Live API wants the full name.
+    let mut c = connect_with("right").await;
+    c.send(&json!({"setup": {"model": "gemini-live-2.5-flash-preview"}}))
+        .await;
+    let (code, reason) = c.closed().await;
+    assert_eq!(code, 1008);
+    assert!(
+        reason.starts_with("gemini-live-2.5-flash-preview is not found for API version v1beta"),
+        "{reason}"
+    );
     // Two response modalities.
     let mut c = connect_with("right").await;
     c.send(&json!({"setup": {"model": TEXT_MODEL, "generationConfig": {"responseModalities": ["TEXT", "AUDIO"]}}}))

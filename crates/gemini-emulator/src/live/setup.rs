@@ -50,8 +50,8 @@ fn int64(v: Option<&Value>) -> Option<u64> {
 ///
 /// Unknown fields close with 1007 and the real proto-JSON message (`Invalid JSON payload
 /// received. Unknown name "x" at 'setup.generation_config': Cannot find field.`); a model that
-/// does not exist or does not serve `bidiGenerateContent` with 1008 and the real not-found
-/// message; a missing model or more than one response modality with 1007. Without
+/// does not exist or does not serve `bidiGenerateContent`, or is not given by its full
+/// `models/...` name, with 1008 and the real not-found message; a missing model or more than one response modality with 1007. Without
 /// `responseModalities`, native-audio models answer in audio and the others in text.
 pub(crate) fn parse(state: &State, value: &Value, version: &str) -> Result<Setup, Close> {
     let (parsed, raw) = parse_strict_under::<BidiGenerateContentSetup>(value, "setup", |s, u| {
@@ -65,22 +65,24 @@ pub(crate) fn parse(state: &State, value: &Value, version: &str) -> Result<Setup
             "Invalid resource field value in the request.",
         ));
     };
+    // The real reason names the model as sent: a bare id (the Live API wants the full name)
+    // is not found either.
+    let not_found = || {
+        Close::policy(format!(
+            "{model_name} is not found for API version {version}, or is not supported for \
+             bidiGenerateContent. Call ListModels to see the list of available models and their \
+             supported methods."
+        ))
+    };
     let Some(id) = model_name.strip_prefix("models/") else {
-        return Err(Close::invalid(
-            "Invalid resource field value in the request.",
-        ));
+        return Err(not_found());
     };
     let model = state
         .config
         .catalogue
         .resolve(id)
         .filter(|m| m.supports("bidiGenerateContent"))
-        .ok_or_else(|| {
-            Close::policy(
-                crate::errors::ApiError::model_not_found(id, version, "bidiGenerateContent")
-                    .message,
-            )
-        })?
+        .ok_or_else(not_found)?
         .into_owned();
     let modalities: Vec<String> = raw
         .pointer("/generationConfig/responseModalities")
