@@ -907,21 +907,65 @@ fn pem_to_der(pem: &str) -> Vec<u8> {
         .unwrap()
 }
 
+/// The shape of a server message: its kind, the keys under `serverContent`, the kinds and
+/// MIME types of its parts, and its usage fields.
+fn shapes(m: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(obj) = m.as_object() else {
+        return out;
+    };
+    for (key, value) in obj {
+        out.push(key.clone());
+        let Some(inner) = value.as_object() else {
+            continue;
+        };
+        for (k, v) in inner {
+            out.push(format!("{key}.{k}"));
+            for part in v
+                .get("parts")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if part.get("text").is_some() {
+                    out.push(format!("{key}.{k}.text"));
+                }
+                if let Some(mime) = part.pointer("/inlineData/mimeType") {
+                    out.push(format!("{key}.{k}.inlineData {mime}"));
+                }
+            }
+        }
+    }
+    out
+}
+
 #[tokio::test]
-async fn recorded_sessions_client_frames_are_accepted() {
+async fn recorded_sessions_replay_with_the_recorded_message_shapes() {
     let Some(dir) = support::real_dir("live recordings") else {
         return;
     };
+    let sessions: Vec<(std::path::PathBuf, Vec<Value>)> = std::fs::read_dir(dir.join("live"))
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let frames = std::fs::read_to_string(&path)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            (path, frames)
+        })
+        .collect();
+    let real: std::collections::BTreeSet<String> = sessions
+        .iter()
+        .flat_map(|(_, frames)| frames.iter())
+        .filter(|f| f["dir"] == "server")
+        .flat_map(|f| shapes(&f["msg"]))
+        .collect();
     let emu = Emulator::start();
-    let mut checked = 0;
-    for entry in std::fs::read_dir(dir.join("live")).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let frames: Vec<Value> = text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+    let mut sent = std::collections::BTreeSet::new();
+    for (path, frames) in &sessions {
         let mut c = connect(&emu).await;
         for f in frames.iter().filter(|f| f["dir"] == "client") {
             let msg = &f["msg"];
@@ -942,6 +986,8 @@ async fn recorded_sessions_client_frames_are_accepted() {
                 Event::Msg(m) => m,
                 other => panic!("{}: {other:?}", path.display()),
             };
+            typed(&m);
+            sent.extend(shapes(&m));
             for p in [
                 "/serverContent/outputTranscription/text",
                 "/serverContent/modelTurn/parts/0/text",
@@ -957,9 +1003,16 @@ async fn recorded_sessions_client_frames_are_accepted() {
                 said.clear();
             }
         }
-        checked += 1;
     }
-    assert!(checked >= 5, "{checked}");
+    assert!(sessions.len() >= 5, "{}", sessions.len());
+    // Everything the emulator sent has been seen from the real service.
+    let unseen: Vec<&String> = sent.difference(&real).collect();
+    assert!(unseen.is_empty(), "not in the recordings: {unseen:?}");
+    assert!(sent.contains("serverContent.modelTurn.inlineData \"audio/pcm;rate=24000\""));
+    assert!(
+        sent.contains("usageMetadata.responseTokensDetails"),
+        "{sent:?}"
+    );
 }
 
 #[tokio::test]
