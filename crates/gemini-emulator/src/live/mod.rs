@@ -72,6 +72,8 @@ use crate::state::State;
 
 /// How long a resumption handle stays valid by default (the real service: about two hours).
 pub(crate) const DEFAULT_HANDLE_TTL: Duration = Duration::from_secs(2 * 3600);
+/// The read buffer of a Live connection.
+const READ_BUFFER: usize = 8 * 1024;
 /// The WebSocket GUID of RFC 6455 section 1.3.
 const WS_GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -293,7 +295,10 @@ pub(crate) fn upgrade(state: &Arc<State>, mut req: Request<Incoming>) -> Respons
         let Ok(upgraded) = on_upgrade.await else {
             return;
         };
+        // A small read buffer (tungstenite allocates 128 KiB by default): thousands of idle
+        // sessions stay cheap, and big frames still arrive in pieces.
         let config = WebSocketConfig::default()
+            .read_buffer_size(READ_BUFFER)
             .max_message_size(Some(max))
             .max_frame_size(Some(max));
         let ws =
