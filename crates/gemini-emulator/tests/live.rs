@@ -1079,3 +1079,30 @@ async fn a_context_update_changes_the_instruction() {
     c.send(&json!({"contextUpdate": {"voice": "x"}})).await;
     assert_eq!(c.closed().await.0, 1007);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundreds_of_idle_sessions_each_answer_a_turn() {
+    // 300 clients and 300 server ends stay under a default limit of 1,024 open files.
+    const SESSIONS: usize = 300;
+    let emu = Emulator::start();
+    let mut clients = Vec::with_capacity(SESSIONS);
+    for _ in 0..SESSIONS {
+        let mut c = connect(&emu).await;
+        c.setup(json!({"model": TEXT_MODEL})).await;
+        clients.push(c);
+    }
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut c)| {
+            tokio::spawn(async move {
+                c.send(&user(&format!("session {i}"))).await;
+                text_of(&c.turn(false).await)
+            })
+        })
+        .collect();
+    for (i, t) in tasks.into_iter().enumerate() {
+        assert_eq!(t.await.unwrap(), format!("You said: session {i} (turn 1)"));
+    }
+    assert_eq!(emu.count("live.connect"), SESSIONS);
+}
