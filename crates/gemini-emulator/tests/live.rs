@@ -1106,3 +1106,37 @@ async fn hundreds_of_idle_sessions_each_answer_a_turn() {
     }
     assert_eq!(emu.count("live.connect"), SESSIONS);
 }
+
+#[tokio::test]
+async fn bad_client_messages_close_with_1007() {
+    let emu = Emulator::start();
+    let bad = [
+        json!(null),
+        json!([]),
+        json!("setup"),
+        json!({}),
+        json!({"clientContent": {}, "toolResponse": {}}),
+        json!({"clientContent": {"turns": [{"role": "user", "parts": [{"text": "x", "bogus": 1}]}], "turnComplete": true}}),
+        json!({"clientContent": {"turns": "not a list"}}),
+        json!({"realtimeInput": {"audio": {"mimeType": "audio/pcm;rate=16000", "data": "!!!"}}}),
+        json!({"realtimeInput": {"audio": {"mimeType": "audio/pcm;rate=0", "data": "AAAA"}}}),
+        json!({"realtimeInput": {"volume": 3}}),
+        json!({"toolResponse": {"functionResponses": []}}),
+        json!({"toolResponse": {"functionResponses": [{"id": "x", "response": {}, "extra": 1}]}}),
+        json!({"setup": {"model": TEXT_MODEL}}),
+    ];
+    for msg in bad {
+        let mut c = connect(&emu).await;
+        c.setup(json!({"model": TEXT_MODEL})).await;
+        c.send(&msg).await;
+        let (code, reason) = c.closed().await;
+        assert_eq!(code, 1007, "{msg}: {reason}");
+        assert!(!reason.is_empty() && reason.len() <= 123, "{msg}: {reason}");
+    }
+    // Empty content without turnComplete is nothing to answer, not an error.
+    let mut c = connect(&emu).await;
+    c.setup(json!({"model": TEXT_MODEL})).await;
+    c.send(&json!({"clientContent": {}})).await;
+    c.send(&user("fine")).await;
+    assert_eq!(text_of(&c.turn(false).await), "You said: fine (turn 1)");
+}
