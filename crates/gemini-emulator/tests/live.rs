@@ -836,6 +836,21 @@ async fn locked_fields_override_the_clients_setup() {
         text_of(&c.turn(false).await),
         "[Mine.] You said: hi (turn 1)"
     );
+    // A locked model the client got wrong is overridden before it is checked.
+    let token = create_token(
+        &emu,
+        &json!({"bidiGenerateContentSetup": constraints, "fieldMask": "model"}),
+    )
+    .await;
+    let auth = format!("Token {token}");
+    let mut c = connect_raw(&emu, &constrained, &[("authorization", auth.as_str())]).await;
+    c.setup(json!({"model": "models/gemini-2.5-flash"})).await;
+    c.send(&user("hi")).await;
+    // Fields the client leaves out take the token's (its instruction here).
+    assert_eq!(
+        text_of(&c.turn(false).await),
+        "[Locked.] You said: hi (turn 1)"
+    );
 }
 
 #[tokio::test]

@@ -167,13 +167,18 @@ fn accept_setup(
         }
         Credential::Token(Some(t)) => Some(t.as_str()),
     };
-    let mut setup = setup::parse(state, value, version)?;
+    let mut raw = setup::canonical(value)?;
     if let Some(name) = token {
-        let constraints =
-            auth_tokens::redeem(state, name, setup.handle.is_some()).map_err(Close::policy)?;
-        let merged = auth_tokens::constrain(&constraints, &setup.raw);
-        setup = setup::parse(state, &merged, version)?;
+        // The token's constraints apply before the model and settings are checked: a locked
+        // field the client got wrong is overridden, not refused.
+        let resume = raw
+            .pointer("/sessionResumption/handle")
+            .and_then(Value::as_str)
+            .is_some_and(|h| !h.is_empty());
+        let constraints = auth_tokens::redeem(state, name, resume).map_err(Close::policy)?;
+        raw = auth_tokens::constrain(&constraints, &raw);
     }
+    let setup = setup::settings(state, raw, version)?;
     let mut conv = match &setup.handle {
         Some(h) => session::restore(state, h).ok_or_else(|| Close::invalid(INVALID_ARGUMENT))?,
         None => Conversation::default(),

@@ -46,21 +46,31 @@ fn int64(v: Option<&Value>) -> Option<u64> {
     }
 }
 
-/// Parses and checks a `setup` (the value under the `setup` key) for API version `version`.
-///
-/// Unknown fields close with 1007 and the real proto-JSON message (`Invalid JSON payload
-/// received. Unknown name "x" at 'setup.generation_config': Cannot find field.`); a model that
-/// does not exist or does not serve `bidiGenerateContent`, or is not given by its full
-/// `models/...` name, with 1008 and the real not-found message; a missing model or more than one response modality with 1007. Without
-/// `responseModalities`, native-audio models answer in audio and the others in text.
-pub(crate) fn parse(state: &State, value: &Value, version: &str) -> Result<Setup, Close> {
-    let (parsed, raw) = parse_strict_under::<BidiGenerateContentSetup>(value, "setup", |s, u| {
+/// Checks a `setup` (the value under the `setup` key) strictly and gives its canonical
+/// (camelCase) JSON. Unknown fields close with 1007 and the real proto-JSON message (`Invalid
+/// JSON payload received. Unknown name "x" at 'setup.generation_config': Cannot find field.`).
+pub(crate) fn canonical(value: &Value) -> Result<Value, Close> {
+    parse_strict_under::<BidiGenerateContentSetup>(value, "setup", |s, u| {
         if let Some(si) = &s.system_instruction {
             content_extras(si, "system_instruction", u);
         }
     })
-    .map_err(|e| Close::invalid(e.message))?;
-    let Some(model_name) = parsed.model.as_deref().filter(|m| !m.is_empty()) else {
+    .map(|(_, raw)| raw)
+    .map_err(|e| Close::invalid(e.message))
+}
+
+/// The settings a session runs by, from a canonical setup, for API version `version`.
+///
+/// A model that does not exist or does not serve `bidiGenerateContent`, or is not given by its
+/// full `models/...` name, closes with 1008 and the real not-found message; a missing model or
+/// more than one response modality with 1007. Without `responseModalities`, native-audio
+/// models answer in audio and the others in text.
+pub(crate) fn settings(state: &State, raw: Value, version: &str) -> Result<Setup, Close> {
+    let Some(model_name) = raw
+        .get("model")
+        .and_then(Value::as_str)
+        .filter(|m| !m.is_empty())
+    else {
         return Err(Close::invalid(
             "Invalid resource field value in the request.",
         ));
