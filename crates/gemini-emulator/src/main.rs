@@ -14,6 +14,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use gemini_emulator::Emulator;
 
+/// The longest `goAway` warning `--live-lifetime` gives.
+const MAX_WARNING: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// A local emulator of Google's Gemini API.
 #[derive(Debug, Parser)]
 #[command(name = "gemini-emulator", version, about)]
@@ -37,6 +40,10 @@ struct Args {
     /// Write the generated certificate (PEM) to this file (with --tls).
     #[arg(long, requires = "tls")]
     cert_out: Option<std::path::PathBuf>,
+    /// End every Live connection after this many seconds, with goAway a tenth of it (at most
+    /// 60 s) before, as the real service does after about ten minutes.
+    #[arg(long, value_name = "SECONDS")]
+    live_lifetime: Option<u64>,
 }
 
 fn main() -> ExitCode {
@@ -54,6 +61,10 @@ fn main() -> ExitCode {
         .port(args.port)
         .worker_threads(args.workers)
         .tls(args.tls);
+    if let Some(secs) = args.live_lifetime {
+        let lifetime = std::time::Duration::from_secs(secs);
+        builder = builder.live_connection_lifetime(lifetime, (lifetime / 10).min(MAX_WARNING));
+    }
     if let Some(key) = args.api_key {
         builder = builder.api_key(key);
     }

@@ -311,6 +311,26 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Ends every Live connection after `lifetime` (real time from `setupComplete`), as the
+    /// real service does after about ten minutes: `goAway` with `timeLeft` is sent when
+    /// `warning` is left, and the connection closes with 1000 when the time is up. Off by
+    /// default (connections last until the client or a [`LiveFault`] ends them).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use gemini_emulator::Emulator;
+    ///
+    /// let emu = Emulator::builder()
+    ///     .live_connection_lifetime(Duration::from_secs(600), Duration::from_secs(60))
+    ///     .start();
+    /// # drop(emu);
+    /// ```
+    #[must_use]
+    pub fn live_connection_lifetime(mut self, lifetime: Duration, warning: Duration) -> Self {
+        self.live.lifetime = Some((lifetime, warning.min(lifetime)));
+        self
+    }
+
     /// How long a Live `sessionResumptionUpdate` handle stays valid, by the emulator's clock
     /// (default two hours, as the real service). An expired handle is refused like an unknown
     /// one (close code 1007).

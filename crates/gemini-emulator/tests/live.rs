@@ -1155,3 +1155,19 @@ async fn bad_client_messages_close_with_1007() {
     c.send(&user("fine")).await;
     assert_eq!(text_of(&c.turn(false).await), "You said: fine (turn 1)");
 }
+
+#[tokio::test]
+async fn connections_end_after_their_lifetime_with_go_away_first() {
+    let emu = Emulator::builder()
+        .live_connection_lifetime(Duration::from_secs(2), Duration::from_secs(1))
+        .start();
+    let mut c = connect(&emu).await;
+    c.setup(json!({"model": TEXT_MODEL})).await;
+    c.send(&user("quick")).await;
+    assert_eq!(text_of(&c.turn(false).await), "You said: quick (turn 1)");
+    assert_eq!(c.msg().await, json!({"goAway": {"timeLeft": "1s"}}));
+    // Still served until the end.
+    c.send(&user("still")).await;
+    assert_eq!(text_of(&c.turn(false).await), "You said: still (turn 2)");
+    assert_eq!(c.closed().await, (1000, String::new()));
+}

@@ -279,6 +279,10 @@ where
         let interval = self.state.config.chunk_interval;
         let pace = tokio::time::sleep(interval);
         tokio::pin!(pace);
+        // The connection's lifetime: `goAway` when the warning time is left, then the close.
+        let lifetime = self.state.config.live.lifetime;
+        let mut expiry = lifetime
+            .map(|(life, warning)| Box::pin(tokio::time::sleep(life.saturating_sub(warning))));
         // A fault set to fire right after `setupComplete`.
         if let Err(end) = self.check_server_fault().await {
             return end;
@@ -299,6 +303,16 @@ where
                         None => std::future::pending().await,
                     }
                 } => Err(End::Close(Close::new(1000, ""))),
+                () = async {
+                    match expiry.as_mut() {
+                        Some(timer) => timer.as_mut().await,
+                        None => std::future::pending().await,
+                    }
+                } => {
+                    expiry = None;
+                    let warning = lifetime.map_or(Duration::ZERO, |(_, w)| w);
+                    self.go_away(warning).await
+                }
                 msg = next_json(&mut self.ws) => match msg {
                     Ok(msg) => self.on_message(&msg).await,
                     Err(end) => Err(end),
@@ -330,18 +344,24 @@ where
             return Ok(());
         };
         match fault.action {
-            Action::GoAway(time_left) => {
-                self.go_away = Some(Box::pin(tokio::time::sleep(time_left)));
-                send(
-                    &mut self.ws,
-                    &json!({"goAway": {"timeLeft": format_duration(time_left)}}),
-                )
-                .await
-            }
+            Action::GoAway(time_left) => self.go_away(time_left).await,
             Action::Drop => Err(End::Drop),
             Action::Close(code, reason) => Err(End::Close(Close::new(code, reason))),
             Action::Nothing => Ok(()),
         }
+    }
+
+    /// Sends `goAway` and closes the connection (1000) when `time_left` has passed (an earlier
+    /// `goAway`'s deadline stands).
+    async fn go_away(&mut self, time_left: Duration) -> Result<(), End> {
+        if self.go_away.is_none() {
+            self.go_away = Some(Box::pin(tokio::time::sleep(time_left)));
+        }
+        send(
+            &mut self.ws,
+            &json!({"goAway": {"timeLeft": format_duration(time_left)}}),
+        )
+        .await
     }
 
     /// Sends one server message; a fault due after it fires.

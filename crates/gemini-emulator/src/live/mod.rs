@@ -27,7 +27,9 @@
 //!   emulator's clock ([`EmulatorBuilder::live_handle_ttl`](crate::EmulatorBuilder::live_handle_ttl),
 //!   two hours by default); an unknown or expired handle closes with 1007
 //!   (`Request contains an invalid argument.`);
-//! * faults ([`LiveFault`]): `goAway`, an abrupt drop, a close with any code.
+//! * faults ([`LiveFault`]): `goAway`, an abrupt drop, a close with any code; and, like the
+//!   real service's ten minutes, a lifetime for every connection
+//!   ([`EmulatorBuilder::live_connection_lifetime`](crate::EmulatorBuilder::live_connection_lifetime)).
 //!
 //! `lastConsumedClientMessageIndex` counts the client messages of the current connection,
 //! `setup` being message 0; it is the last message whose effect the handle holds (a spoken turn
@@ -82,6 +84,8 @@ const WS_GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 pub(crate) struct Settings {
     pub(crate) handle_ttl: Duration,
     pub(crate) faults: Vec<LiveFault>,
+    /// Every connection's lifetime and the `goAway` warning before its end.
+    pub(crate) lifetime: Option<(Duration, Duration)>,
 }
 
 impl Default for Settings {
@@ -89,6 +93,7 @@ impl Default for Settings {
         Self {
             handle_ttl: DEFAULT_HANDLE_TTL,
             faults: Vec::new(),
+            lifetime: None,
         }
     }
 }
