@@ -18,6 +18,9 @@ use super::setup::INVALID_ARGUMENT;
 use crate::model::tokenizer::{IMAGE_TOKENS, ModalityCounts};
 use crate::validate::{content_extras, contents_extras, parse_strict_under};
 
+/// The most media tokens one user turn carries.
+const MEDIA_TOKENS_CAP: u32 = 1 << 24;
+
 impl<S> Conn<S>
 where
     S: AsyncRead + AsyncWrite + Unpin,
@@ -160,7 +163,12 @@ where
         let mime = blob.get("mimeType").and_then(Value::as_str).unwrap_or("");
         let data = blob.get("data").and_then(Value::as_str).unwrap_or("");
         if mime.starts_with("image/") || mime.starts_with("video/") {
-            self.media.image += IMAGE_TOKENS;
+            // Saturating, and capped: a flood of frames cannot overflow the counts.
+            self.media.image = self
+                .media
+                .image
+                .saturating_add(IMAGE_TOKENS)
+                .min(MEDIA_TOKENS_CAP);
             return Ok(());
         }
         let Some(rate) = audio::pcm_rate(mime) else {
