@@ -57,10 +57,18 @@ fn suites() -> Vec<Suite> {
             bench: "unary",
             groups: transport,
         },
-        Suite {
+                Suite {
             package: "gemini",
             bench: "facade_vs_plain",
             groups: facade,
+        },
+        Suite {
+            package: "gemini-live",
+            bench: "live",
+            groups: vec![vec![
+                ("plain tokio-tungstenite", "plain:msg".to_owned()),
+                ("gemini-live session", "live:msg".to_owned()),
+            ]],
         },
     ]
 }
