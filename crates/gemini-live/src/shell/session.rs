@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use futures_core::Stream;
-use futures_util::{SinkExt as _, StreamExt as _};
+use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
 use gemini_types::live::BidiGenerateContentClientMessage as Msg;
 use gemini_types::{Content, FunctionCall, FunctionResponse};
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -446,8 +446,13 @@ async fn drive(
                 }
                 ready = Some(r);
             }
-            if !receiver_gone && events.send(event).await.is_err() {
-                receiver_gone = true;
+            if !receiver_gone {
+                let delivered = match events.try_send(event) {
+                    Ok(()) => true,
+                    Err(mpsc::error::TrySendError::Full(event)) => events.send(event).await.is_ok(),
+                    Err(mpsc::error::TrySendError::Closed(_)) => false,
+                };
+                receiver_gone = !delivered;
             }
         }
         let mut wrote = false;
@@ -569,36 +574,25 @@ async fn drive(
         let mut flush_close_reply = false;
         {
             let mut core = shared.core();
-            match frame {
-                Some(Ok(Message::Text(t))) => core.handle_frame(t.as_bytes(), now()),
-                Some(Ok(Message::Binary(b))) => core.handle_frame(&b, now()),
-                Some(Ok(Message::Pong(_) | Message::Ping(_) | Message::Frame(_))) => {
-                    core.handle_pong(now());
-                }
-                Some(Ok(Message::Close(frame))) => {
-                    let (close_code, reason) = frame.map_or((None, String::new()), |f| {
-                        (Some(u16::from(f.code)), f.reason.to_string())
-                    });
-                    core.handle_close(now(), close_code, &reason);
-                    flush_close_reply = true;
-                }
-                Some(Err(e)) => {
+            let t = now();
+            let mut frame = Some(frame);
+            // Frames already received are taken in one go (at most 64): one lock and one
+            // drain of the core for all of them.
+            for _ in 0..64 {
+                let item = match frame.take() {
+                    Some(item) => item,
+                    None => match ws.as_mut().and_then(|w| w.next().now_or_never()) {
+                        Some(item) => item,
+                        None => break,
+                    },
+                };
+                let open = handle_item(&mut core, item, t, &mut flush_close_reply);
+                if !open {
                     ws = None;
-                    let reason = e.to_string();
-                    let protocol = matches!(
-                        e,
-                        tokio_tungstenite::tungstenite::Error::Capacity(_)
-                            | tokio_tungstenite::tungstenite::Error::Utf8(_)
-                    );
-                    if protocol {
-                        core.handle_protocol_error(&reason);
-                    } else {
-                        core.handle_close(now(), None, &reason);
-                    }
+                    break;
                 }
-                None => {
-                    ws = None;
-                    core.handle_close(now(), None, "");
+                if flush_close_reply || core.state() == State::Closed {
+                    break;
                 }
             }
         }
@@ -610,6 +604,46 @@ async fn drive(
             }
         }
     }
+}
+
+/// Feeds one item of the WebSocket stream to the core; `false` when the connection is gone.
+fn handle_item(
+    machine: &mut Session,
+    item: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+    t: Instant,
+    flush_close_reply: &mut bool,
+) -> bool {
+    match item {
+        Some(Ok(Message::Text(text))) => machine.handle_frame(text.as_bytes(), t),
+        Some(Ok(Message::Binary(b))) => machine.handle_frame(&b, t),
+        Some(Ok(Message::Pong(_) | Message::Ping(_) | Message::Frame(_))) => machine.handle_pong(t),
+        Some(Ok(Message::Close(frame))) => {
+            let (code, reason) = frame.map_or((None, String::new()), |f| {
+                (Some(u16::from(f.code)), f.reason.to_string())
+            });
+            machine.handle_close(t, code, &reason);
+            *flush_close_reply = true;
+        }
+        Some(Err(e)) => {
+            let reason = e.to_string();
+            let protocol = matches!(
+                e,
+                tokio_tungstenite::tungstenite::Error::Capacity(_)
+                    | tokio_tungstenite::tungstenite::Error::Utf8(_)
+            );
+            if protocol {
+                machine.handle_protocol_error(&reason);
+            } else {
+                machine.handle_close(t, None, &reason);
+            }
+            return false;
+        }
+        None => {
+            machine.handle_close(t, None, "");
+            return false;
+        }
+    }
+    true
 }
 
 /// Starts the handler on the calls it handles and aborts cancelled ones; returns whether the
