@@ -294,7 +294,6 @@ impl LiveSender {
         loop {
             let space = self.shared.space.notified();
             tokio::pin!(space);
-            space.as_mut().enable();
             {
                 let mut core = self.shared.core();
                 if core.queued_actions() < HIGH_WATER || core.state() != State::Active {
@@ -303,6 +302,9 @@ impl LiveSender {
                     self.shared.wake.notify_one();
                     return Ok(());
                 }
+                // Registered under the lock: the driver drains the queue under it too, and
+                // wakes the waiters after, so the wake-up cannot be missed.
+                space.as_mut().enable();
             }
             space.await;
         }
@@ -431,7 +433,9 @@ async fn drive(
             }
             (core.poll_timeout(), core.state() == State::Closed)
         };
-        shared.space.notify_waiters();
+        if !actions.is_empty() {
+            shared.space.notify_waiters();
+        }
         for mut event in pending_events.drain(..) {
             if let Some(tools) = &tools {
                 if !answer_tools(&shared, tools, &mut running, &mut event) {
