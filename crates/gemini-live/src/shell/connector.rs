@@ -224,7 +224,8 @@ impl LiveConnectorBuilder {
         self
     }
 
-    /// How many events wait for the receiver before the session stops reading the socket
+    /// How many batches of events (what the session read from the socket at once, often one
+    /// server message) wait for the receiver before the session stops reading the socket
     /// (default 64).
     #[must_use]
     pub fn event_capacity(mut self, events: usize) -> Self {

@@ -161,7 +161,10 @@ impl std::fmt::Debug for LiveSender {
 /// failure is its last item, as an `Err`.
 #[derive(Debug)]
 pub struct LiveReceiver {
-    rx: mpsc::Receiver<LiveEvent>,
+    /// Batches of events: what one turn of the driver produced.
+    rx: mpsc::Receiver<Vec<LiveEvent>>,
+    /// The rest of the current batch.
+    batch: std::vec::IntoIter<LiveEvent>,
     done: bool,
 }
 
@@ -185,7 +188,11 @@ impl LiveSession {
         match ready_rx.await {
             Ok(Ok(())) => Ok(Self {
                 sender,
-                receiver: LiveReceiver { rx, done: false },
+                receiver: LiveReceiver {
+                    rx,
+                    batch: Vec::new().into_iter(),
+                    done: false,
+                },
             }),
             Ok(Err(e)) => Err(e),
             Err(_) => Err(LiveError::SessionClosed),
@@ -378,17 +385,23 @@ impl Stream for LiveReceiver {
         if this.done {
             return Poll::Ready(None);
         }
-        match this.rx.poll_recv(cx) {
-            Poll::Ready(Some(LiveEvent::Closed(result))) => {
-                this.done = true;
-                Poll::Ready(result.err().map(Err))
+        loop {
+            match this.batch.next() {
+                Some(LiveEvent::Closed(result)) => {
+                    this.done = true;
+                    return Poll::Ready(result.err().map(Err));
+                }
+                Some(event) => return Poll::Ready(Some(Ok(event))),
+                None => {}
             }
-            Poll::Ready(Some(event)) => Poll::Ready(Some(Ok(event))),
-            Poll::Ready(None) => {
-                this.done = true;
-                Poll::Ready(None)
+            match this.rx.poll_recv(cx) {
+                Poll::Ready(Some(batch)) => this.batch = batch.into_iter(),
+                Poll::Ready(None) => {
+                    this.done = true;
+                    return Poll::Ready(None);
+                }
+                Poll::Pending => return Poll::Pending,
             }
-            Poll::Pending => Poll::Pending,
         }
     }
 }
@@ -404,7 +417,7 @@ fn close_frame(code: u16, reason: &str) -> Message {
 async fn drive(
     shared: Arc<Shared>,
     inner: Arc<Inner>,
-    events: mpsc::Sender<LiveEvent>,
+    events: mpsc::Sender<Vec<LiveEvent>>,
     ready: oneshot::Sender<Result<(), LiveError>>,
     tools: Option<Arc<dyn ToolHandler>>,
 ) {
@@ -413,6 +426,7 @@ async fn drive(
     let mut ws: Option<Ws> = None;
     let mut actions = Vec::new();
     let mut pending_events = Vec::new();
+    let mut batch = Vec::new();
     let mut receiver_gone = false;
     loop {
         // Drain the core.
@@ -450,15 +464,18 @@ async fn drive(
                 }
                 ready = Some(r);
             }
-            if !receiver_gone {
-                let delivered = match events.try_send(event) {
-                    Ok(()) => true,
-                    Err(mpsc::error::TrySendError::Full(event)) => events.send(event).await.is_ok(),
-                    Err(mpsc::error::TrySendError::Closed(_)) => false,
-                };
-                receiver_gone = !delivered;
-            }
+            batch.push(event);
         }
+        if !receiver_gone && !batch.is_empty() {
+            let full = std::mem::take(&mut batch);
+            let delivered = match events.try_send(full) {
+                Ok(()) => true,
+                Err(mpsc::error::TrySendError::Full(full)) => events.send(full).await.is_ok(),
+                Err(mpsc::error::TrySendError::Closed(_)) => false,
+            };
+            receiver_gone = !delivered;
+        }
+        batch.clear();
         let mut wrote = false;
         let mut connect = false;
         for action in actions.drain(..) {
