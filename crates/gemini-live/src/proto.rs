@@ -721,7 +721,7 @@ impl Session {
             Some(ServerMessageType::SetupComplete(_)) if self.conn == Conn::SetupSent => {
                 self.on_setup_complete();
             }
-            Some(ServerMessageType::ServerContent(c)) => self.server_content(*c, suppress),
+            Some(ServerMessageType::ServerContent(c)) => self.server_content(c, suppress),
             Some(ServerMessageType::ToolCall(c)) => {
                 self.generating = true;
                 if !suppress {
@@ -790,7 +790,8 @@ impl Session {
         }
     }
 
-    fn server_content(&mut self, c: BidiGenerateContentServerContent, suppress: bool) {
+    /// Takes the fields out of the box (moving the whole payload would copy it).
+    fn server_content(&mut self, mut c: Box<BidiGenerateContentServerContent>, suppress: bool) {
         if suppress {
             if c.model_turn.is_some() {
                 self.generating = true;
@@ -802,7 +803,7 @@ impl Session {
             }
             return;
         }
-        if let Some(turn) = c.model_turn {
+        if let Some(turn) = c.model_turn.take() {
             self.generating = true;
             for part in turn.parts {
                 let event = match part.data {
@@ -829,22 +830,22 @@ impl Session {
                 self.events.push_back(event);
             }
         }
-        if let Some(t) = c.input_transcription {
+        if let Some(t) = c.input_transcription.take() {
             self.events.push_back(LiveEvent::InputTranscription {
                 text: t.text.unwrap_or_default(),
                 finished: t.finished == Some(true),
             });
         }
-        if let Some(t) = c.output_transcription {
+        if let Some(t) = c.output_transcription.take() {
             self.events.push_back(LiveEvent::OutputTranscription {
                 text: t.text.unwrap_or_default(),
                 finished: t.finished == Some(true),
             });
         }
-        if let Some(g) = c.grounding_metadata {
+        if let Some(g) = c.grounding_metadata.take() {
             self.events.push_back(LiveEvent::Grounding(Box::new(g)));
         }
-        if let Some(u) = c.url_context_metadata {
+        if let Some(u) = c.url_context_metadata.take() {
             self.events.push_back(LiveEvent::UrlContext(Box::new(u)));
         }
         if c.interrupted == Some(true) {
@@ -862,7 +863,7 @@ impl Session {
             self.handle_fresh = false;
             self.turn_answered();
             self.events.push_back(LiveEvent::TurnComplete {
-                reason: c.turn_complete_reason,
+                reason: c.turn_complete_reason.take(),
             });
         }
     }
