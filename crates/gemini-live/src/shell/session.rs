@@ -26,6 +26,15 @@ use crate::{LiveConfig, LiveError, LiveEvent};
 /// Frames waiting to be written before senders wait (backpressure).
 const HIGH_WATER: usize = 64;
 
+/// The longest a write may wait for the socket (a peer that stops reading); past it the
+/// connection counts as lost.
+const WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Whether a write finished in time and without error.
+async fn bounded<E>(write: impl Future<Output = Result<(), E>>) -> bool {
+    matches!(tokio::time::timeout(WRITE_TIMEOUT, write).await, Ok(Ok(())))
+}
+
 /// The current time, from tokio's clock (so that tests may pause it). The shell's one clock.
 fn now() -> Instant {
     tokio::time::Instant::now().into_std()
@@ -487,7 +496,7 @@ async fn drive(
                         let Ok(text) = Utf8Bytes::try_from(frame) else {
                             continue;
                         };
-                        if w.feed(Message::Text(text)).await.is_err() {
+                        if !bounded(w.feed(Message::Text(text))).await {
                             ws = None;
                             shared.core().handle_close(now(), None, "write failed");
                         }
@@ -496,13 +505,16 @@ async fn drive(
                 }
                 Action::Ping => {
                     if let Some(w) = ws.as_mut() {
-                        let _ = w.feed(Message::Ping(Bytes::new())).await;
+                        if !bounded(w.feed(Message::Ping(Bytes::new()))).await {
+                            ws = None;
+                            shared.core().handle_close(now(), None, "write failed");
+                        }
                         wrote = true;
                     }
                 }
                 Action::Close { code, reason } => {
                     if let Some(w) = ws.as_mut() {
-                        if w.send(close_frame(code, &reason)).await.is_err() {
+                        if !bounded(w.send(close_frame(code, &reason))).await {
                             ws = None;
                             shared.core().handle_close(now(), Some(code), "");
                         }
@@ -522,7 +534,7 @@ async fn drive(
         }
         if wrote {
             if let Some(w) = ws.as_mut() {
-                if w.flush().await.is_err() {
+                if !bounded(w.flush()).await {
                     ws = None;
                     shared.core().handle_close(now(), None, "write failed");
                 }
