@@ -367,3 +367,31 @@ async fn without_resumption_a_1011_is_a_typed_error() {
     assert_eq!(code, 1011);
     assert!(reason.contains("unavailable"), "{reason}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sending_from_the_reading_task_never_deadlocks() {
+    let emu = Emulator::start();
+    let connector = LiveConnector::builder()
+        .api_key(ApiKey::new("test-key"))
+        .base_url(emu.base_url())
+        .proxy(ProxyConfig::none())
+        .event_capacity(1)
+        .build()
+        .unwrap();
+    let mut session = connector.connect(text_config()).await.unwrap();
+    // Many messages, each answered, and no event read meanwhile: the replies wait (the socket
+    // is not read), the sends go on.
+    tokio::time::timeout(Duration::from_secs(20), async {
+        for i in 0..300 {
+            session.send_text(format!("message {i}")).await.unwrap();
+        }
+    })
+    .await
+    .expect("the sends completed without reading events");
+    let (text, _) = read_turn(&mut session).await;
+    assert!(!text.is_empty());
+    tokio::time::timeout(Duration::from_secs(20), session.close())
+        .await
+        .unwrap()
+        .unwrap();
+}

@@ -436,6 +436,7 @@ async fn drive(
     let mut actions = Vec::new();
     let mut pending_events = Vec::new();
     let mut batch = Vec::new();
+    let mut held: std::collections::VecDeque<Vec<LiveEvent>> = std::collections::VecDeque::new();
     let mut receiver_gone = false;
     loop {
         // Drain the core.
@@ -475,16 +476,25 @@ async fn drive(
             }
             batch.push(event);
         }
-        if !receiver_gone && !batch.is_empty() {
-            let full = std::mem::take(&mut batch);
-            let delivered = match events.try_send(full) {
-                Ok(()) => true,
-                Err(mpsc::error::TrySendError::Full(full)) => events.send(full).await.is_ok(),
-                Err(mpsc::error::TrySendError::Closed(_)) => false,
-            };
-            receiver_gone = !delivered;
+        if !batch.is_empty() && !receiver_gone {
+            // Never wait here for the receiver: the driver must go on writing what senders
+            // queue (a task may send while nobody reads). A full channel holds the batch and
+            // stops the reading of the socket instead.
+            held.push_back(std::mem::take(&mut batch));
         }
-        batch.clear();
+        while let Some(next) = held.pop_front() {
+            match events.try_send(next) {
+                Ok(()) => {}
+                Err(mpsc::error::TrySendError::Full(next)) => {
+                    held.push_front(next);
+                    break;
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => {
+                    receiver_gone = true;
+                    held.clear();
+                }
+            }
+        }
         let mut wrote = false;
         let mut connect = false;
         for action in actions.drain(..) {
@@ -570,6 +580,14 @@ async fn drive(
                 let _ = tokio::time::timeout(std::time::Duration::from_millis(200), w.close(None))
                     .await;
             }
+            // Senders waiting for room learn that the session is closed.
+            shared.space.notify_waiters();
+            // The last events (`Closed` among them) wait for the receiver, if it still exists.
+            for rest in held.drain(..) {
+                if receiver_gone || events.send(rest).await.is_err() {
+                    break;
+                }
+            }
             return;
         }
         // Wait for a frame, a wake-up or the deadline.
@@ -579,10 +597,18 @@ async fn drive(
                 None => std::future::pending().await,
             }
         };
+        let reading = held.is_empty();
         let next_frame = async {
             match ws.as_mut() {
-                Some(w) => w.next().await,
-                None => std::future::pending().await,
+                Some(w) if reading => w.next().await,
+                _ => std::future::pending().await,
+            }
+        };
+        let room = async {
+            if reading || receiver_gone {
+                std::future::pending().await
+            } else {
+                events.reserve().await.map(drop)
             }
         };
         let receiver_closed = async {
@@ -599,8 +625,13 @@ async fn drive(
                 shared.core().handle_timeout(now());
                 continue;
             }
-            () = receiver_closed => {
+                        () = receiver_closed => {
                 receiver_gone = true;
+                continue;
+            }
+            room = room => {
+                // The receiver made room: the held batches go out at the top of the loop.
+                receiver_gone |= room.is_err();
                 continue;
             }
         };
