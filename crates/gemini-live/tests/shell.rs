@@ -395,3 +395,57 @@ async fn sending_from_the_reading_task_never_deadlocks() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pongs_keep_an_idle_session_alive() {
+    let emu = Emulator::start();
+    let cfg = text_config()
+        .keepalive_interval(Some(Duration::from_millis(50)))
+        .idle_timeout(Some(Duration::from_millis(400)));
+    let mut session = connector(&emu).connect(cfg).await.unwrap();
+    // Idle for well over the idle timeout: only the pings' pongs arrive.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    session.send_text("still here").await.unwrap();
+    let (text, seen) = read_turn(&mut session).await;
+    assert!(text.contains("still here"), "{seen:?}");
+    session.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_handle_resumes_the_conversation_in_a_new_session() {
+    let emu = Emulator::start();
+    let cfg = text_config().session_resumption(true);
+    let mut first = connector(&emu).connect(cfg.clone()).await.unwrap();
+    first.send_text("one").await.unwrap();
+    read_turn(&mut first).await;
+    first.send_text("two").await.unwrap();
+    read_turn(&mut first).await;
+    // The update follows the turn: wait for it to be stored.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let handle = loop {
+        let handle = first.resumption_handle();
+        let update = tokio::time::timeout_at(deadline, first.next_event()).await;
+        if let Some(h) = handle {
+            break h;
+        }
+        update.unwrap().unwrap().unwrap();
+    };
+    first.close().await.unwrap();
+    let mut second = connector(&emu)
+        .connect(cfg.resume_from(&handle))
+        .await
+        .unwrap();
+    second.send_text("three").await.unwrap();
+    let (text, _) = read_turn(&mut second).await;
+    assert!(text.contains("(turn 3)"), "{text}");
+    second.close().await.unwrap();
+    // A handle the server does not know is refused with its close code.
+    let err = connector(&emu)
+        .connect(text_config().resume_from("not-a-handle"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, LiveError::Rejected { code: 1007, .. }),
+        "{err:?}"
+    );
+}
