@@ -126,3 +126,28 @@ impl ProxyConfig {
 pub(crate) fn intercept(matcher: Option<&Matcher>, dst: &http::Uri) -> Option<Intercept> {
     matcher?.intercept(dst)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ProxyConfig;
+
+    #[test]
+    fn proxy_for_follows_the_transport_rules() {
+        let dst: http::Uri = "https://generativelanguage.googleapis.com:443/"
+            .parse()
+            .unwrap();
+        let explicit = ProxyConfig::explicit("http://user:pass@127.0.0.1:3128").unwrap();
+        let (proxy, auth) = explicit.proxy_for(&dst).unwrap();
+        assert_eq!(proxy.host(), Some("127.0.0.1"));
+        assert_eq!(proxy.port_u16(), Some(3128));
+        assert!(auth.unwrap().to_str().unwrap().starts_with("Basic "));
+        // Loopback never goes through a proxy; NO_PROXY hosts and `none` neither.
+        let local: http::Uri = "http://127.0.0.1:8080/".parse().unwrap();
+        assert!(explicit.proxy_for(&local).is_none());
+        let bypass = ProxyConfig::explicit("http://127.0.0.1:3128")
+            .unwrap()
+            .no_proxy("googleapis.com");
+        assert!(bypass.proxy_for(&dst).is_none());
+        assert!(ProxyConfig::none().proxy_for(&dst).is_none());
+    }
+}
