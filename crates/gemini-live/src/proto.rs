@@ -175,7 +175,7 @@ impl Session {
             .as_ref()
             .and_then(|s| s.handle.clone())
             .filter(|h| !h.is_empty());
-        let mut s = Self {
+        let s = Self {
             setup_deadline: Some(add(now, config.setup_timeout)),
             config,
             state: State::AwaitingSetup,
@@ -194,7 +194,7 @@ impl Session {
             replay_bytes: 0,
             replay_lost: 0,
             pending: VecDeque::new(),
-            attempts: 0,
+            attempts: 1,
             last_error: String::new(),
             going_away: false,
             generating: false,
@@ -202,7 +202,6 @@ impl Session {
             answer_debt: 0,
             suppress_turns: 0,
         };
-        s.attempts = 1;
         Ok(s)
     }
 
