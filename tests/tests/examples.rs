@@ -33,6 +33,15 @@ mod interactions_stream;
 #[path = "../../crates/gemini/examples/list_models.rs"]
 #[allow(dead_code)] // The example's `main` is not used here.
 mod list_models;
+#[path = "../../crates/gemini/examples/live_audio.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod live_audio;
+#[path = "../../crates/gemini/examples/live_resume.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod live_resume;
+#[path = "../../crates/gemini/examples/live_text.rs"]
+#[allow(dead_code)] // The example's `main` is not used here.
+mod live_text;
 #[path = "../../crates/gemini/examples/quickstart.rs"]
 #[allow(dead_code)] // The example's `main` is not used here.
 mod quickstart;
@@ -233,4 +242,51 @@ async fn example_interactions_agent() {
     assert_eq!(emu.count("interactions.cancel"), 1);
     // Two streams, a get, and the wait's polls.
     assert!(emu.count("interactions.get") >= 4);
+}
+
+/// The Live model of the Live examples.
+const LIVE_MODEL: &str = "gemini-live-2.5-flash-preview";
+
+#[tokio::test]
+async fn example_live_text() {
+    let emu = emulator();
+    let client = client(&emu);
+    let answers = within(live_text::run(&client, LIVE_MODEL)).await.unwrap();
+    assert_eq!(answers.len(), 3);
+    assert!(answers[1].contains("Name three planets."), "{answers:?}");
+}
+
+#[tokio::test]
+async fn example_live_audio() {
+    let emu = emulator();
+    let client = client(&emu);
+    let input = live_audio::tone_wav().unwrap();
+    let answer = within(live_audio::run(&client, LIVE_MODEL, &input))
+        .await
+        .unwrap();
+    assert_eq!(answer.heard, "[1.00 s of audio]");
+    assert!(!answer.said.is_empty());
+    let (samples, rate) = gemini::live::pcm::read_wav(&answer.wav).unwrap();
+    assert_eq!(rate, 24_000);
+    assert!(samples.len() > 2400, "{} samples", samples.len());
+}
+
+#[tokio::test]
+async fn example_live_resume() {
+    let emu = emulator();
+    live_resume::force_disconnects(&emu);
+    let client = client(&emu);
+    let log = within(live_resume::run(&client, LIVE_MODEL, 6))
+        .await
+        .unwrap();
+    let resumed = log.iter().filter(|l| l.contains("(resumed;")).count();
+    assert_eq!(resumed, 2, "{log:#?}");
+    for i in 1..=6 {
+        assert!(
+            log.iter().any(
+                |l| l.starts_with(&format!("turn {i}: ")) && l.contains(&format!("(turn {i})"))
+            ),
+            "{log:#?}"
+        );
+    }
 }

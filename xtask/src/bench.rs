@@ -75,6 +75,14 @@ fn suites() -> Vec<Suite> {
             bench: "interactions",
             groups: interactions,
         },
+        Suite {
+            package: "gemini-live",
+            bench: "live",
+            groups: vec![vec![
+                ("plain tokio-tungstenite", "plain:msg".to_owned()),
+                ("gemini-live session", "live:msg".to_owned()),
+            ]],
+        },
     ]
 }
 

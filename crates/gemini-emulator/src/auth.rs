@@ -34,6 +34,9 @@ pub(crate) fn extract(headers: &HeaderMap, query: Option<&str>) -> Option<String
         })
 }
 
+/// The name prefix of ephemeral auth tokens (`auth_tokens/...`).
+pub(crate) const EPHEMERAL_TOKEN_PREFIX: &str = "auth_tokens/";
+
 /// What [`extract`] returns for a keyless request carrying an `upload_id`.
 const UPLOAD_CREDENTIAL: &str = "upload_id:";
 /// Hex digits of the HMAC at the end of an upload id.
@@ -70,6 +73,8 @@ pub(crate) fn check(expected: Option<&str>, got: Option<&str>) -> Result<(), Api
     }
     match (expected, got) {
         (_, None) => Err(ApiError::missing_api_key()),
+        // An ephemeral token opens Live sessions only; as a key it is not valid.
+        (_, Some(k)) if k.starts_with(EPHEMERAL_TOKEN_PREFIX) => Err(ApiError::invalid_api_key()),
         (Some(want), Some(k)) if !constant_time_eq(want.as_bytes(), k.as_bytes()) => {
             Err(ApiError::invalid_api_key())
         }
@@ -118,5 +123,7 @@ mod tests {
         assert_eq!(check(None, None).unwrap_err().code, 403);
         assert_eq!(check(Some("k"), Some("x")).unwrap_err().code, 400);
         assert!(check(Some("k"), Some("k")).is_ok());
+        // An ephemeral token is not an API key.
+        assert_eq!(check(None, Some("auth_tokens/abc")).unwrap_err().code, 400);
     }
 }

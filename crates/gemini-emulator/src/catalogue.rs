@@ -322,6 +322,18 @@ fn display_name(id: &str) -> String {
         .join(" ")
 }
 
+/// A Live model as the real catalogue lists one (`models/gemini-2.0-flash-live-001` in
+/// `../shared/spec/real/responses/llmgemini-test_cli_gemini_models.2025-05-20.0.json`): the
+/// text model's sampling fields, 131,072 tokens in, 8,192 out, and only `bidiGenerateContent`
+/// and `countTokens`.
+fn live(id: &str, name: &str) -> ModelSpec {
+    ModelSpec::text(id)
+        .display_name(name)
+        .description(name)
+        .limits(131_072, 8192)
+        .methods(&["bidiGenerateContent", "countTokens"])
+}
+
 /// The set of models an emulator serves, in `models.list` order, and whether ids of known
 /// families outside it are served too.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -336,8 +348,8 @@ impl Catalogue {
         Self::default()
     }
 
-    /// Current Gemini, Gemma, image-output, TTS, embedding, Imagen and Veo models, with their
-    /// real fields and methods; other ids of known families are served too
+    /// Current Gemini, Gemma, image-output, TTS, embedding, Imagen, Veo and Live models, with
+    /// their real fields and methods; other ids of known families are served too
     /// ([`ModelSpec::from_family`]).
     pub fn realistic() -> Self {
         let g = |id: &str, name: &str, version: &str| {
@@ -437,6 +449,20 @@ impl Catalogue {
                 .display_name("Veo 3.1")
                 .description("Veo 3.1")
                 .version("3.1"),
+            live(
+                "gemini-2.5-flash-native-audio-preview-09-2025",
+                "Gemini 2.5 Flash Native Audio Preview 09-2025",
+            ),
+            live(
+                "gemini-2.5-flash-native-audio-preview-12-2025",
+                "Gemini 2.5 Flash Native Audio Preview 12-2025",
+            ),
+            live(
+                "gemini-2.5-flash-native-audio-latest",
+                "Gemini 2.5 Flash Native Audio Latest",
+            ),
+            live("gemini-live-2.5-flash-preview", "Gemini Live 2.5 Flash Preview"),
+            live("gemini-3.1-flash-live-preview", "Gemini 3.1 Flash Live Preview"),
         ];
         Self {
             models,
@@ -511,6 +537,16 @@ mod tests {
             "gemini-2.5-pro-preview-tts",
         ] {
             assert!(c.get(id).is_some(), "{id}");
+        }
+        for live in [
+            "gemini-2.5-flash-native-audio-preview-09-2025",
+            "gemini-live-2.5-flash-preview",
+            "gemini-3.1-flash-live-preview",
+        ] {
+            let m = c.get(live).unwrap();
+            assert!(m.supports("bidiGenerateContent"), "{live}");
+            assert!(!m.supports("generateContent"), "{live}");
+            assert_eq!(m.resource()["inputTokenLimit"], 131_072);
         }
         let flash = c.get("gemini-2.5-flash").unwrap();
         assert!(flash.supports("streamGenerateContent"));

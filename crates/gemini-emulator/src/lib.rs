@@ -70,6 +70,24 @@
 //!   `GET ...?stream=true&last_event_id=...` to resume) give every event an `event_id` and
 //!   follow a background run as the clock moves; the script key `interactions.stream`
 //!   injects drops and stalls into every stream connection ([`Script`]);
+//! * the Live API: a WebSocket on
+//!   `/ws/google.ai.generativelanguage.{v}.GenerativeService.BidiGenerateContent` (key in
+//!   `x-goog-api-key` or `?key=`) and, on `v1alpha`, `...BidiGenerateContentConstrained` (an
+//!   ephemeral token in `Authorization: Token ...` or `?access_token=`). The `setup` is checked
+//!   strictly (an unknown field closes with 1007 and the real message); turns come from
+//!   `clientContent`, `realtimeInput` (text, 16-bit PCM audio with voice activity detection or
+//!   `activityStart`/`activityEnd`, `audioStreamEnd`, video frames) and `toolResponse`, and are
+//!   answered in several `serverContent` messages as text or 24 kHz PCM, with transcriptions,
+//!   `toolCall`, `toolCallCancellation`, `interrupted` and `usageMetadata`; replies end in
+//!   ` (turn N)`, the session's turn count, so a restored conversation shows. With
+//!   `sessionResumption`, every turn ends with a `sessionResumptionUpdate` whose handle restores
+//!   the conversation on a new connection until it expires by the [`Clock`]
+//!   ([`EmulatorBuilder::live_handle_ttl`]). Faults per connection: [`LiveFault`] (`goAway`,
+//!   an abrupt drop, a close with 1011 or any code), queued with [`Emulator::live_fault`];
+//! * ephemeral tokens: `POST /v1alpha/auth_tokens` with `uses`, `expireTime`,
+//!   `newSessionExpireTime`, `bidiGenerateContentSetup` and `fieldMask`, enforced on the
+//!   constrained Live endpoint (uses, expiry, new-session expiry, locked fields overriding the
+//!   client's setup); a token is refused as an API key;
 //! * authentication with `x-goog-api-key` or `?key=` and the real error envelopes;
 //! * strict validation: an unknown field gets the real `400 INVALID_ARGUMENT` naming it;
 //! * a deterministic model (echo text, stop sequences, token limits, JSON output that validates
@@ -79,9 +97,8 @@
 //!   for any method or any path, and request capture ([`Emulator::requests`],
 //!   [`Emulator::count`]).
 //!
-//! Every other method of the API (`files.create` and `files:register`, ephemeral tokens,
-//! the Live WebSocket path, tuned-model writes, the legacy text and retriever
-//! methods) is in the emulator's route table: requests to it are authenticated, recorded under
+//! Every other method of the API (`files.create` and `files:register`, tuned-model writes,
+//! the legacy text and retriever methods) is in the emulator's route table: requests to it are authenticated, recorded under
 //! an RPC name such as `files.get` ([`RecordedRequest::rpc`]) and can be scripted, and without
 //! a script they get the real `404 NOT_FOUND` (`Method not found`). A path outside the table gets
 //! the same 404 unless a path script (`emu.script("GET /v1beta/newThings/*")`) answers it.
@@ -108,8 +125,17 @@
 //! assert_eq!(emu.count("generateContent"), 1);
 //! ```
 //!
-//! The binary `gemini-emulator --port 8089 [--api-key K] [--host 127.0.0.1]` serves the same
-//! thing from the command line.
+//! The binary `gemini-emulator --port 8089 [--api-key K] [--host 127.0.0.1] [--tls --cert-out
+//! cert.pem]` serves the same thing from the command line.
+//!
+//! # TLS
+//!
+//! With [`EmulatorBuilder::tls`] (`--tls`) the one port serves `https://` and `wss://` as well
+//! as `http://` and `ws://` (a connection opening with a TLS handshake gets TLS), with a
+//! self-signed certificate generated at start for `localhost`, `127.0.0.1` and `::1`
+//! ([`Emulator::certificate_pem`]; `--cert-out` writes it). The official Python SDK's Live
+//! client, which always uses `wss://` on the REST base URL's host and port, connects with
+//! `SSL_CERT_FILE` pointing at it.
 //!
 //! # Time
 //!
@@ -133,6 +159,7 @@ mod body;
 mod catalogue;
 mod clock;
 mod errors;
+mod live;
 mod lro;
 mod model;
 mod paging;
@@ -146,11 +173,13 @@ mod service;
 mod sse;
 mod state;
 mod store;
+mod tls;
 mod upload;
 mod validate;
 
 pub use catalogue::{Catalogue, ModelSpec};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use live::LiveFault;
 pub use lro::OperationBuilder;
 pub use model::schema_check::{SchemaError, validate_json};
 pub use model::schema_gen::generate_json;

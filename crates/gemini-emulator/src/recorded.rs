@@ -143,12 +143,15 @@ fn decode(s: &str) -> String {
         .into_owned()
 }
 
-/// The query string with the value of `key` replaced by `REDACTED`.
+/// The query string with the values of `key` and `access_token` (an ephemeral token) replaced
+/// by `REDACTED`.
 pub(crate) fn redact_query(query: &str) -> String {
     query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if decode(k) == "key" => format!("{k}=REDACTED"),
+            Some((k, _)) if matches!(decode(k).as_str(), "key" | "access_token") => {
+                format!("{k}=REDACTED")
+            }
             _ => pair.to_owned(),
         })
         .collect::<Vec<_>>()
@@ -169,5 +172,9 @@ mod tests {
         assert_eq!(query_param("a", "a").as_deref(), Some(""));
         assert_eq!(query_param("a=1", "b"), None);
         assert_eq!(redact_query("alt=sse&key=secret"), "alt=sse&key=REDACTED");
+        assert_eq!(
+            redact_query("access_token=auth_tokens/x"),
+            "access_token=REDACTED"
+        );
     }
 }

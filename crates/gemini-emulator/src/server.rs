@@ -16,6 +16,7 @@ use tokio::sync::oneshot;
 
 use crate::catalogue::{Catalogue, ModelSpec};
 use crate::clock::{Clock, SystemClock};
+use crate::live::LiveFault;
 use crate::lro::OperationBuilder;
 use crate::model::signatures::Signer;
 use crate::recorded::RecordedRequest;
@@ -25,6 +26,7 @@ use crate::script::{Reply, Script};
 use crate::service::handle;
 use crate::state::{Config, State};
 use crate::store::Store;
+use crate::tls::{Tls, starts_with_tls};
 use crate::upload::UploadFault;
 
 /// The largest request body accepted by default (bigger bodies get `413`).
@@ -33,6 +35,10 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// counts are kept for all).
 pub const DEFAULT_MAX_RECORDED: usize = 10_000;
 const DEFAULT_SIGNING_KEY: u64 = 0x4745_4d49_4e49_454d; // "GEMINIEM"
+
+/// How long a new connection may take to send its first byte when TLS is on (the emulator
+/// looks at it to tell TLS from plain HTTP).
+const FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A running emulator. Dropping it (or calling [`shutdown`](Self::shutdown)) stops it.
 ///
@@ -52,6 +58,8 @@ pub struct Emulator {
     runtime: Option<Runtime>,
     stop: Option<oneshot::Sender<()>>,
     stopped: Option<std::sync::mpsc::Receiver<()>>,
+    /// The self-signed certificate (PEM) when TLS is on.
+    cert_pem: Option<String>,
 }
 
 /// Configures an [`Emulator`] before starting it.
@@ -79,6 +87,8 @@ pub struct EmulatorBuilder {
     clock: Arc<dyn Clock>,
     tuned_models: Vec<(String, Value)>,
     resources: Settings,
+    tls: bool,
+    live: crate::live::Settings,
 }
 
 impl Default for EmulatorBuilder {
@@ -96,6 +106,8 @@ impl Default for EmulatorBuilder {
             clock: Arc::new(SystemClock),
             tuned_models: Vec::new(),
             resources: Settings::default(),
+            tls: false,
+            live: crate::live::Settings::default(),
         }
     }
 }
@@ -273,6 +285,61 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves TLS too (default off): the port then answers `https://` and `wss://` (with a
+    /// self-signed certificate generated at start, for `localhost`, `127.0.0.1`, `::1` and the
+    /// bound host) as well as `http://` and `ws://`; the first byte of a connection tells which.
+    /// Clients trust [`Emulator::certificate_pem`] (the Python SDK through `SSL_CERT_FILE`).
+    ///
+    /// ```
+    /// use gemini_emulator::Emulator;
+    ///
+    /// let emu = Emulator::builder().tls(true).start();
+    /// assert!(emu.certificate_pem().unwrap().starts_with("-----BEGIN CERTIFICATE-----"));
+    /// assert!(emu.tls_base_url().unwrap().starts_with("https://127.0.0.1:"));
+    /// ```
+    #[must_use]
+    pub fn tls(mut self, enabled: bool) -> Self {
+        self.tls = enabled;
+        self
+    }
+
+    /// Queues a fault for a coming Live connection (see [`LiveFault`]); faults queued here
+    /// come before those queued later with [`Emulator::live_fault`].
+    #[must_use]
+    pub fn live_fault(mut self, fault: LiveFault) -> Self {
+        self.live.faults.push(fault);
+        self
+    }
+
+    /// Ends every Live connection after `lifetime` (real time from `setupComplete`), as the
+    /// real service does after about ten minutes: `goAway` with `timeLeft` is sent when
+    /// `warning` is left, and the connection closes with 1000 when the time is up. Off by
+    /// default (connections last until the client or a [`LiveFault`] ends them).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use gemini_emulator::Emulator;
+    ///
+    /// let emu = Emulator::builder()
+    ///     .live_connection_lifetime(Duration::from_secs(600), Duration::from_secs(60))
+    ///     .start();
+    /// # drop(emu);
+    /// ```
+    #[must_use]
+    pub fn live_connection_lifetime(mut self, lifetime: Duration, warning: Duration) -> Self {
+        self.live.lifetime = Some((lifetime, warning.min(lifetime)));
+        self
+    }
+
+    /// How long a Live `sessionResumptionUpdate` handle stays valid, by the emulator's clock
+    /// (default two hours, as the real service). An expired handle is refused like an unknown
+    /// one (close code 1007).
+    #[must_use]
+    pub fn live_handle_ttl(mut self, ttl: Duration) -> Self {
+        self.live.handle_ttl = ttl;
+        self
+    }
+
     /// How long a Veo `predictLongRunning` operation runs before it is done and its videos
     /// can be downloaded, by the emulator's clock (default 2 s).
     ///
@@ -365,6 +432,12 @@ impl EmulatorBuilder {
 
     /// Starts the emulator, reporting bind and runtime errors.
     pub fn try_start(self) -> io::Result<Emulator> {
+        let tls = if self.tls {
+            Some(Tls::generate(self.host)?)
+        } else {
+            None
+        };
+        let cert_pem = tls.as_ref().map(|t| t.cert_pem.clone());
         let listener = StdListener::bind(SocketAddr::new(self.host, self.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -392,6 +465,7 @@ impl EmulatorBuilder {
                 max_recorded: self.max_recorded,
                 clock: self.clock,
                 resources: self.resources,
+                live: self.live,
             },
             store,
         ));
@@ -400,6 +474,7 @@ impl EmulatorBuilder {
         runtime.spawn(accept_loop(
             listener,
             Arc::clone(&state),
+            tls,
             stop_rx,
             stopped_tx,
         ));
@@ -409,6 +484,7 @@ impl EmulatorBuilder {
             runtime: Some(runtime),
             stop: Some(stop_tx),
             stopped: Some(stopped_rx),
+            cert_pem,
         })
     }
 }
@@ -416,6 +492,7 @@ impl EmulatorBuilder {
 async fn accept_loop(
     listener: TcpListener,
     state: Arc<State>,
+    tls: Option<Tls>,
     mut stop: oneshot::Receiver<()>,
     stopped: std::sync::mpsc::Sender<()>,
 ) {
@@ -433,11 +510,29 @@ async fn accept_loop(
         let _ = stream.set_nodelay(true);
         let state = Arc::clone(&state);
         let builder = builder.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
             let service = service_fn(move |req| handle(Arc::clone(&state), req));
-            // Connection errors (client went away, bad HTTP) only end this connection.
+            // Connection errors (client went away, bad HTTP, a failed TLS handshake) only end
+            // this connection. Upgrades are served for the Live WebSocket endpoint.
+            if let Some(tls) = tls {
+                let Ok(is_tls) =
+                    tokio::time::timeout(FIRST_BYTE_TIMEOUT, starts_with_tls(&stream)).await
+                else {
+                    return;
+                };
+                if is_tls {
+                    let Ok(stream) = tls.acceptor.accept(stream).await else {
+                        return;
+                    };
+                    let _ = builder
+                        .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                        .await;
+                    return;
+                }
+            }
             let _ = builder
-                .serve_connection(TokioIo::new(stream), service)
+                .serve_connection_with_upgrades(TokioIo::new(stream), service)
                 .await;
         });
     }
@@ -470,6 +565,36 @@ impl Emulator {
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The `https://` base URL of the same port when TLS is on ([`EmulatorBuilder::tls`]).
+    pub fn tls_base_url(&self) -> Option<String> {
+        self.cert_pem
+            .as_ref()
+            .map(|_| format!("https://{}", self.addr))
+    }
+
+    /// The Live WebSocket URL for API version `version` (`v1beta`, `v1`, `v1alpha`):
+    /// `ws://{addr}/ws/google.ai.generativelanguage.{version}.GenerativeService.BidiGenerateContent`
+    /// (`wss://` when TLS is on).
+    pub fn live_url(&self, version: &str) -> String {
+        let scheme = if self.cert_pem.is_some() { "wss" } else { "ws" };
+        format!(
+            "{scheme}://{}/ws/google.ai.generativelanguage.{version}.GenerativeService.BidiGenerateContent",
+            self.addr
+        )
+    }
+
+    /// The self-signed certificate (PEM) the emulator serves TLS with, when TLS is on: what a
+    /// client must trust.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.cert_pem.as_deref()
+    }
+
+    /// Queues a fault for a coming Live connection (see [`LiveFault`]): each connection that
+    /// completes its setup takes the next one, in order.
+    pub fn live_fault(&self, fault: LiveFault) {
+        self.state.live.push(fault);
     }
 
     /// Queues scripted replies for a method: an RPC name (`generateContent`, `getModel`,
@@ -516,9 +641,10 @@ impl Emulator {
         self.state.set_handler(rpc, None);
     }
 
-    /// Removes every queued script entry and handler (captured requests are kept).
+    /// Removes every queued script entry, handler and Live fault (captured requests are kept).
     pub fn reset(&self) {
         self.state.reset_scripts();
+        self.state.live.clear();
     }
 
     /// The captured requests, oldest first (at most [`EmulatorBuilder::max_recorded`]).

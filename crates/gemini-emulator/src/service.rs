@@ -28,6 +28,10 @@ pub(crate) async fn handle(
     state: Arc<State>,
     req: Request<Incoming>,
 ) -> Result<Response<ResponseBody>, Reset> {
+    // A WebSocket upgrade on a Live path is answered by the Live endpoint.
+    if crate::live::is_live_upgrade(&req) {
+        return Ok(crate::live::upgrade(&state, req));
+    }
     let response = serve(&state, req).await;
     if response.extensions().get::<Reset>().is_some() {
         return Err(Reset);

@@ -28,6 +28,7 @@ pub(crate) struct Config {
     pub(crate) max_recorded: usize,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) resources: crate::resources::Settings,
+    pub(crate) live: crate::live::Settings,
 }
 
 #[derive(Default)]
@@ -64,6 +65,8 @@ struct Recorder {
 pub(crate) struct State {
     pub(crate) config: Config,
     pub(crate) store: Store,
+    /// Live connections' shared state (queued faults).
+    pub(crate) live: crate::live::Shared,
     scripts: Mutex<Scripts>,
     /// Fast path: no script entry and no handler installed.
     scripted: AtomicBool,
@@ -87,6 +90,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl State {
     pub(crate) fn new(config: Config, store: Store) -> Self {
         Self {
+            live: crate::live::Shared::new(config.live.faults.clone()),
             config,
             store,
             scripts: Mutex::new(Scripts::default()),

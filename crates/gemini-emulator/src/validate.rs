@@ -29,13 +29,41 @@ pub(crate) fn parse_strict<T: DeserializeOwned + Serialize>(
     input: &Value,
     extras: impl FnOnce(&T, &mut Vec<Unknown>),
 ) -> Result<(T, Value), ApiError> {
+    parse_strict_under(input, "", extras)
+}
+
+/// [`parse_strict`] for a message found at field path `root` (`setup` for a Live setup):
+/// every reported path starts there, as in the real messages (`at 'setup.generation_config'`).
+pub(crate) fn parse_strict_under<T: DeserializeOwned + Serialize>(
+    input: &Value,
+    root: &str,
+    extras: impl FnOnce(&T, &mut Vec<Unknown>),
+) -> Result<(T, Value), ApiError> {
     let parsed = T::deserialize(input)
         .map_err(|e| ApiError::invalid_argument(format!("Invalid JSON payload received. {e}")))?;
     let canonical = serde_json::to_value(&parsed)
         .map_err(|e| ApiError::invalid_argument(format!("Invalid JSON payload received. {e}")))?;
     let mut unknown = Vec::new();
-    diff(input, &canonical, None, &mut String::new(), &mut unknown);
-    extras(&parsed, &mut unknown);
+    // Under a root (the Live messages) an unknown key holding `{}` is reported too, as the
+    // real Live service does (`inputAudioTranscription: {}` inside `generationConfig`).
+    diff(
+        input,
+        &canonical,
+        None,
+        &mut root.to_owned(),
+        &mut unknown,
+        !root.is_empty(),
+    );
+    let mut own = Vec::new();
+    extras(&parsed, &mut own);
+    unknown.extend(own.into_iter().map(|(path, key)| {
+        let path = match (root.is_empty(), path.is_empty()) {
+            (true, _) => path,
+            (false, true) => root.to_owned(),
+            (false, false) => format!("{root}.{path}"),
+        };
+        (path, key)
+    }));
     if unknown.is_empty() {
         Ok((parsed, canonical))
     } else {
@@ -167,6 +195,7 @@ fn diff(
     parent: Option<&str>,
     path: &mut String,
     unknown: &mut Vec<Unknown>,
+    strict: bool,
 ) {
     match (input, output) {
         (Value::Object(inp), Value::Object(out)) => {
@@ -176,7 +205,7 @@ fn diff(
                     continue;
                 }
                 let Some(out_value) = lookup(out, key, &ck) else {
-                    if !is_default(value) {
+                    if !is_default(value) || (strict && value.is_object()) {
                         unknown.push((path.clone(), key.clone()));
                     }
                     continue;
@@ -189,7 +218,7 @@ fn diff(
                             if let Some(out_entry) = out_entries.get(name) {
                                 let l = path.len();
                                 push_path(path, &format!("{}[{i}].value", snake(&ck)));
-                                diff(entry, out_entry, None, path, unknown);
+                                diff(entry, out_entry, None, path, unknown, strict);
                                 path.truncate(l);
                             }
                         }
@@ -200,7 +229,7 @@ fn diff(
                     (Value::Array(items), Value::Array(out_items)) => {
                         for (i, (item, out_item)) in items.iter().zip(out_items).enumerate() {
                             push_path(path, &format!("{}[{i}]", snake(&ck)));
-                            diff(item, out_item, Some(&ck), path, unknown);
+                            diff(item, out_item, Some(&ck), path, unknown, strict);
                             path.truncate(len);
                         }
                     }
@@ -208,13 +237,13 @@ fn diff(
                     (Value::Object(_), Value::Array(out_items)) => {
                         if let Some(first) = out_items.first() {
                             push_path(path, &snake(&ck));
-                            diff(value, first, Some(&ck), path, unknown);
+                            diff(value, first, Some(&ck), path, unknown, strict);
                             path.truncate(len);
                         }
                     }
                     _ => {
                         push_path(path, &snake(&ck));
-                        diff(value, out_value, Some(&ck), path, unknown);
+                        diff(value, out_value, Some(&ck), path, unknown, strict);
                         path.truncate(len);
                     }
                 }
@@ -222,7 +251,7 @@ fn diff(
         }
         (Value::Array(items), Value::Array(out_items)) => {
             for (item, out_item) in items.iter().zip(out_items) {
-                diff(item, out_item, parent, path, unknown);
+                diff(item, out_item, parent, path, unknown, strict);
             }
         }
         _ => {}
@@ -295,7 +324,7 @@ mod tests {
     fn unknowns(v: Value) -> Vec<Unknown> {
         let out = serde_json::to_value(Req::deserialize(&v).unwrap()).unwrap();
         let mut u = Vec::new();
-        diff(&v, &out, None, &mut String::new(), &mut u);
+        diff(&v, &out, None, &mut String::new(), &mut u, false);
         u
     }
 

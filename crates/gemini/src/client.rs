@@ -172,6 +172,14 @@ impl Client {
         Interactions::new(self.clone())
     }
 
+    /// Live sessions (`BidiGenerateContent` over WebSocket) with this client's key, base URL
+    /// and API version; they resume by themselves after disconnects.
+    #[cfg(feature = "live")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "live")))]
+    pub fn live(&self) -> crate::Live {
+        crate::Live::new(self.clone())
+    }
+
     /// Raw JSON calls for endpoints and fields this SDK does not model yet, with the same
     /// authentication, retries, timeouts and errors.
     pub fn raw(&self) -> Raw {

@@ -62,6 +62,7 @@
 //! | `hyper` | yes | the default transport (hyper 1 + rustls), [`Client::new`] and [`Client::from_env`]. Without it, give [`ClientBuilder::transport`] and [`ClientBuilder::sleeper`]. |
 //! | `schemars` | yes | [`Tools::function`], [`Models::generate_json`] and [`schema_for`]: JSON schemas derived from your Rust types |
 //! | `fs` | yes | [`UploadSource::path`]: uploads from a file on disk (tokio's `fs`), and batch input files written to a temporary file |
+//! | `live` | yes | [`Client::live`] and [`live`]: Live API sessions over WebSocket that resume after disconnects (`gemini-live` with its tokio shell) |
 //!
 //! # Stability
 //!
@@ -99,6 +100,9 @@ pub use api::interactions::{
     Conversation, ConversationState, CreateInteraction, InteractionStream, Interactions,
     StreamResume,
 };
+#[cfg(feature = "live")]
+#[cfg_attr(docsrs, doc(cfg(feature = "live")))]
+pub use api::live::Live;
 pub use api::models::{GenerateContentStream, Models, OpenStream};
 pub use api::operations::Operations;
 pub use api::raw::{Raw, RawStream};
@@ -129,6 +133,12 @@ pub use gemini_types as types;
 /// The HTTP layer (`gemini-transport`), for custom transports: the [`Transport`](transport::Transport)
 /// trait, [`ResponseBody`](transport::ResponseBody), clocks and sleepers.
 pub use gemini_transport as transport;
+
+/// The Live API: sessions, events, the sans-IO core and the PCM helpers (`gemini-live`),
+/// reached with [`Client::live`].
+#[cfg(feature = "live")]
+#[cfg_attr(docsrs, doc(cfg(feature = "live")))]
+pub use gemini_live as live;
 
 pub use gemini_types::{
     Content, FunctionCall, FunctionDeclaration, FunctionResponse, GenerateContentRequest,

@@ -408,9 +408,10 @@ def files_caches_batches_suite():
 def main():
     import suite_media  # noqa: E402  (after `compat` is registered)
     import suite_interactions  # noqa: E402
+    import suite_live  # noqa: E402
 
     for suite in (sync_suite, lambda: asyncio.run(async_suite()), files_caches_batches_suite,
-                  suite_media.suite, suite_interactions.suite):
+                  suite_media.suite, suite_interactions.suite, suite_live.suite):
         try:
             suite()
         except Exception:  # an unexpected SDK error is one failed check

@@ -27,12 +27,16 @@ fi
 BIN="$TARGET/debug/gemini-emulator"
 
 LOG="$(mktemp)"
-"$BIN" --port 0 --api-key "$KEY" > "$LOG" 2>&1 &
+# The SDK's Live client always connects with wss:// (the base URL with its scheme switched):
+# the emulator serves TLS on the same port with a generated certificate, which the SDK trusts
+# through SSL_CERT_FILE.
+CERT="$(mktemp)"
+"$BIN" --port 0 --api-key "$KEY" --tls --cert-out "$CERT" > "$LOG" 2>&1 &
 PID=$!
 cleanup() {
     kill "$PID" 2>/dev/null || true
     wait "$PID" 2>/dev/null || true
-    rm -f "$LOG"
+    rm -f "$LOG" "$CERT"
 }
 trap cleanup EXIT
 
@@ -50,4 +54,4 @@ for _ in $(seq 1 100); do
 done
 case "$URL" in http://*) ;; *) echo "gemini-emulator did not print its URL" >&2; exit 1 ;; esac
 
-"$VENV/bin/python" "$HERE/compat.py" "$URL" "$KEY"
+SSL_CERT_FILE="$CERT" "$VENV/bin/python" "$HERE/compat.py" "$URL" "$KEY"

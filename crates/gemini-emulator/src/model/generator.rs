@@ -584,7 +584,27 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// The first candidate's answer, for the Live endpoint (which has one candidate).
+#[derive(Debug, Clone)]
+pub(crate) enum Answer {
+    /// A text reply.
+    Text(String),
+    /// Function calls (`{"name", "args"}`), in order.
+    Calls(Vec<Value>),
+}
+
 impl Generation {
+    /// The first candidate's answer and its output token count.
+    pub(crate) fn answer(&self) -> (Answer, u32) {
+        match self.candidates.first() {
+            Some(c) => match &c.body {
+                Body::Text(t) => (Answer::Text(t.clone()), c.output_tokens),
+                Body::Calls(calls) => (Answer::Calls(calls.clone()), c.output_tokens),
+            },
+            None => (Answer::Text(String::new()), 0),
+        }
+    }
+
     fn candidates_tokens(&self) -> u32 {
         self.candidates.iter().map(|c| c.output_tokens).sum()
     }

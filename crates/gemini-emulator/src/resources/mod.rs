@@ -20,6 +20,7 @@ use crate::routes::Route;
 use crate::state::State;
 use crate::validate::malformed_json_error;
 
+pub(crate) mod auth_tokens;
 pub(crate) mod batches;
 pub(crate) mod caches;
 pub(crate) mod file_search_stores;
@@ -94,6 +95,7 @@ pub(crate) type Handler = fn(&Call<'_>) -> Result<Payload, ApiError>;
 
 /// Every module's handlers, by RPC name.
 pub(crate) const MODULES: &[&[(&str, Handler)]] = &[
+    auth_tokens::HANDLERS,
     batches::HANDLERS,
     caches::HANDLERS,
     file_search_stores::HANDLERS,

@@ -95,6 +95,19 @@ impl ProxyConfig {
         self
     }
 
+    /// The proxy a connection to `dst` goes through, with the same rules as the transport
+    /// (loopback destinations never use one): the proxy's URI and its `Proxy-Authorization`
+    /// value, if any. Reads the environment for [`from_env`](Self::from_env). For other
+    /// protocols that tunnel through `CONNECT`, such as the Live API's WebSocket.
+    pub fn proxy_for(&self, dst: &http::Uri) -> Option<(http::Uri, Option<http::HeaderValue>)> {
+        if dst.host().is_some_and(super::connector::is_loopback) {
+            return None;
+        }
+        let matcher = self.matcher()?;
+        let intercept = intercept(Some(&matcher), dst)?;
+        Some((intercept.uri().clone(), intercept.basic_auth().cloned()))
+    }
+
     pub(crate) fn matcher(&self) -> Option<Arc<Matcher>> {
         let m = match &self.0 {
             Mode::None => return None,
@@ -112,4 +125,29 @@ impl ProxyConfig {
 /// The proxy for `dst`, if any.
 pub(crate) fn intercept(matcher: Option<&Matcher>, dst: &http::Uri) -> Option<Intercept> {
     matcher?.intercept(dst)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProxyConfig;
+
+    #[test]
+    fn proxy_for_follows_the_transport_rules() {
+        let dst: http::Uri = "https://generativelanguage.googleapis.com:443/"
+            .parse()
+            .unwrap();
+        let explicit = ProxyConfig::explicit("http://user:pass@127.0.0.1:3128").unwrap();
+        let (proxy, auth) = explicit.proxy_for(&dst).unwrap();
+        assert_eq!(proxy.host(), Some("127.0.0.1"));
+        assert_eq!(proxy.port_u16(), Some(3128));
+        assert!(auth.unwrap().to_str().unwrap().starts_with("Basic "));
+        // Loopback never goes through a proxy; NO_PROXY hosts and `none` neither.
+        let local: http::Uri = "http://127.0.0.1:8080/".parse().unwrap();
+        assert!(explicit.proxy_for(&local).is_none());
+        let bypass = ProxyConfig::explicit("http://127.0.0.1:3128")
+            .unwrap()
+            .no_proxy("googleapis.com");
+        assert!(bypass.proxy_for(&dst).is_none());
+        assert!(ProxyConfig::none().proxy_for(&dst).is_none());
+    }
 }

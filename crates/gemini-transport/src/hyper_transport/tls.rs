@@ -80,6 +80,20 @@ impl TlsRoots {
         Ok(Self(Roots::Custom(certs)))
     }
 
+    /// A rustls client configuration trusting these roots (ring provider, never the
+    /// process-wide default), with the given ALPN protocols: for other protocols over the same
+    /// roots, such as the Live API's WebSocket (`http/1.1`).
+    pub fn rustls_client_config(&self, alpn: &[&[u8]]) -> Result<Arc<rustls::ClientConfig>, Error> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::builder(format!("TLS configuration: {e}")))?
+            .with_root_certificates(self.store()?)
+            .with_no_client_auth();
+        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        Ok(Arc::new(config))
+    }
+
     fn store(&self) -> Result<RootCertStore, Error> {
         let mut store = RootCertStore::empty();
         match &self.0 {
@@ -109,12 +123,5 @@ impl TlsRoots {
 /// A rustls client configuration with the ring provider (never the process-wide default),
 /// ALPN `h2` then `http/1.1`.
 pub(crate) fn client_config(roots: &TlsRoots) -> Result<Arc<rustls::ClientConfig>, Error> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::builder(format!("TLS configuration: {e}")))?
-        .with_root_certificates(roots.store()?)
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
+    roots.rustls_client_config(&[b"h2", b"http/1.1"])
 }

@@ -11,6 +11,8 @@ pub(crate) mod files;
 pub(crate) mod images;
 pub(crate) mod input;
 pub(crate) mod interactions;
+#[cfg(feature = "live")]
+pub(crate) mod live;
 pub(crate) mod models;
 pub(crate) mod operations;
 pub(crate) mod raw;
