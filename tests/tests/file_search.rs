@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::TryStreamExt as _;
 use gemini::types::{
     ChunkingConfig, CustomMetadata, Document, DocumentState, FileSearchStore,
-    GenerateContentRequest, ImportFileRequest,
+    GenerateContentRequest, ImportFileRequest, Tool,
 };
 use gemini::{
     DocumentUploadOptions, Error, FileSearchTool, InvalidInput, InvalidInputKind, UploadOptions,
@@ -216,6 +216,24 @@ async fn a_file_search_tool_without_a_store_is_a_typed_error() {
     );
     // A bad store name never reaches the server either.
     assert!(client.file_search_stores().get("a/b").await.is_err());
+    // Nor does a hand-built tool with no store, unary or streamed.
+    let hand_built = GenerateContentRequest::from("Which kettle?")
+        .with_tools([Tool::file_search(Vec::<String>::new())]);
+    let e = within(client.models().generate_content(MODEL, hand_built.clone()))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        InvalidInput::find(&e).map(|i| (i.field(), i.kind())),
+        Some(("fileSearch.fileSearchStoreNames", InvalidInputKind::Missing))
+    );
+    let e = within(client.models().generate_content_stream(MODEL, hand_built))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(
+        InvalidInput::find(&e).map(InvalidInput::kind),
+        Some(InvalidInputKind::Missing)
+    );
     assert_eq!(emu.count("*"), 0);
 }
 

@@ -64,9 +64,13 @@ impl fmt::Debug for Live {
 
 impl Live {
     pub(crate) fn new(client: Client) -> Self {
+        // A client built from an ephemeral token connects with it.
+        let token = client
+            .ephemeral_token()
+            .map(|t| Arc::from(t.expose_secret()));
         Self {
             client,
-            token: None,
+            token,
             roots: TlsRoots::default(),
             proxy: ProxyConfig::default(),
             tools: None,
@@ -74,7 +78,9 @@ impl Live {
     }
 
     /// Connects with an ephemeral token (`auth_tokens/...`) on the constrained endpoint
-    /// (`v1alpha`) instead of the API key.
+    /// (`v1alpha`) instead of the API key. A client built with
+    /// [`ClientBuilder::ephemeral_token`](crate::ClientBuilder::ephemeral_token) uses its token
+    /// without this.
     #[must_use]
     pub fn ephemeral_token(mut self, token: impl AsRef<str>) -> Self {
         self.token = Some(Arc::from(token.as_ref()));

@@ -105,6 +105,7 @@ impl Models {
         let request = request.into();
         async move {
             let path = path?;
+            crate::api::file_search_stores::check_file_search(&request.tools)?;
             let mut turns = Turns::new(request, self.policy(false));
             self.drive(&path, &mut turns).await?;
             Ok(turns.answer())
@@ -121,9 +122,13 @@ impl Models {
         model: impl AsRef<str>,
         request: impl Into<GenerateContentRequest>,
     ) -> OpenStream {
-        match resolve(model.as_ref()) {
+        let request = request.into();
+        let checked = resolve(model.as_ref()).and_then(|path| {
+            crate::api::file_search_stores::check_file_search(&request.tools).map(|()| path)
+        });
+        match checked {
             Ok(path) => {
-                GenerateContentStream::open(self.clone(), path.into_owned(), request.into(), false)
+                GenerateContentStream::open(self.clone(), path.into_owned(), request, false)
             }
             Err(e) => OpenStream::failed(e),
         }
