@@ -4,6 +4,8 @@
 //! open Live sessions from a client built from them, and the emulator enforces them: used up,
 //! expired, and locked fields overriding the client's setup.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::Duration;
 
 use futures_util::TryStreamExt as _;

@@ -454,6 +454,24 @@ impl TryFrom<FileSearchTool> for Tool {
     }
 }
 
+/// Refuses a request whose `fileSearch` tool names no store (the API would answer 400 after a
+/// round trip; a [`Tool`] built by hand skips [`FileSearchTool::build`]'s check).
+pub(crate) fn check_file_search(tools: &[Tool]) -> Result<(), Error> {
+    let empty = tools
+        .iter()
+        .filter_map(|t| t.file_search.as_ref())
+        .any(|f| f.file_search_store_names.is_empty());
+    if empty {
+        return Err(InvalidInput::new(
+            "fileSearch.fileSearchStoreNames",
+            InvalidInputKind::Missing,
+            "a file search tool needs at least one store",
+        )
+        .into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};
@@ -654,22 +672,4 @@ mod tests {
         );
         assert!(FileSearchTool::new(["a/b"]).build().is_err());
     }
-}
-
-/// Refuses a request whose `fileSearch` tool names no store (the API would answer 400 after a
-/// round trip; a [`Tool`] built by hand skips [`FileSearchTool::build`]'s check).
-pub(crate) fn check_file_search(tools: &[Tool]) -> Result<(), Error> {
-    let empty = tools
-        .iter()
-        .filter_map(|t| t.file_search.as_ref())
-        .any(|f| f.file_search_store_names.is_empty());
-    if empty {
-        return Err(InvalidInput::new(
-            "fileSearch.fileSearchStoreNames",
-            InvalidInputKind::Missing,
-            "a file search tool needs at least one store",
-        )
-        .into());
-    }
-    Ok(())
 }
