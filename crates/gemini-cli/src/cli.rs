@@ -12,6 +12,9 @@ pub const DEFAULT_MODEL: &str = "gemini-2.5-flash";
 /// The model `embed` uses when `--model` is not given.
 pub const DEFAULT_EMBEDDING_MODEL: &str = "gemini-embedding-001";
 
+/// The model `live` uses when `--model` is not given.
+pub const DEFAULT_LIVE_MODEL: &str = "gemini-live-2.5-flash-preview";
+
 const EXIT_CODES: &str = "\
 Without an API key (--api-key, GEMINI_API_KEY or GOOGLE_API_KEY) and without --base-url, every
 command runs against the built-in emulator: offline, deterministic answers, no account needed.
@@ -128,6 +131,20 @@ pub enum Command {
         #[command(subcommand)]
         command: BatchCommand,
     },
+    /// Interactions: server-kept conversations, background runs and agents, resumable streams.
+    #[command(
+        after_help = "Continue a conversation with the id printed on stderr:\n  gemini-rs interactions create \"Hi, I am Ada.\"          # interaction: v1_abc\n  gemini-rs interactions create --previous v1_abc \"What is my name?\"\nA stream stopped with Ctrl-C is picked up with `interactions stream ID --last-event-id E`.\nThe built-in emulator's interactions end with the process."
+    )]
+    Interactions {
+        /// What to do.
+        #[command(subcommand)]
+        command: InteractionsCommand,
+    },
+    /// A Live session in the terminal: one message per line, the answers streamed as text.
+    #[command(
+        after_help = "Reads one message per line when stdin is piped; /exit or Ctrl-D ends the session.\nThe session resumes by itself after a goAway or a dropped connection.\nThe model defaults to gemini-live-2.5-flash-preview."
+    )]
+    Live(LiveArgs),
     /// Run the Gemini API emulator in the foreground until Ctrl-C (prints its URL first).
     Emulator(EmulatorArgs),
     /// A short tour: generation, streaming, a chat, tokens, embeddings, structured output, function calling, files and batch mode (a text transcript).
@@ -357,6 +374,71 @@ pub enum BatchCommand {
     },
 }
 
+/// `interactions`.
+#[derive(Debug, Subcommand)]
+pub enum InteractionsCommand {
+    /// Create an interaction: streams the answer and prints its id on stderr (`interaction: ID`).
+    Create(InteractionCreateArgs),
+    /// Show an interaction: its status and output.
+    Get {
+        /// The interaction, e.g. v1_abc123.
+        id: String,
+    },
+    /// Wait for a background interaction to end (progress on a terminal), then print its output.
+    Wait {
+        /// The interaction, e.g. v1_abc123.
+        id: String,
+    },
+    /// Follow an interaction's event stream, from the start or after an event (from another process too).
+    Stream {
+        /// The interaction, e.g. v1_abc123.
+        id: String,
+        /// Resume after this event id (as printed when a stream was interrupted).
+        #[arg(long, value_name = "EVENT_ID")]
+        last_event_id: Option<String>,
+    },
+    /// Cancel a background interaction.
+    Cancel {
+        /// The interaction, e.g. v1_abc123.
+        id: String,
+    },
+    /// Delete a stored interaction.
+    Delete {
+        /// The interaction, e.g. v1_abc123.
+        id: String,
+    },
+}
+
+/// `interactions create`.
+#[derive(Debug, Args)]
+pub struct InteractionCreateArgs {
+    /// The prompt [default: read from stdin].
+    pub prompt: Option<String>,
+    /// Continue the conversation of this interaction (its id, as printed by an earlier create).
+    #[arg(long, value_name = "ID")]
+    pub previous: Option<String>,
+    /// Run this agent instead of the model (in the background, followed until it ends), e.g. deep-research-pro-preview-12-2025.
+    #[arg(long, value_name = "NAME")]
+    pub agent: Option<String>,
+    /// Start it in the background: print its id and status and return (follow it with `interactions stream` or `wait`).
+    #[arg(long)]
+    pub background: bool,
+    /// A system instruction.
+    #[arg(long, short, value_name = "TEXT")]
+    pub system: Option<String>,
+    /// Wait for the whole answer instead of streaming it.
+    #[arg(long)]
+    pub no_stream: bool,
+}
+
+/// `live`.
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    /// A system instruction for the session.
+    #[arg(long, short, value_name = "TEXT")]
+    pub system: Option<String>,
+}
+
 /// `emulator`.
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
@@ -369,6 +451,15 @@ pub struct EmulatorArgs {
     /// Worker threads.
     #[arg(long, default_value_t = 2)]
     pub workers: usize,
+    /// Also serve https:// and wss:// on the same port, with a self-signed certificate generated at start.
+    #[arg(long)]
+    pub tls: bool,
+    /// Write the generated certificate (PEM) to this file, for clients to trust (with --tls).
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub cert_out: Option<PathBuf>,
+    /// End every Live connection after this long (e.g. 10m, 30s), with a goAway a tenth of it (at most 60s) before.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub live_lifetime: Option<Duration>,
 }
 
 /// Parses `30`, `30s`, `1.5s`, `500ms`, `2m`.

@@ -39,6 +39,11 @@ pub(crate) enum Failure {
     Interrupted,
     /// Ctrl-C with work left that can be picked up again: how to resume it.
     InterruptedResumable(String),
+    /// A Live session failed.
+    Live(gemini::live::LiveError),
+    /// The service reported an error inside an answer (an interaction's `error` event, a
+    /// failed interaction).
+    Remote(String),
 }
 
 impl Failure {
@@ -56,19 +61,22 @@ impl Failure {
             Self::Attach(_) | Self::Input(_) | Self::Io { .. } => FAILURE,
             Self::Gemini(e) => gemini_code(e),
             Self::Interrupted | Self::InterruptedResumable(_) => INTERRUPTED,
+            Self::Live(e) => live_code(e),
+            Self::Remote(_) => API,
         }
     }
 
     /// One line; with `verbose`, the whole chain of causes.
     pub(crate) fn message(&self, verbose: bool) -> String {
         match self {
-            Self::Usage(m) | Self::Input(m) => m.clone(),
+            Self::Usage(m) | Self::Input(m) | Self::Remote(m) => m.clone(),
             Self::Attach(e) => e.to_string(),
             Self::Gemini(e) if verbose => e.report(),
             Self::Gemini(e) => with_root_cause(e),
             Self::Io { what, source } => format!("{what}: {source}"),
             Self::Interrupted => "interrupted".to_owned(),
             Self::InterruptedResumable(hint) => format!("interrupted; {hint}"),
+            Self::Live(e) => format!("live session: {e}"),
         }
     }
 
@@ -113,6 +121,27 @@ fn gemini_code(e: &gemini::Error) -> u8 {
         gemini::Error::Transport(_) | gemini::Error::Stream(_) => NETWORK,
         gemini::Error::Incomplete(i) => gemini_code(i.cause()),
         _ => FAILURE,
+    }
+}
+
+/// A Live failure's exit code: the server refused or ended the session (API), or the
+/// connection could not be made or kept (network).
+fn live_code(e: &gemini::live::LiveError) -> u8 {
+    use gemini::live::LiveError as L;
+    match e {
+        L::Rejected { .. } | L::ResumeRejected { .. } | L::ClosedByServer { .. } => API,
+        L::SetupTimeout(_)
+        | L::ResumeBudgetSpent { .. }
+        | L::ConnectionLost { .. }
+        | L::Connect(_) => NETWORK,
+        L::InvalidConfig(_) => USAGE,
+        _ => FAILURE,
+    }
+}
+
+impl From<gemini::live::LiveError> for Failure {
+    fn from(e: gemini::live::LiveError) -> Self {
+        Self::Live(e)
     }
 }
 

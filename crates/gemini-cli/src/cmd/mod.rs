@@ -8,6 +8,8 @@ mod embed;
 mod emulator;
 mod files;
 mod generate;
+mod interactions;
+mod live;
 mod models;
 mod tokens;
 
@@ -102,6 +104,8 @@ async fn dispatch(cli: Cli, io: &mut Io) -> Result<(), Failure> {
                 Command::Files { command } => files::run(&ctx, command, io).await,
                 Command::Cache { command } => cache::run(&ctx, command, io).await,
                 Command::Batch { command } => batch::run(&ctx, command, io).await,
+                Command::Interactions { command } => interactions::run(&ctx, command, io).await,
+                Command::Live(args) => live::run(&ctx, args, io).await,
                 Command::Demo => demo::run(&ctx, io).await,
                 Command::Completions { .. } | Command::Emulator(_) => Ok(()),
             }
@@ -132,6 +136,13 @@ impl Ctx {
         self.model
             .as_deref()
             .unwrap_or(crate::cli::DEFAULT_EMBEDDING_MODEL)
+    }
+
+    /// `--model`, else the default Live model.
+    pub(crate) fn live_model(&self) -> &str {
+        self.model
+            .as_deref()
+            .unwrap_or(crate::cli::DEFAULT_LIVE_MODEL)
     }
 
     pub(crate) fn json(&self) -> bool {

@@ -1,0 +1,141 @@
+//! `live`: a Live text session in the terminal, typed or piped (one message per line), that
+//! resumes by itself after a `goAway` or a dropped connection.
+
+use std::io::Write as _;
+
+use gemini::live::{LiveConfig, LiveEvent, LiveSession};
+use gemini::types::Modality;
+
+use super::Ctx;
+use crate::cli::LiveArgs;
+use crate::exit::Failure;
+use crate::term::Io;
+
+pub(super) async fn run(ctx: &Ctx, args: LiveArgs, io: &mut Io) -> Result<(), Failure> {
+    let model = ctx.live_model().to_owned();
+    let mut config = LiveConfig::default()
+        .response_modalities([Modality::Text])
+        .session_resumption(true);
+    if let Some(system) = args.system {
+        config = config.system_instruction(system);
+    }
+    let mut spinner = io.spinner(&format!("connecting to {model}"));
+    let mut session = ctx.client().live().connect(&model, config).await?;
+    spinner.stop();
+    let interactive = io.stdin_tty;
+    if interactive {
+        io.note(&format!(
+            "live session with {model}: one message per line; /exit or Ctrl-D to leave"
+        ));
+    }
+    let result = converse(ctx, &mut session, interactive, io).await;
+    // Close cleanly whatever happened; the first failure is the one reported.
+    let closed = session.close().await;
+    result?;
+    Ok(closed?)
+}
+
+async fn converse(
+    ctx: &Ctx,
+    session: &mut LiveSession,
+    interactive: bool,
+    io: &mut Io,
+) -> Result<(), Failure> {
+    let mut lines = io.stdin_lines(true);
+    loop {
+        if interactive {
+            let _ = write!(io.err, "> ");
+            let _ = io.err.flush();
+        }
+        let Some(line) = lines.next().await? else {
+            if interactive {
+                io.note("");
+            }
+            return Ok(());
+        };
+        let line = line.trim();
+        match line {
+            "" => continue,
+            "/exit" | "/quit" => return Ok(()),
+            "/help" => {
+                io.note("/exit  leave (Ctrl-D too)");
+                continue;
+            }
+            _ => {}
+        }
+        session.send_text(line).await?;
+        let answer = turn(session, ctx.json(), io).await?;
+        if ctx.json() {
+            let json = serde_json::json!({"input": line, "text": answer});
+            io.println(&json.to_string())?;
+            io.flush()?;
+        }
+    }
+}
+
+/// Reads the model's turn to its end, printing its text as it comes (unless `json`); returns
+/// the whole text. After a resumption, an answer that starts again is not printed twice.
+async fn turn(session: &mut LiveSession, json: bool, io: &mut Io) -> Result<String, Failure> {
+    // The text of the answer on the current connection, and what of it was printed.
+    let mut answer = String::new();
+    let mut shown = String::new();
+    loop {
+        let Some(event) = session.next_event().await else {
+            return Err(Failure::Remote(
+                "the Live session ended before the answer did".to_owned(),
+            ));
+        };
+        match event? {
+            LiveEvent::Text(chunk) => {
+                answer.push_str(&chunk);
+                if json {
+                    continue;
+                }
+                if let Some(new) = answer.strip_prefix(shown.as_str()) {
+                    if !new.is_empty() {
+                        io.print(new)?;
+                        io.flush()?;
+                        shown.clone_from(&answer);
+                    }
+                } else if !shown.starts_with(answer.as_str()) {
+                    // A different answer after a resumption: start it on its own line.
+                    io.println("")?;
+                    io.print(&answer)?;
+                    io.flush()?;
+                    shown.clone_from(&answer);
+                }
+            }
+            LiveEvent::TurnComplete { .. } => {
+                if !json && !shown.is_empty() && !shown.ends_with('\n') {
+                    io.println("")?;
+                }
+                io.flush()?;
+                return Ok(answer);
+            }
+            LiveEvent::Reconnecting { attempt, reason } => {
+                io.note(&format!(
+                    "gemini-rs: Reconnecting (attempt {attempt}: {reason})"
+                ));
+            }
+            LiveEvent::Resumed { resent, lost, .. } => {
+                // An unfinished answer starts again from its beginning.
+                answer.clear();
+                let lost = if lost > 0 {
+                    format!(", {lost} lost")
+                } else {
+                    String::new()
+                };
+                io.note(&format!(
+                    "gemini-rs: Resumed ({resent} message(s) sent again{lost})"
+                ));
+            }
+            LiveEvent::Closed(Ok(())) => {
+                return Err(Failure::Remote(
+                    "the server ended the Live session".to_owned(),
+                ));
+            }
+            LiveEvent::Closed(Err(e)) => return Err(e.into()),
+            _ => {}
+        }
+    }
+}
