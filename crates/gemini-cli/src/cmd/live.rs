@@ -91,18 +91,20 @@ async fn turn(session: &mut LiveSession, json: bool, io: &mut Io) -> Result<Stri
                 if json {
                     continue;
                 }
-                if let Some(new) = answer.strip_prefix(shown.as_str()) {
-                    if !new.is_empty() {
-                        io.print(new)?;
+                match unseen(&answer, &shown) {
+                    Unseen::Rest(rest) => {
+                        io.print(rest)?;
                         io.flush()?;
                         shown.clone_from(&answer);
                     }
-                } else if !shown.starts_with(answer.as_str()) {
-                    // A different answer after a resumption: start it on its own line.
-                    io.println("")?;
-                    io.print(&answer)?;
-                    io.flush()?;
-                    shown.clone_from(&answer);
+                    Unseen::Nothing => {}
+                    Unseen::Other => {
+                        // A different answer after a resumption: on its own line.
+                        io.println("")?;
+                        io.print(&answer)?;
+                        io.flush()?;
+                        shown.clone_from(&answer);
+                    }
                 }
             }
             LiveEvent::TurnComplete { .. } => {
@@ -137,5 +139,43 @@ async fn turn(session: &mut LiveSession, json: bool, io: &mut Io) -> Result<Stri
             LiveEvent::Closed(Err(e)) => return Err(e.into()),
             _ => {}
         }
+    }
+}
+
+/// What of an answer is still to be printed.
+#[derive(Debug, PartialEq, Eq)]
+enum Unseen<'a> {
+    /// Its end, past what was printed.
+    Rest(&'a str),
+    /// Nothing: it is what was printed, or the start of it (an answer started again after a
+    /// resumption that has not caught up yet).
+    Nothing,
+    /// All of it: it differs from what was printed.
+    Other,
+}
+
+/// Compares the `answer` so far with what was `shown` of the turn.
+fn unseen<'a>(answer: &'a str, shown: &str) -> Unseen<'a> {
+    match answer.strip_prefix(shown) {
+        Some("") => Unseen::Nothing,
+        Some(rest) => Unseen::Rest(rest),
+        None if shown.starts_with(answer) => Unseen::Nothing,
+        None => Unseen::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_started_again_is_printed_once() {
+        assert_eq!(unseen("You said", ""), Unseen::Rest("You said"));
+        assert_eq!(unseen("You said: hi", "You said"), Unseen::Rest(": hi"));
+        // After a resumption the answer starts again from its beginning.
+        assert_eq!(unseen("You", "You said"), Unseen::Nothing);
+        assert_eq!(unseen("You said", "You said"), Unseen::Nothing);
+        assert_eq!(unseen("You said: hi!", "You said"), Unseen::Rest(": hi!"));
+        assert_eq!(unseen("Another", "You said"), Unseen::Other);
     }
 }
