@@ -47,7 +47,19 @@ async fn converse(
             let _ = write!(io.err, "> ");
             let _ = io.err.flush();
         }
-        let Some(line) = lines.next().await? else {
+        let next = if interactive {
+            // While the user types, the session may move to a new connection: say so.
+            loop {
+                tokio::select! {
+                    biased;
+                    line = lines.next() => break line?,
+                    event = session.next_event() => idle_event(event, io)?,
+                }
+            }
+        } else {
+            lines.next().await?
+        };
+        let Some(line) = next else {
             if interactive {
                 io.note("");
             }
@@ -70,6 +82,51 @@ async fn converse(
             io.println(&json.to_string())?;
             io.flush()?;
         }
+    }
+}
+
+/// An event between turns, on a terminal: the reconnections are shown (and the prompt again),
+/// the rest is dropped; the end of the session ends the command.
+fn idle_event(
+    event: Option<Result<LiveEvent, gemini::live::LiveError>>,
+    io: &mut Io,
+) -> Result<(), Failure> {
+    let line = match event {
+        None | Some(Ok(LiveEvent::Closed(Ok(())))) => {
+            return Err(Failure::Remote(
+                "the server ended the Live session".to_owned(),
+            ));
+        }
+        Some(Err(e) | Ok(LiveEvent::Closed(Err(e)))) => return Err(e.into()),
+        Some(Ok(event)) => match reconnection(&event) {
+            Some(line) => line,
+            None => return Ok(()),
+        },
+    };
+    io.note("");
+    io.note(&line);
+    let _ = write!(io.err, "> ");
+    let _ = io.err.flush();
+    Ok(())
+}
+
+/// The line a `Reconnecting` or `Resumed` event gets on stderr.
+fn reconnection(event: &LiveEvent) -> Option<String> {
+    match event {
+        LiveEvent::Reconnecting { attempt, reason } => Some(format!(
+            "gemini-rs: Reconnecting (attempt {attempt}: {reason})"
+        )),
+        LiveEvent::Resumed { resent, lost, .. } => {
+            let lost = if *lost > 0 {
+                format!(", {lost} lost")
+            } else {
+                String::new()
+            };
+            Some(format!(
+                "gemini-rs: Resumed ({resent} message(s) sent again{lost})"
+            ))
+        }
+        _ => None,
     }
 }
 
@@ -114,22 +171,17 @@ async fn turn(session: &mut LiveSession, json: bool, io: &mut Io) -> Result<Stri
                 io.flush()?;
                 return Ok(answer);
             }
-            LiveEvent::Reconnecting { attempt, reason } => {
-                io.note(&format!(
-                    "gemini-rs: Reconnecting (attempt {attempt}: {reason})"
-                ));
+            event @ LiveEvent::Reconnecting { .. } => {
+                if let Some(line) = reconnection(&event) {
+                    io.note(&line);
+                }
             }
-            LiveEvent::Resumed { resent, lost, .. } => {
+            event @ LiveEvent::Resumed { .. } => {
                 // An unfinished answer starts again from its beginning.
                 answer.clear();
-                let lost = if lost > 0 {
-                    format!(", {lost} lost")
-                } else {
-                    String::new()
-                };
-                io.note(&format!(
-                    "gemini-rs: Resumed ({resent} message(s) sent again{lost})"
-                ));
+                if let Some(line) = reconnection(&event) {
+                    io.note(&line);
+                }
             }
             LiveEvent::Closed(Ok(())) => {
                 return Err(Failure::Remote(
