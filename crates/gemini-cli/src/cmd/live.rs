@@ -47,7 +47,19 @@ async fn converse(
             let _ = write!(io.err, "> ");
             let _ = io.err.flush();
         }
-        let Some(line) = lines.next().await? else {
+        let next = if interactive {
+            // While the user types, the session may move to a new connection: say so.
+            loop {
+                tokio::select! {
+                    biased;
+                    line = lines.next() => break line?,
+                    event = session.next_event() => idle_event(event, io)?,
+                }
+            }
+        } else {
+            lines.next().await?
+        };
+        let Some(line) = next else {
             if interactive {
                 io.note("");
             }
@@ -73,6 +85,51 @@ async fn converse(
     }
 }
 
+/// An event between turns, on a terminal: the reconnections are shown (and the prompt again),
+/// the rest is dropped; the end of the session ends the command.
+fn idle_event(
+    event: Option<Result<LiveEvent, gemini::live::LiveError>>,
+    io: &mut Io,
+) -> Result<(), Failure> {
+    let line = match event {
+        None | Some(Ok(LiveEvent::Closed(Ok(())))) => {
+            return Err(Failure::Remote(
+                "the server ended the Live session".to_owned(),
+            ));
+        }
+        Some(Err(e) | Ok(LiveEvent::Closed(Err(e)))) => return Err(e.into()),
+        Some(Ok(event)) => match reconnection(&event) {
+            Some(line) => line,
+            None => return Ok(()),
+        },
+    };
+    io.note("");
+    io.note(&line);
+    let _ = write!(io.err, "> ");
+    let _ = io.err.flush();
+    Ok(())
+}
+
+/// The line a `Reconnecting` or `Resumed` event gets on stderr.
+fn reconnection(event: &LiveEvent) -> Option<String> {
+    match event {
+        LiveEvent::Reconnecting { attempt, reason } => Some(format!(
+            "gemini-rs: Reconnecting (attempt {attempt}: {reason})"
+        )),
+        LiveEvent::Resumed { resent, lost, .. } => {
+            let lost = if *lost > 0 {
+                format!(", {lost} lost")
+            } else {
+                String::new()
+            };
+            Some(format!(
+                "gemini-rs: Resumed ({resent} message(s) sent again{lost})"
+            ))
+        }
+        _ => None,
+    }
+}
+
 /// Reads the model's turn to its end, printing its text as it comes (unless `json`); returns
 /// the whole text. After a resumption, an answer that starts again is not printed twice.
 async fn turn(session: &mut LiveSession, json: bool, io: &mut Io) -> Result<String, Failure> {
@@ -91,18 +148,20 @@ async fn turn(session: &mut LiveSession, json: bool, io: &mut Io) -> Result<Stri
                 if json {
                     continue;
                 }
-                if let Some(new) = answer.strip_prefix(shown.as_str()) {
-                    if !new.is_empty() {
-                        io.print(new)?;
+                match unseen(&answer, &shown) {
+                    Unseen::Rest(rest) => {
+                        io.print(rest)?;
                         io.flush()?;
                         shown.clone_from(&answer);
                     }
-                } else if !shown.starts_with(answer.as_str()) {
-                    // A different answer after a resumption: start it on its own line.
-                    io.println("")?;
-                    io.print(&answer)?;
-                    io.flush()?;
-                    shown.clone_from(&answer);
+                    Unseen::Nothing => {}
+                    Unseen::Other => {
+                        // A different answer after a resumption: on its own line.
+                        io.println("")?;
+                        io.print(&answer)?;
+                        io.flush()?;
+                        shown.clone_from(&answer);
+                    }
                 }
             }
             LiveEvent::TurnComplete { .. } => {
@@ -112,22 +171,17 @@ async fn turn(session: &mut LiveSession, json: bool, io: &mut Io) -> Result<Stri
                 io.flush()?;
                 return Ok(answer);
             }
-            LiveEvent::Reconnecting { attempt, reason } => {
-                io.note(&format!(
-                    "gemini-rs: Reconnecting (attempt {attempt}: {reason})"
-                ));
+            event @ LiveEvent::Reconnecting { .. } => {
+                if let Some(line) = reconnection(&event) {
+                    io.note(&line);
+                }
             }
-            LiveEvent::Resumed { resent, lost, .. } => {
+            event @ LiveEvent::Resumed { .. } => {
                 // An unfinished answer starts again from its beginning.
                 answer.clear();
-                let lost = if lost > 0 {
-                    format!(", {lost} lost")
-                } else {
-                    String::new()
-                };
-                io.note(&format!(
-                    "gemini-rs: Resumed ({resent} message(s) sent again{lost})"
-                ));
+                if let Some(line) = reconnection(&event) {
+                    io.note(&line);
+                }
             }
             LiveEvent::Closed(Ok(())) => {
                 return Err(Failure::Remote(
@@ -137,5 +191,43 @@ async fn turn(session: &mut LiveSession, json: bool, io: &mut Io) -> Result<Stri
             LiveEvent::Closed(Err(e)) => return Err(e.into()),
             _ => {}
         }
+    }
+}
+
+/// What of an answer is still to be printed.
+#[derive(Debug, PartialEq, Eq)]
+enum Unseen<'a> {
+    /// Its end, past what was printed.
+    Rest(&'a str),
+    /// Nothing: it is what was printed, or the start of it (an answer started again after a
+    /// resumption that has not caught up yet).
+    Nothing,
+    /// All of it: it differs from what was printed.
+    Other,
+}
+
+/// Compares the `answer` so far with what was `shown` of the turn.
+fn unseen<'a>(answer: &'a str, shown: &str) -> Unseen<'a> {
+    match answer.strip_prefix(shown) {
+        Some("") => Unseen::Nothing,
+        Some(rest) => Unseen::Rest(rest),
+        None if shown.starts_with(answer) => Unseen::Nothing,
+        None => Unseen::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_started_again_is_printed_once() {
+        assert_eq!(unseen("You said", ""), Unseen::Rest("You said"));
+        assert_eq!(unseen("You said: hi", "You said"), Unseen::Rest(": hi"));
+        // After a resumption the answer starts again from its beginning.
+        assert_eq!(unseen("You", "You said"), Unseen::Nothing);
+        assert_eq!(unseen("You said", "You said"), Unseen::Nothing);
+        assert_eq!(unseen("You said: hi!", "You said"), Unseen::Rest(": hi!"));
+        assert_eq!(unseen("Another", "You said"), Unseen::Other);
     }
 }
