@@ -615,7 +615,10 @@ fn live_survives_a_go_away_and_a_dropped_connection() {
     for line in err.lines() {
         assert!(line.starts_with("gemini-rs: "), "{err}");
     }
-    assert_eq!(emu.count("live.connect"), 3, "{err}");
+    // The drop always makes a second connection; whether the goAway near the end makes a third
+    // depends on whether the session moves before stdin's end closes it.
+    let connections = emu.count("live.connect");
+    assert!((2..=3).contains(&connections), "{connections}: {err}");
 }
 
 // --- emulator ------------------------------------------------------------------------------
