@@ -471,8 +471,8 @@ fn token_create_prints_the_token_and_its_expiry() {
     let token = text
         .lines()
         .find_map(|l| l.strip_prefix("token"))
-        .map(str::trim)
-        .unwrap_or_else(|| panic!("no token line: {text}"));
+        .unwrap_or_else(|| panic!("no token line: {text}"))
+        .trim();
     assert!(token.starts_with("auth_tokens/"), "{text}");
     assert!(text.contains("\nuses                 2\n"), "{text}");
     assert!(text.contains("\nexpires              20"), "{text}");

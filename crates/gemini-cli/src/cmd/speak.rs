@@ -44,17 +44,14 @@ pub(super) async fn run(ctx: &Ctx, args: SpeakArgs, io: &mut Io) -> Result<(), F
         .to_wav()
         .map_err(|e| Failure::Input(format!("cannot encode the audio as WAV: {e}")))?;
 
-    let path = match &args.out {
-        Some(path) => {
-            write_file(path, &wav)?;
-            path.clone()
-        }
-        None => {
-            let (path, mut file) = create_new(std::path::Path::new(""), "speech", "wav", false)?;
-            file.write_all(&wav)
-                .map_err(|e| Failure::io(format!("cannot write {}", path.display()), e))?;
-            path
-        }
+    let path = if let Some(path) = &args.out {
+        write_file(path, &wav)?;
+        path.clone()
+    } else {
+        let (path, mut file) = create_new(std::path::Path::new(""), "speech", "wav", false)?;
+        file.write_all(&wav)
+            .map_err(|e| Failure::io(format!("cannot write {}", path.display()), e))?;
+        path
     };
 
     if ctx.json() {

@@ -176,7 +176,11 @@ fn print_answer(answer: &GenerateContentResponse, io: &mut Io) -> Result<(), Fai
     io.println("citations:")?;
     for citation in &citations {
         let mut titles: Vec<&str> = Vec::new();
-        for title in citation.sources.iter().filter_map(|s| s.title()) {
+        for title in citation
+            .sources
+            .iter()
+            .filter_map(gemini::types::CitedChunk::title)
+        {
             if !titles.contains(&title) {
                 titles.push(title);
             }

@@ -1,7 +1,9 @@
 //! `token create`: an ephemeral token for a client app's Live sessions. The token is a
 //! secret: it goes to stdout only (the value asked for), never to stderr or the logs.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
+
+use gemini::transport::{Clock as _, SystemClock};
 
 use gemini::types::{AuthToken, BidiGenerateContentSetup, Timestamp};
 
@@ -72,9 +74,10 @@ async fn create(ctx: &Ctx, args: TokenCreateArgs, io: &mut Io) -> Result<(), Fai
     )
 }
 
-/// The time `after` from now.
+/// The time `after` from now (by the transport's system clock, as the facade checks it).
 fn from_now(after: Duration) -> Result<Timestamp, Failure> {
-    let at = SystemTime::now()
+    let at = SystemClock::default()
+        .system_now()
         .checked_add(after)
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .ok_or_else(|| Failure::Usage(format!("{after:?} from now is out of range")))?;
