@@ -15,6 +15,15 @@ pub const DEFAULT_EMBEDDING_MODEL: &str = "gemini-embedding-001";
 /// The model `live` uses when `--model` is not given.
 pub const DEFAULT_LIVE_MODEL: &str = "gemini-live-2.5-flash-preview";
 
+/// The model `image` uses when `--model` is not given (an image-output Gemini model).
+pub const DEFAULT_IMAGE_MODEL: &str = "gemini-2.5-flash-image";
+
+/// The model `speak` uses when `--model` is not given (a text-to-speech model).
+pub const DEFAULT_SPEECH_MODEL: &str = "gemini-2.5-flash-preview-tts";
+
+/// The model `video` uses when `--model` is not given (Veo).
+pub const DEFAULT_VIDEO_MODEL: &str = "veo-3.1-generate-preview";
+
 const EXIT_CODES: &str = "\
 Without an API key (--api-key, GEMINI_API_KEY or GOOGLE_API_KEY) and without --base-url, every
 command runs against the built-in emulator: offline, deterministic answers, no account needed.
@@ -49,7 +58,7 @@ pub struct Cli {
 /// Options shared by every command (they may appear before or after the command name).
 #[derive(Debug, Args)]
 pub struct Global {
-    /// The model [default: gemini-2.5-flash; for `embed`: gemini-embedding-001].
+    /// The model [default: gemini-2.5-flash; for `embed`: gemini-embedding-001; `image`: gemini-2.5-flash-image; `speak`: gemini-2.5-flash-preview-tts; `video`: veo-3.1-generate-preview].
     #[arg(long, short = 'm', global = true, value_name = "NAME")]
     pub model: Option<String>,
     /// The API key [default: $GEMINI_API_KEY or $GOOGLE_API_KEY; none: the built-in emulator].
@@ -145,6 +154,36 @@ pub enum Command {
         after_help = "Reads one message per line when stdin is piped; /exit or Ctrl-D ends the session.\nThe session resumes by itself after a goAway or a dropped connection.\nThe model defaults to gemini-live-2.5-flash-preview."
     )]
     Live(LiveArgs),
+    /// Generate images from a prompt and save them (Imagen with an `imagen-*` --model).
+    #[command(
+        after_help = "Examples:\n  gemini-rs image \"A watercolor fox in the snow\" --out pictures/\n  gemini-rs image \"A lighthouse at dusk\" -m imagen-4.0-generate-001 -n 2 --aspect-ratio 16:9"
+    )]
+    Image(ImageArgs),
+    /// Read a text aloud with a text-to-speech model and save it as a WAV file.
+    #[command(
+        after_help = "The text is read from stdin when it is not given and stdin is not a terminal:\n  echo \"Have a wonderful day\" | gemini-rs speak --voice Kore --out day.wav"
+    )]
+    Speak(SpeakArgs),
+    /// Generate a video with Veo: wait for it (a spinner on a terminal) and download the MP4.
+    #[command(
+        after_help = "Generation takes minutes: --no-wait prints the operation, and `video download <OPERATION>`\nwaits for it and downloads the video later. The built-in emulator's videos end with the process."
+    )]
+    Video(VideoArgs),
+    /// File search stores: create and fill them, list their documents, ask questions answered from them.
+    #[command(
+        after_help = "Example:\n  gemini-rs store create manuals\n  gemini-rs store upload fileSearchStores/manuals-abc123 kettle.txt\n  gemini-rs store ask fileSearchStores/manuals-abc123 \"How do I descale the kettle?\"\nThe built-in emulator's stores end with the process."
+    )]
+    Store {
+        /// What to do.
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
+    /// Ephemeral tokens: short-lived credentials a client app opens Live sessions with.
+    Token {
+        /// What to do.
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Run the Gemini API emulator in the foreground until Ctrl-C (prints its URL first).
     Emulator(EmulatorArgs),
     /// A short tour: generation, streaming, a chat, tokens, embeddings, structured output, function calling, files and batch mode (a text transcript).
@@ -437,6 +476,174 @@ pub struct LiveArgs {
     /// A system instruction for the session.
     #[arg(long, short, value_name = "TEXT")]
     pub system: Option<String>,
+}
+
+/// `image`.
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// The prompt [default: read from stdin].
+    pub prompt: Option<String>,
+    /// How many images (1 to 4).
+    #[arg(short = 'n', long = "count", value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub count: u8,
+    /// The aspect ratio, e.g. 1:1, 3:4, 4:3, 9:16, 16:9.
+    #[arg(long, value_name = "RATIO")]
+    pub aspect_ratio: Option<String>,
+    /// Write the images into this directory (created if needed), as image-1.png, image-2.png...
+    #[arg(
+        long = "out",
+        short = 'o',
+        value_name = "DIR",
+        conflicts_with = "out_prefix"
+    )]
+    pub out: Option<PathBuf>,
+    /// Name the images PREFIX-1.png, PREFIX-2.png... (PREFIX may hold a directory) [default: image].
+    #[arg(long, value_name = "PREFIX")]
+    pub out_prefix: Option<PathBuf>,
+}
+
+/// `speak`.
+#[derive(Debug, Args)]
+pub struct SpeakArgs {
+    /// The text to read [default: read from stdin].
+    pub text: Option<String>,
+    /// The prebuilt voice, e.g. Kore, Puck, Charon [default: the model's].
+    #[arg(long, value_name = "NAME")]
+    pub voice: Option<String>,
+    /// Write the WAV to this file [default: speech.wav, or speech-2.wav... when it exists].
+    #[arg(long = "out", short = 'o', value_name = "FILE.wav")]
+    pub out: Option<PathBuf>,
+}
+
+/// `video`: generate (the arguments), or follow an operation (the subcommands).
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct VideoArgs {
+    /// Follow a video started earlier.
+    #[command(subcommand)]
+    pub command: Option<VideoCommand>,
+    /// The prompt [default: read from stdin].
+    pub prompt: Option<String>,
+    /// Start from this image (PNG or JPEG): image-to-video.
+    #[arg(long, value_name = "FILE")]
+    pub image: Option<PathBuf>,
+    /// The aspect ratio: 16:9 or 9:16.
+    #[arg(long, value_name = "RATIO")]
+    pub aspect_ratio: Option<String>,
+    /// Write the MP4 to this file [default: video.mp4, or video-2.mp4... when it exists].
+    #[arg(long = "out", short = 'o', value_name = "FILE.mp4")]
+    pub out: Option<PathBuf>,
+    /// Print the operation's name and return; `video download <OPERATION>` finishes later.
+    #[arg(long, conflicts_with = "out")]
+    pub no_wait: bool,
+}
+
+/// `video status` and `video download`.
+#[derive(Debug, Subcommand)]
+pub enum VideoCommand {
+    /// Show a video operation: still running, or done with its videos.
+    Status {
+        /// The operation, as printed by `video --no-wait` (models/.../operations/...).
+        operation: String,
+    },
+    /// Wait for a video operation to end (if it has not), then download its video.
+    Download {
+        /// The operation, as printed by `video --no-wait` (models/.../operations/...).
+        operation: String,
+        /// Write the MP4 to this file [default: video.mp4, or video-2.mp4... when it exists].
+        #[arg(long = "out", short = 'o', value_name = "FILE.mp4")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// `store`.
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Create a file search store and print its name.
+    Create {
+        /// The store's display name.
+        display_name: Option<String>,
+    },
+    /// List the stores.
+    List,
+    /// Show one store: its documents' counts and size.
+    Get {
+        /// The store, e.g. fileSearchStores/abc123.
+        store: String,
+    },
+    /// Delete a store.
+    Delete {
+        /// The store, e.g. fileSearchStores/abc123.
+        store: String,
+        /// Delete its documents too (without it, a store that holds documents is not deleted).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Upload a local file into a store, wait until it is indexed, and show the document.
+    Upload {
+        /// The store, e.g. fileSearchStores/abc123.
+        store: String,
+        /// The local file.
+        path: PathBuf,
+        /// The document's display name [default: the file name].
+        #[arg(long, value_name = "TEXT")]
+        display_name: Option<String>,
+        /// The MIME type [default: from the file name].
+        #[arg(long, value_name = "TYPE")]
+        mime_type: Option<String>,
+    },
+    /// Import a file uploaded with `files upload` into a store, wait until it is indexed, and show the document.
+    Import {
+        /// The store, e.g. fileSearchStores/abc123.
+        store: String,
+        /// The file, e.g. files/abc123.
+        file_name: String,
+    },
+    /// List a store's documents.
+    Documents {
+        /// The store, e.g. fileSearchStores/abc123.
+        store: String,
+    },
+    /// Answer a question from a store's documents (--model): the answer, then its citations.
+    Ask {
+        /// The store, e.g. fileSearchStores/abc123.
+        store: String,
+        /// The question [default: read from stdin].
+        prompt: Option<String>,
+        /// How many chunks to retrieve.
+        #[arg(long, value_name = "N")]
+        top_k: Option<u32>,
+        /// Search only documents whose metadata match, e.g. 'product = "kettle"'.
+        #[arg(long, value_name = "FILTER")]
+        metadata_filter: Option<String>,
+    },
+}
+
+/// `token`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an ephemeral token (with --model: locked to Live sessions on that model); prints it and its expiry.
+    #[command(
+        after_help = "The token is a secret: it is printed on stdout only. A client app opens Live sessions with it."
+    )]
+    Create(TokenCreateArgs),
+}
+
+/// `token create`.
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// How many sessions the token may open [default: 1].
+    #[arg(long, value_name = "N")]
+    pub uses: Option<i32>,
+    /// How long the token lasts, from now (e.g. 30m, 2h) [default: 30m].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "expire_at")]
+    pub expire_in: Option<Duration>,
+    /// When the token expires, as an RFC 3339 time (e.g. 2030-01-01T00:30:00Z), instead of --expire-in.
+    #[arg(long, value_name = "TIME")]
+    pub expire_at: Option<gemini::types::Timestamp>,
+    /// How long, from now, a new session may be started with the token (e.g. 1m) [default: 1m].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub new_session_expire_in: Option<Duration>,
 }
 
 /// `emulator`.

@@ -65,13 +65,15 @@ pub(crate) fn connect(global: &Global, io: &mut Io) -> Result<Backend, Failure> 
 
     let mut emulator = None;
     if config.api_key().is_none() && !base_url_given {
-        // Long-running work (batches) finishes in about a second: one process sees it end.
+        // Long-running work (batches, videos) finishes in about a second: one process sees
+        // it end.
         let emu = Emulator::builder()
             .worker_threads(1)
             .batch_timing(Duration::from_millis(300), Duration::from_millis(700))
             // Background interactions and agent runs too.
             .interaction_timing(Duration::from_millis(100), Duration::from_millis(400))
             .agent_run_time(Duration::from_millis(900))
+            .video_generation_time(Duration::from_millis(800))
             .try_start()
             .map_err(|e| Failure::io("cannot start the built-in emulator", e))?;
         config = config

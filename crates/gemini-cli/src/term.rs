@@ -249,6 +249,13 @@ impl Lines {
 pub(crate) struct Spinner(Option<ProgressBar>);
 
 impl Spinner {
+    /// Changes the spinner's message (while waiting: what is awaited, and for how long).
+    pub(crate) fn set_message(&self, message: &str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(message.to_owned());
+        }
+    }
+
     /// Removes the spinner.
     pub(crate) fn stop(&mut self) {
         if let Some(bar) = self.0.take() {

@@ -97,6 +97,11 @@ fn every_command_has_help() {
         &["emulator"],
         &["demo"],
         &["completions"],
+        &["image"],
+        &["speak"],
+        &["video"],
+        &["store"],
+        &["token"],
     ];
     for args in commands {
         gemini_rs()

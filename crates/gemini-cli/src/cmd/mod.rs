@@ -8,10 +8,15 @@ mod embed;
 mod emulator;
 mod files;
 mod generate;
+mod image;
 mod interactions;
 mod live;
 mod models;
+mod speak;
+mod store;
+mod token;
 mod tokens;
+mod video;
 
 use clap::CommandFactory;
 
@@ -106,6 +111,11 @@ async fn dispatch(cli: Cli, io: &mut Io) -> Result<(), Failure> {
                 Command::Batch { command } => batch::run(&ctx, command, io).await,
                 Command::Interactions { command } => interactions::run(&ctx, command, io).await,
                 Command::Live(args) => live::run(&ctx, args, io).await,
+                Command::Image(args) => image::run(&ctx, args, io).await,
+                Command::Speak(args) => speak::run(&ctx, args, io).await,
+                Command::Video(args) => video::run(&ctx, args, io).await,
+                Command::Store { command } => store::run(&ctx, command, io).await,
+                Command::Token { command } => token::run(&ctx, command, io).await,
                 Command::Demo => demo::run(&ctx, io).await,
                 Command::Completions { .. } | Command::Emulator(_) => Ok(()),
             }
@@ -145,9 +155,71 @@ impl Ctx {
             .unwrap_or(crate::cli::DEFAULT_LIVE_MODEL)
     }
 
+    /// `--model`, else `default` (the media commands' own defaults).
+    pub(crate) fn model_or<'a>(&'a self, default: &'a str) -> &'a str {
+        self.model.as_deref().unwrap_or(default)
+    }
+
+    /// `--model`, when it was given.
+    pub(crate) fn model_given(&self) -> Option<&str> {
+        self.model.as_deref()
+    }
+
     pub(crate) fn json(&self) -> bool {
         self.output == Output::Json
     }
+}
+
+/// A facade error, where an argument the facade refused before sending anything (an
+/// [`gemini::InvalidInput`]: an unknown aspect ratio, a parameter the Gemini API rejects, an
+/// expiry in the past) is a usage error with its one-line reason.
+pub(crate) fn refused(e: gemini::Error) -> Failure {
+    match gemini::InvalidInput::find(&e) {
+        Some(invalid) => Failure::Usage(invalid.to_string()),
+        None => Failure::Gemini(e),
+    }
+}
+
+/// Creates a new file in `dir` named `{stem}.{ext}` (with `numbered`: `{stem}-1.{ext}`), or,
+/// when that exists, the first of `{stem}-2.{ext}`, `{stem}-3.{ext}`... that does not: files
+/// already there are never overwritten.
+pub(crate) fn create_new(
+    dir: &std::path::Path,
+    stem: &str,
+    ext: &str,
+    numbered: bool,
+) -> Result<(std::path::PathBuf, std::fs::File), Failure> {
+    if !dir.as_os_str().is_empty() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::io(format!("cannot create {}", dir.display()), e))?;
+    }
+    for n in 1..=100_000u32 {
+        let name = if n == 1 && !numbered {
+            format!("{stem}.{ext}")
+        } else {
+            format!("{stem}-{n}.{ext}")
+        };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(Failure::io(format!("cannot create {}", path.display()), e)),
+        }
+    }
+    Err(Failure::Input(format!(
+        "{} holds too many {stem}-N.{ext} files",
+        dir.display()
+    )))
+}
+
+/// Writes `bytes` to `path` (created or truncated).
+pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
+    std::fs::write(path, bytes)
+        .map_err(|e| Failure::io(format!("cannot write {}", path.display()), e))
 }
 
 /// Prints `key value` rows, the keys padded to `width`; a row without a value is left out.
