@@ -7,49 +7,12 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use assert_cmd::Command;
+mod common;
+
+use common::{NOTICE, against, gemini_rs};
 use gemini_emulator::Emulator;
 use predicates::prelude::*;
 use serde_json::Value;
-
-const NOTICE: &str =
-    "gemini-rs: no API key set; using the built-in emulator (offline, deterministic answers)\n";
-
-/// The binary with no key, base URL, proxy or log filter from the environment, bounded in time.
-fn gemini_rs() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_gemini-rs"));
-    for var in [
-        "GEMINI_API_KEY",
-        "GOOGLE_API_KEY",
-        "GOOGLE_GEMINI_BASE_URL",
-        "GOOGLE_GENAI_API_VERSION",
-        "RUST_LOG",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ] {
-        c.env_remove(var);
-    }
-    c.timeout(Duration::from_secs(60));
-    c
-}
-
-/// The binary pointed at `emu`, with retries off so that errors end the command.
-fn against(emu: &Emulator) -> Command {
-    let mut c = gemini_rs();
-    c.args([
-        "--base-url",
-        &emu.base_url(),
-        "--api-key",
-        "test-key",
-        "--retries",
-        "0",
-    ]);
-    c
-}
 
 fn stdout_text(output: &std::process::Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
