@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: client instructions and code footprint per call, counted with
 //! valgrind's callgrind, for every benchmark that compares a gemini-rs layer with a plain
 //! hyper-util baseline, file uploads and results-file parsing beside plain hyper and
-//! `serde_json`, and the CLI's cold start; all of it written to `BENCHMARKS.md`.
+//! `serde_json`, Live throughput and idle memory beside bare tokio-tungstenite, and the CLI's
+//! cold start; all of it written to `BENCHMARKS.md`.
 //!
 //! Wall and CPU time are noisy on shared machines; instruction counts repeat. Each variant runs
 //! in its own process under callgrind (the loopback server is a child process, not traced)
@@ -155,6 +156,11 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
     println!("{upload}");
     report.push_str("\n## Files and batches\n\n");
     report.push_str(&upload);
+    println!("\nLive sessions (messages per second, memory per idle session):");
+    let live = live_report(root)?;
+    println!("{live}");
+    report.push_str("\n## Live sessions\n\n");
+    report.push_str(&live);
     println!("\nthe CLI's cold start (release build):");
     let cli = crate::cli_bench::run(root)?;
     println!("{cli}");
@@ -165,6 +171,23 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .map_err(|e| format!("bench: could not write {}: {e}", path.display()))?;
     println!("\nwrote {}", path.display());
     Ok(())
+}
+
+/// The Live bench's wall-time section: paired throughput rounds beside bare tokio-tungstenite
+/// and the memory of idle sessions, as the bench binary prints it (`GEMINI_BENCH_REPORT=1`).
+fn live_report(root: &Path) -> Result<String, String> {
+    let exe = build(root, "gemini-live", "live")?;
+    let out = Command::new(&exe)
+        .env("GEMINI_BENCH_REPORT", "1")
+        .output()
+        .map_err(|e| format!("bench: could not run {}: {e}", exe.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "bench: the Live report failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|e| format!("bench: the Live report is not UTF-8: {e}"))
 }
 
 /// The first line a command prints, if it runs.

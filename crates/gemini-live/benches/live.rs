@@ -15,8 +15,10 @@
 //! ```
 //!
 //! `GEMINI_BENCH_ONLY=<plain|live>:msg:<messages>` runs one variant alone (for
-//! `cargo xtask bench`, which counts instructions under callgrind); `GEMINI_BENCH_IDLE=<n>`
-//! changes the number of idle sessions.
+//! `cargo xtask bench`, which counts instructions under callgrind); `GEMINI_BENCH_REPORT=1`
+//! runs the throughput rounds and the idle sessions alone and prints them as the Markdown that
+//! `cargo xtask bench` writes to `BENCHMARKS.md`; `GEMINI_BENCH_IDLE=<n>` changes the number of
+//! idle sessions.
 
 // A benchmark harness: failing loudly is the right behaviour.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -251,9 +253,17 @@ fn rss() -> usize {
         .map_or(0, |pages| pages * 4096)
 }
 
-/// Opens `n` idle sessions and prints the client memory each one holds, then the same for bare
-/// tokio-tungstenite connections.
-fn idle_sessions(rt: &tokio::runtime::Runtime, port: u16, n: usize) {
+/// Client memory per idle session: gemini-live sessions, then bare tokio-tungstenite
+/// connections, in bytes.
+struct Idle {
+    sessions: usize,
+    live: f64,
+    plain: f64,
+}
+
+/// Opens `n` idle sessions and measures the client memory each one holds, then the same for
+/// bare tokio-tungstenite connections.
+fn idle_sessions(rt: &tokio::runtime::Runtime, port: u16, n: usize) -> Idle {
     let connector = connector(port);
     let rss0 = rss();
     let sessions: Vec<_> = rt.block_on(async {
@@ -266,10 +276,6 @@ fn idle_sessions(rt: &tokio::runtime::Runtime, port: u16, n: usize) {
         v
     });
     let rss1 = rss();
-    println!(
-        "\n{n} idle gemini-live sessions: client RSS {:.1} KiB per session (target: under 64 KiB)",
-        (rss1.saturating_sub(rss0)) as f64 / n as f64 / 1024.0,
-    );
     let plain: Vec<_> = rt.block_on(async {
         let mut v = Vec::with_capacity(n);
         for _ in 0..n {
@@ -277,31 +283,88 @@ fn idle_sessions(rt: &tokio::runtime::Runtime, port: u16, n: usize) {
         }
         v
     });
-    println!(
-        "{n} idle bare tokio-tungstenite connections (default config, no task): client RSS {:.1} KiB per connection",
-        (rss().saturating_sub(rss1)) as f64 / n as f64 / 1024.0,
-    );
+    let rss2 = rss();
     rt.block_on(async move {
         for s in sessions {
             s.close().await.unwrap();
         }
         drop(plain);
     });
+    Idle {
+        sessions: n,
+        live: rss1.saturating_sub(rss0) as f64 / n as f64,
+        plain: rss2.saturating_sub(rss1) as f64 / n as f64,
+    }
 }
+
+/// Messages per second and client CPU per message, from paired rounds.
+struct Throughput {
+    rounds: u32,
+    per_round: u64,
+    /// Messages per second: plain, gemini-live.
+    rate: [f64; 2],
+    /// Client CPU per message, in microseconds: plain, gemini-live.
+    cpu_us: [f64; 2],
+    /// The per-pair throughput ratios (gemini-live / plain), sorted.
+    ratios: Vec<f64>,
+}
+
+impl Throughput {
+    fn median(&self) -> f64 {
+        self.ratios[self.ratios.len() / 2]
+    }
+}
+
+/// Paired rounds, the order alternating, so that a burst of load elsewhere on the machine hits
+/// both variants of a pair alike; the median of the per-pair ratios is the figure.
+fn paired_rounds(rt: &tokio::runtime::Runtime, variants: &mut [Variant; 2]) -> Throughput {
+    let (rounds, per_round) = (15u32, 1000u64);
+    let mut stats = [(Duration::ZERO, Duration::ZERO); 2];
+    let mut ratios = Vec::with_capacity(rounds as usize);
+    for round in 0..rounds {
+        let mut pair = [Duration::ZERO; 2];
+        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+        for i in order {
+            let (cpu0, wall0) = (process_cpu(), tokio::time::Instant::now());
+            rt.block_on(variants[i].batch(per_round));
+            pair[i] = wall0.elapsed();
+            stats[i].0 += pair[i];
+            stats[i].1 += process_cpu().saturating_sub(cpu0);
+        }
+        // Throughput ratio: plain's time over gemini-live's.
+        ratios.push(pair[0].as_secs_f64() / pair[1].as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    let total = f64::from(rounds) * per_round as f64;
+    Throughput {
+        rounds,
+        per_round,
+        rate: stats.map(|(wall, _)| total / wall.as_secs_f64()),
+        cpu_us: stats.map(|(_, cpu)| cpu.as_secs_f64() * 1e6 / total),
+        ratios,
+    }
+}
+
+fn open_both(rt: &tokio::runtime::Runtime, port: u16) -> [Variant; 2] {
+    [
+        rt.block_on(Variant::open("plain", port)),
+        rt.block_on(Variant::open("live", port)),
+    ]
+}
+
+fn idle_count() -> usize {
+    std::env::var("GEMINI_BENCH_IDLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000)
+}
+
+const NAMES: [&str; 2] = ["plain tokio-tungstenite", "gemini-live session"];
 
 fn bench(c: &mut Criterion) {
     let (_server, port) = spawn_server();
     let rt = client_runtime();
-    let mut variants = [
-        (
-            "plain tokio-tungstenite",
-            rt.block_on(Variant::open("plain", port)),
-        ),
-        (
-            "gemini-live session",
-            rt.block_on(Variant::open("live", port)),
-        ),
-    ];
+    let mut variants = open_both(&rt, port);
     let batch = 256;
     let mut group = c.benchmark_group("messages_one_session");
     group
@@ -309,7 +372,7 @@ fn bench(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_secs(2))
         .throughput(criterion::Throughput::Elements(batch));
-    for (name, v) in &mut variants {
+    for (name, v) in NAMES.iter().zip(&mut variants) {
         group.bench_function(*name, |b| {
             b.iter_custom(|iters| {
                 let start = tokio::time::Instant::now();
@@ -321,36 +384,86 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
-    // Messages per second and client CPU per message, interleaved rounds.
-    let rounds = 5;
-    let mut stats = [(Duration::ZERO, Duration::ZERO); 2];
-    for _ in 0..rounds {
-        for (i, (_, v)) in variants.iter_mut().enumerate() {
-            let (cpu0, wall0) = (process_cpu(), tokio::time::Instant::now());
-            rt.block_on(v.batch(2000));
-            stats[i].0 += wall0.elapsed();
-            stats[i].1 += process_cpu().saturating_sub(cpu0);
-        }
-    }
-    let total = f64::from(rounds * 2000);
-    let rate = |d: Duration| total / d.as_secs_f64();
-    println!("\nmessages through one session ({rounds} rounds of 2000, interleaved):");
-    for (i, (name, _)) in variants.iter().enumerate() {
+    let t = paired_rounds(&rt, &mut variants);
+    println!(
+        "\nmessages through one session ({} paired rounds of {}, order alternating):",
+        t.rounds, t.per_round
+    );
+    for (i, name) in NAMES.iter().enumerate() {
         println!(
             "  {name:<26} {:>9.0} msg/s   {:>6.2} us client CPU per message",
-            rate(stats[i].0),
-            stats[i].1.as_secs_f64() * 1e6 / total
+            t.rate[i], t.cpu_us[i]
         );
     }
     println!(
-        "  ratio (gemini-live / plain): {:.3} (target: at least 0.9)",
-        rate(stats[1].0) / rate(stats[0].0)
+        "  ratio (gemini-live / plain): median {:.3} of the pairs (min {:.3}, max {:.3}), overall {:.3} (target: at least 0.9)",
+        t.median(),
+        t.ratios[0],
+        t.ratios[t.ratios.len() - 1],
+        t.rate[1] / t.rate[0]
     );
-    let n = std::env::var("GEMINI_BENCH_IDLE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
-    idle_sessions(&rt, port, n);
+    let idle = idle_sessions(&rt, port, idle_count());
+    println!(
+        "\n{} idle gemini-live sessions: client RSS {:.1} KiB per session (target: under 64 KiB)",
+        idle.sessions,
+        idle.live / 1024.0
+    );
+    println!(
+        "{} idle bare tokio-tungstenite connections (default config, no task): client RSS {:.1} KiB per connection",
+        idle.sessions,
+        idle.plain / 1024.0
+    );
+}
+
+/// `GEMINI_BENCH_REPORT=1`: the paired rounds and the idle sessions alone, as the Markdown
+/// section `cargo xtask bench` writes to `BENCHMARKS.md`.
+fn report() {
+    let (_server, port) = spawn_server();
+    let rt = client_runtime();
+    let mut variants = open_both(&rt, port);
+    // A warm-up round for both, not counted.
+    for v in &mut variants {
+        rt.block_on(v.batch(1000));
+    }
+    let t = paired_rounds(&rt, &mut variants);
+    let idle = idle_sessions(&rt, port, idle_count());
+    let met = |ok: bool| if ok { "met" } else { "not met" };
+    println!(
+        "Live sessions (`cargo bench -p gemini-live --bench live`): a minimal loopback WebSocket \
+         server in a child process; one `clientContent` sent and one `serverContent` received per \
+         message. Throughput is wall time over {} paired rounds of {} messages, the order \
+         alternating; the ratio is the median of the pairs' ratios (min {:.3}, max {:.3}). Memory \
+         is the client's resident set growth over {} idle sessions.\n",
+        t.rounds,
+        t.per_round,
+        t.ratios[0],
+        t.ratios[t.ratios.len() - 1],
+        idle.sessions
+    );
+    println!(
+        "| measure | bare tokio-tungstenite | gemini-live | ratio (gemini-live / plain) | goal |"
+    );
+    println!("|---|---:|---:|---:|---|");
+    println!(
+        "| messages per second, one session | {:.0} | {:.0} | {:.3} | at least 0.9: {} |",
+        t.rate[0],
+        t.rate[1],
+        t.median(),
+        met(t.median() >= 0.9)
+    );
+    println!(
+        "| client CPU per message | {:.2} us | {:.2} us | {:.3} | |",
+        t.cpu_us[0],
+        t.cpu_us[1],
+        t.cpu_us[1] / t.cpu_us[0]
+    );
+    println!(
+        "| client memory per idle session | {:.1} KiB | {:.1} KiB | {:.3} | under 64 KiB: {} |",
+        idle.plain / 1024.0,
+        idle.live / 1024.0,
+        idle.live / idle.plain,
+        met(idle.live < 64.0 * 1024.0)
+    );
 }
 
 criterion_group!(benches, bench);
@@ -377,6 +490,10 @@ fn main() {
     }
     if let Ok(spec) = std::env::var(ONLY_ENV) {
         only(&spec);
+        return;
+    }
+    if std::env::var_os("GEMINI_BENCH_REPORT").is_some() {
+        report();
         return;
     }
     benches();
