@@ -1031,6 +1031,10 @@ fn demo_tours_every_surface_on_the_built_in_emulator() {
                 .and(predicate::str::contains("(get_weather ran for"))
                 .and(predicate::str::contains("== 8. files"))
                 .and(predicate::str::contains("q2: "))
+                .and(predicate::str::contains("an image: "))
+                .and(predicate::str::contains("Hz audio"))
+                .and(predicate::str::contains("(previous interaction "))
+                .and(predicate::str::contains("(connected to gemini-live"))
                 .and(predicate::str::contains("== done ==")),
         );
 }

@@ -445,6 +445,59 @@ fn ctrl_c_during_a_stream_says_how_to_resume_it_and_cancel_stops_the_run() {
 }
 
 #[test]
+fn ctrl_c_during_a_wait_says_how_to_wait_again() {
+    let emu = Emulator::builder()
+        .agent_run_time(Duration::from_secs(30))
+        .start();
+    let started = against(&emu)
+        .args(["interactions", "create", "--background", "--agent"])
+        .args([DEEP_RESEARCH_AGENT, "ocean currents"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let id = row(&started, "id");
+    let mut child = spawn_against(&emu, &["interactions", "wait", &id]);
+    // Interrupted once the wait has asked about the run (its Ctrl-C handler is set by then).
+    let step = Duration::from_millis(20);
+    for _ in 0..500 {
+        if !emu.requests_for("interactions.get").is_empty() {
+            break;
+        }
+        std::thread::sleep(step);
+    }
+    assert!(
+        !emu.requests_for("interactions.get").is_empty(),
+        "the wait never asked about {id}"
+    );
+    interrupt(&child);
+    let status = wait_bounded(&mut child, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(130));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(
+        err.contains(&format!(
+            "wait for it again with:\n  gemini-rs interactions wait {id}\n"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("gemini-rs interactions stream {id}")),
+        "{err}"
+    );
+    // The run goes on: the interrupted wait did not cancel it.
+    assert!(emu.requests_for("interactions.cancel").is_empty());
+    let status = against(&emu)
+        .args(["--output", "json", "interactions", "get", &id])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let status = stdout_json(&status)["status"].clone();
+    assert!(status == "queued" || status == "in_progress", "{status}");
+}
+
+#[test]
 fn json_output_prints_the_interaction_objects() {
     let emu = Emulator::start();
     let created = against(&emu)

@@ -348,6 +348,71 @@ async fn a_session_through_an_http_connect_proxy() {
     );
 }
 
+/// Set in the child process of [`a_session_through_the_proxy_from_the_environment`]: the
+/// `ws://` URL it connects to.
+const ENV_PROXY_CHILD: &str = "GEMINI_LIVE_TEST_ENV_PROXY_TARGET";
+
+/// The proxy comes from `HTTP_PROXY` (the default [`ProxyConfig::from_env`]). The environment
+/// is the process's, so the session runs in a child process (this test binary again, this
+/// test alone) that is given the variable; the proxy and the emulator run here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_through_the_proxy_from_the_environment() {
+    if let Ok(target) = std::env::var(ENV_PROXY_CHILD) {
+        // The child: no proxy configured in code.
+        let connector = LiveConnector::builder()
+            .api_key(ApiKey::new("test-key"))
+            .base_url(target)
+            .allow_insecure_ws(true)
+            .build()
+            .unwrap();
+        let mut session = connector.connect(text_config()).await.unwrap();
+        session
+            .send_text("through the environment's proxy")
+            .await
+            .unwrap();
+        let (text, _) = read_turn(&mut session).await;
+        assert!(text.contains("through the environment's proxy"), "{text}");
+        session.close().await.unwrap();
+        return;
+    }
+    let emu = Emulator::start();
+    let (proxy, seen) = connect_proxy(emu.addr()).await;
+    let port = emu.addr().port();
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_session_through_the_proxy_from_the_environment",
+            "--test-threads=1",
+        ])
+        .env(ENV_PROXY_CHILD, format!("http://live.invalid:{port}"))
+        .env("HTTP_PROXY", format!("http://127.0.0.1:{}", proxy.port()))
+        .env_remove("http_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = None;
+    for _ in 0..1500 {
+        status = child.try_wait().unwrap();
+        if status.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let Some(status) = status else {
+        let _ = child.kill();
+        panic!("the child session did not end within 30 s");
+    };
+    assert!(status.success(), "the child session failed: {status}");
+    assert_eq!(
+        seen.lock().unwrap().as_slice(),
+        [format!("CONNECT live.invalid:{port} HTTP/1.1")]
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_resumption_a_1011_is_a_typed_error() {
     let emu = Emulator::start();

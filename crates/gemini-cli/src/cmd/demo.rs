@@ -1,14 +1,17 @@
 //! `demo`: a short tour of what gemini-rs does, as a readable transcript.
 
 use futures_util::StreamExt;
+use gemini::live::{LiveConfig, LiveEvent};
 use gemini::types::{
-    Content, EmbedContentRequest, FunctionDeclaration, GenerateContentRequest, Part, Role,
+    Content, EmbedContentRequest, FunctionDeclaration, GenerateContentRequest, GenerationConfig,
+    Modality, Part, Role,
 };
 use gemini::{ChatConfig, Tools, UploadOptions, UploadSource, WaitOptions};
 use serde_json::{Value, json};
 
 use super::Ctx;
 use super::embed::cosine;
+use crate::cli::{DEFAULT_IMAGE_MODEL, DEFAULT_LIVE_MODEL, DEFAULT_SPEECH_MODEL};
 use crate::exit::Failure;
 use crate::term::Io;
 
@@ -200,6 +203,85 @@ pub(super) async fn run(ctx: &Ctx, io: &mut Io) -> Result<(), Failure> {
             answer.trim_end()
         ))?;
     }
+
+    section(io, "10. images and speech: other output modalities")?;
+    let prompt = "A lighthouse at dawn, watercolour";
+    io.println(&format!("> {prompt}  ({DEFAULT_IMAGE_MODEL})"))?;
+    let request = GenerateContentRequest::from(prompt).with_generation_config(
+        GenerationConfig::new().with_response_modalities([Modality::Image]),
+    );
+    let answer = models
+        .generate_content(DEFAULT_IMAGE_MODEL, request)
+        .await?;
+    for image in answer.images() {
+        io.println(&format!(
+            "an image: {} bytes of {} (`gemini-rs image` saves it)",
+            image.data.len(),
+            image.mime_type
+        ))?;
+    }
+    let text = "Have a wonderful day!";
+    io.println(&format!("> read aloud: {text:?}  ({DEFAULT_SPEECH_MODEL})"))?;
+    let request = GenerateContentRequest::from(text).with_generation_config(
+        GenerationConfig::new().with_response_modalities([Modality::Audio]),
+    );
+    let answer = models
+        .generate_content(DEFAULT_SPEECH_MODEL, request)
+        .await?;
+    if let Some(Ok(audio)) = answer.audio() {
+        io.println(&format!(
+            "{:.1} s of {} Hz audio (`gemini-rs speak` writes a WAV file)",
+            audio.duration().as_secs_f64(),
+            audio.sample_rate
+        ))?;
+    }
+
+    section(io, "11. Interactions: the server keeps the conversation")?;
+    let interactions = ctx.client().interactions();
+    let message = "My name is Ada. Remember it.";
+    io.println(&format!("> {message}"))?;
+    let first = interactions
+        .create()
+        .model(&model)
+        .input(message)
+        .send()
+        .await?;
+    io.println(first.output_text().trim_end())?;
+    let id = first.id.clone().unwrap_or_default();
+    let message = "What is my name?";
+    io.println(&format!("> {message}  (previous interaction {id})"))?;
+    let second = interactions
+        .create()
+        .model(&model)
+        .input(message)
+        .previous_id(id)
+        .send()
+        .await?;
+    io.println(second.output_text().trim_end())?;
+
+    section(io, "12. Live: a WebSocket session that resumes by itself")?;
+    let live_model = DEFAULT_LIVE_MODEL;
+    let config = LiveConfig::default()
+        .response_modalities([Modality::Text])
+        .session_resumption(true);
+    let mut session = ctx.client().live().connect(live_model, config).await?;
+    io.println(&format!("(connected to {live_model})"))?;
+    for message in ["Hello! Who are you?", "Say that again, shorter."] {
+        io.println(&format!("> {message}"))?;
+        session.send_text(message).await?;
+        while let Some(event) = session.next_event().await {
+            match event? {
+                LiveEvent::Text(text) => {
+                    io.print(&text)?;
+                    io.flush()?;
+                }
+                LiveEvent::TurnComplete { .. } => break,
+                _ => {}
+            }
+        }
+        io.println("")?;
+    }
+    session.close().await?;
 
     section(io, "done")?;
     io.println("Try: gemini-rs generate \"...\", gemini-rs chat, gemini-rs --help")
