@@ -637,6 +637,77 @@ fn live_survives_a_go_away_and_a_dropped_connection() {
     assert!((2..=3).contains(&connections), "{connections}: {err}");
 }
 
+/// Lines a child prints on `stream`, read by a thread, so that the test can wait for each one
+/// with a bound.
+fn line_reader(stream: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn live_moves_to_a_new_connection_at_the_emulators_live_lifetime() {
+    // `emulator --live-lifetime 1s`: every Live connection gets goAway (100 ms warning) and is
+    // closed one second after it opened.
+    let mut emulator = std::process::Command::new(env!("CARGO_BIN_EXE_gemini-rs"))
+        .args(["emulator", "--port", "0", "--live-lifetime", "1s"])
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GOOGLE_API_KEY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let urls = line_reader(emulator.stdout.take().unwrap());
+    let result = std::panic::catch_unwind(|| {
+        let base = urls.recv_timeout(Duration::from_secs(10)).unwrap();
+        let mut live = std::process::Command::new(env!("CARGO_BIN_EXE_gemini-rs"))
+            .args(["--api-key", "k", "--base-url", &base, "live"])
+            .env_remove("GEMINI_API_KEY")
+            .env_remove("GOOGLE_API_KEY")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let answers = line_reader(live.stdout.take().unwrap());
+        let notes = line_reader(live.stderr.take().unwrap());
+        let mut stdin = live.stdin.take().unwrap();
+        std::io::Write::write_all(&mut stdin, b"Hello there\n").unwrap();
+        let first = answers.recv_timeout(Duration::from_secs(10)).unwrap();
+        // Past the first connection's lifetime, the second message.
+        std::thread::sleep(Duration::from_millis(1500));
+        std::io::Write::write_all(&mut stdin, b"Name three planets\n").unwrap();
+        drop(stdin);
+        let second = answers.recv_timeout(Duration::from_secs(20)).unwrap();
+        let status = wait_bounded(&mut live, Duration::from_secs(20));
+        let err: Vec<String> = notes.try_iter().collect();
+        assert!(status.success(), "{status}: {err:?}");
+        assert_eq!(first, "You said: Hello there (turn 1)");
+        // The second turn is the conversation's second: the new connection resumed it.
+        assert_eq!(second, "You said: Name three planets (turn 2)", "{err:?}");
+        assert!(
+            err.iter().any(|l| l.starts_with("gemini-rs: Reconnecting")),
+            "{err:?}"
+        );
+        assert!(
+            err.iter().any(|l| l.starts_with("gemini-rs: Resumed")),
+            "{err:?}"
+        );
+    });
+    interrupt(&emulator);
+    let _ = wait_bounded(&mut emulator, Duration::from_secs(10));
+    result.unwrap();
+}
+
 // --- emulator ------------------------------------------------------------------------------
 
 #[test]
