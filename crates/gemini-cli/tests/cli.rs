@@ -10,19 +10,10 @@ use std::time::Duration;
 
 mod common;
 
-use common::{NOTICE, against, gemini_rs};
+use common::{NOTICE, against, gemini_rs, interrupt, interrupted, stdout_json, wait_bounded};
 use gemini_emulator::{Emulator, Reply};
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn stdout_json(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })
-}
 
 // --- help, completions, usage --------------------------------------------------------------
 
@@ -435,11 +426,7 @@ fn ctrl_c_during_an_upload_leaves_it_resumable() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(emu.count("files.upload"), 3);
-    interrupt(&child);
-    let status = wait_bounded(&mut child, Duration::from_secs(10));
-    assert_eq!(status.code(), Some(130));
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let err = interrupted(&mut child);
     assert!(
         err.starts_with("error: interrupted; the upload stopped at 262144 of 1048576 bytes"),
         "{err}"
@@ -935,28 +922,6 @@ fn verbose_shows_the_chain_and_tracing() {
 
 // --- emulator, Ctrl-C, demo ------------------------------------------------------------------
 
-/// Sends SIGINT (what Ctrl-C sends) to a child of this test, by its id.
-fn interrupt(child: &std::process::Child) {
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
-/// Waits at most `limit` for a child to exit; kills it and fails otherwise.
-fn wait_bounded(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
-    let step = Duration::from_millis(20);
-    for _ in 0..(limit.as_millis() / step.as_millis()) {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        std::thread::sleep(step);
-    }
-    let _ = child.kill();
-    panic!("the child did not exit within {limit:?}");
-}
-
 #[test]
 fn the_emulator_command_serves_until_ctrl_c() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gemini-rs"))
@@ -1009,11 +974,7 @@ fn ctrl_c_interrupts_a_call_with_130() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(emu.count("streamGenerateContent"), 1);
-    interrupt(&child);
-    let status = wait_bounded(&mut child, Duration::from_secs(10));
-    assert_eq!(status.code(), Some(130));
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let err = interrupted(&mut child);
     assert_eq!(err, "error: interrupted\n");
 }
 

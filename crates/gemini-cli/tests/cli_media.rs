@@ -9,22 +9,12 @@ use std::time::Duration;
 
 mod common;
 
-use common::{NOTICE, against, gemini_rs};
+use common::{NOTICE, against, gemini_rs, interrupted, stdout_json};
 use gemini_emulator::Emulator;
 use predicates::prelude::*;
-use serde_json::Value;
 
 fn stdout_text(output: &std::process::Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stdout_json(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })
 }
 
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
@@ -255,26 +245,7 @@ fn ctrl_c_while_a_video_generates_names_the_operation() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(emu.count("predictLongRunning"), 1);
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let mut exit = None;
-    for _ in 0..500 {
-        if let Some(s) = child.try_wait().unwrap() {
-            exit = Some(s);
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let Some(exit) = exit else {
-        let _ = child.kill();
-        panic!("gemini-rs did not exit after Ctrl-C");
-    };
-    assert_eq!(exit.code(), Some(130));
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let err = interrupted(&mut child);
     assert!(
         err.contains("gemini-rs video download models/veo-3.1-generate-preview/operations/"),
         "{err}"

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 mod common;
 
-use common::{NOTICE, against, gemini_rs};
+use common::{NOTICE, against, gemini_rs, interrupt, interrupted, stdout_json, wait_bounded};
 use gemini_emulator::{DEEP_RESEARCH_AGENT, Emulator, LiveFault};
 use predicates::prelude::*;
 use serde_json::Value;
@@ -47,11 +47,6 @@ fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn stdout_json(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(output)))
-}
-
 /// The id in the `interaction: ID` line on stderr.
 fn interaction_id(output: &std::process::Output) -> String {
     let err = stderr(output);
@@ -71,28 +66,6 @@ fn row(output: &std::process::Output, key: &str) -> String {
                 .map(|rest| rest.trim().to_owned())
         })
         .unwrap_or_else(|| panic!("no {key} row in {out:?}"))
-}
-
-/// Sends SIGINT (what Ctrl-C sends) to a child of this test, by its id.
-fn interrupt(child: &std::process::Child) {
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
-/// Waits at most `limit` for a child to exit; kills it and fails otherwise.
-fn wait_bounded(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
-    let step = Duration::from_millis(20);
-    for _ in 0..(limit.as_millis() / step.as_millis()) {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        std::thread::sleep(step);
-    }
-    let _ = child.kill();
-    panic!("the child did not exit within {limit:?}");
 }
 
 // --- help ----------------------------------------------------------------------------------
@@ -393,11 +366,7 @@ fn ctrl_c_during_a_stream_says_how_to_resume_it_and_cancel_stops_the_run() {
     reader.read_line(&mut first).unwrap();
     let first: Value = serde_json::from_str(&first).unwrap();
     assert!(first["event_id"].is_string(), "{first}");
-    interrupt(&child);
-    let status = wait_bounded(&mut child, Duration::from_secs(10));
-    assert_eq!(status.code(), Some(130));
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let err = interrupted(&mut child);
     assert!(
         err.starts_with("error: interrupted; the interaction keeps running"),
         "{err}"
@@ -470,11 +439,7 @@ fn ctrl_c_during_a_wait_says_how_to_wait_again() {
         !emu.requests_for("interactions.get").is_empty(),
         "the wait never asked about {id}"
     );
-    interrupt(&child);
-    let status = wait_bounded(&mut child, Duration::from_secs(10));
-    assert_eq!(status.code(), Some(130));
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let err = interrupted(&mut child);
     assert!(
         err.contains(&format!(
             "wait for it again with:\n  gemini-rs interactions wait {id}\n"

@@ -431,9 +431,12 @@ fn report() {
     println!(
         "Live sessions (`cargo bench -p gemini-live --bench live`): a minimal loopback WebSocket \
          server in a child process; one `clientContent` sent and one `serverContent` received per \
-         message. Throughput is wall time over {} paired rounds of {} messages, the order \
-         alternating; the ratio is the median of the pairs' ratios (min {:.3}, max {:.3}). Memory \
-         is the client's resident set growth over {} idle sessions.\n",
+         message. The bare client sends each message with `SinkExt::send` (one write and flush a \
+         message, as tokio-tungstenite's examples do); a gemini-live session writes the frames \
+         queued while it was busy together, with one flush. Throughput is wall time over {} \
+         paired rounds of {} messages, the order alternating; the ratio is the median of the \
+         pairs' ratios (min {:.3}, max {:.3}). Memory is the client's resident set growth over \
+         {} idle sessions.\n",
         t.rounds,
         t.per_round,
         t.ratios[0],

@@ -39,7 +39,7 @@ use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
-use support::{client_runtime, process_cpu, spawn_server};
+use support::{client_runtime, spawn_server};
 
 const SERVER_ENV: &str = "GEMINI_FACADE_BENCH_SERVER";
 const MODEL: &str = "gemini-2.5-flash";
@@ -301,28 +301,10 @@ fn cpu_per_call(
     per_round: u64,
     rounds: u32,
 ) -> ([f64; 2], f64) {
-    let mut total = [Duration::ZERO; 2];
-    let mut ratios = Vec::new();
-    for round in 0..rounds {
-        let mut this_round = [Duration::ZERO; 2];
-        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
-        for i in order {
-            let before = process_cpu();
-            rt.block_on(variants[i].batch(call, per_round, concurrency));
-            if let (Some(a), Some(b)) = (before, process_cpu()) {
-                this_round[i] = b.saturating_sub(a);
-            }
-        }
-        total[0] += this_round[0];
-        total[1] += this_round[1];
-        if !this_round[0].is_zero() {
-            ratios.push(this_round[1].as_secs_f64() / this_round[0].as_secs_f64());
-        }
-    }
-    ratios.sort_by(f64::total_cmp);
-    let median = ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN);
-    let n = f64::from(rounds) * per_round as f64;
-    (total.map(|c| c.as_secs_f64() * 1e6 / n), median)
+    let (cpu, medians) = support::interleaved_cpu(2, per_round, rounds, |i| {
+        rt.block_on(variants[i].batch(call, per_round, concurrency));
+    });
+    ([cpu[0], cpu[1]], medians[1])
 }
 
 /// One client under test, built on `rt`: `plain`, `raw` (the facade's `client.raw()`),

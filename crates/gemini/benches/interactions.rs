@@ -36,7 +36,7 @@ use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
-use support::{client_runtime, process_cpu, spawn_server};
+use support::{client_runtime, spawn_server};
 
 const SERVER_ENV: &str = "GEMINI_INTERACTIONS_BENCH_SERVER";
 const MODEL: &str = "gemini-3-flash-preview";
@@ -257,40 +257,9 @@ fn cpu_per_call(
     per_round: u64,
     rounds: u32,
 ) -> (Vec<f64>, Vec<f64>) {
-    let mut total = vec![Duration::ZERO; variants.len()];
-    let mut ratios = vec![Vec::new(); variants.len()];
-    for round in 0..rounds {
-        let mut this_round = vec![Duration::ZERO; variants.len()];
-        let mut order: Vec<usize> = (0..variants.len()).collect();
-        if round % 2 == 1 {
-            order.reverse();
-        }
-        for i in order {
-            let before = process_cpu();
-            rt.block_on(variants[i].batch(per_round, concurrency));
-            if let (Some(a), Some(b)) = (before, process_cpu()) {
-                this_round[i] = b.saturating_sub(a);
-            }
-        }
-        for (i, t) in this_round.iter().enumerate() {
-            total[i] += *t;
-            if !this_round[0].is_zero() {
-                ratios[i].push(t.as_secs_f64() / this_round[0].as_secs_f64());
-            }
-        }
-    }
-    let n = f64::from(rounds) * per_round as f64;
-    let medians = ratios
-        .into_iter()
-        .map(|mut r| {
-            r.sort_by(f64::total_cmp);
-            r.get(r.len() / 2).copied().unwrap_or(f64::NAN)
-        })
-        .collect();
-    (
-        total.iter().map(|c| c.as_secs_f64() * 1e6 / n).collect(),
-        medians,
-    )
+    support::interleaved_cpu(variants.len(), per_round, rounds, |i| {
+        rt.block_on(variants[i].batch(per_round, concurrency));
+    })
 }
 
 const NAMES: [&str; 3] = ["plain", "facade", "facade-fold"];

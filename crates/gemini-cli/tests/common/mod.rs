@@ -47,3 +47,49 @@ pub(crate) fn against(emu: &Emulator) -> Command {
     ]);
     c
 }
+
+/// Standard output, decoded as JSON (or a failure that shows it).
+pub(crate) fn stdout_json(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+/// Sends SIGINT (what Ctrl-C sends) to a child of this test, by its id.
+pub(crate) fn interrupt(child: &std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Waits at most `limit` for a child to exit; kills it and fails otherwise.
+pub(crate) fn wait_bounded(
+    child: &mut std::process::Child,
+    limit: Duration,
+) -> std::process::ExitStatus {
+    let step = Duration::from_millis(20);
+    for _ in 0..(limit.as_millis() / step.as_millis()) {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        std::thread::sleep(step);
+    }
+    let _ = child.kill();
+    panic!("the child did not exit within {limit:?}");
+}
+
+/// Ctrl-C to a running command (spawned with its stderr piped): it must exit with 130 within
+/// ten seconds; returns what it printed on stderr.
+pub(crate) fn interrupted(child: &mut std::process::Child) -> String {
+    interrupt(child);
+    let status = wait_bounded(child, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(130));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    err
+}

@@ -15,6 +15,9 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use super::connector::Inner;
 use crate::LiveError;
 
+/// The frames written in one system call at most (tungstenite's write buffer).
+const WRITE_BUFFER: usize = 64 * 1024;
+
 /// The largest proxy `CONNECT` response head read.
 const MAX_PROXY_RESPONSE: usize = 8 * 1024;
 /// The largest error body of a refused upgrade kept for the error message.
@@ -117,10 +120,17 @@ pub(crate) async fn open(inner: &Inner) -> Result<Ws, LiveError> {
         headers.insert("x-goog-api-client", ua.clone());
         headers.insert(http::header::USER_AGENT, ua);
     }
+    // Frames fed in one turn of the driver go out together: tungstenite writes when its buffer
+    // passes WRITE_BUFFER, and the driver flushes after each turn, so nothing waits for more.
     let config = WebSocketConfig::default()
         .read_buffer_size(inner.read_buffer_size)
-        .write_buffer_size(0)
-        .max_write_buffer_size(inner.max_message_size.saturating_mul(2))
+        .write_buffer_size(WRITE_BUFFER)
+        .max_write_buffer_size(
+            inner
+                .max_message_size
+                .saturating_mul(2)
+                .max(WRITE_BUFFER + 1),
+        )
         .max_message_size(Some(inner.max_message_size))
         .max_frame_size(Some(inner.max_message_size));
     match tokio_tungstenite::client_async_with_config(request, stream, Some(config)).await {

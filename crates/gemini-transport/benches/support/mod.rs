@@ -121,6 +121,52 @@ pub(crate) fn process_cpu() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
+/// Client CPU per call of `variants` variants, measured in interleaved rounds (the order
+/// reversed every other round, so that load from other processes affects them alike):
+/// `run(i)` makes `per_round` calls with variant `i`. Returns each variant's CPU per call (µs)
+/// and the median of its per-round ratios to variant 0.
+pub(crate) fn interleaved_cpu(
+    variants: usize,
+    per_round: u64,
+    rounds: u32,
+    mut run: impl FnMut(usize),
+) -> (Vec<f64>, Vec<f64>) {
+    let mut total = vec![Duration::ZERO; variants];
+    let mut ratios = vec![Vec::new(); variants];
+    for round in 0..rounds {
+        let mut this_round = vec![Duration::ZERO; variants];
+        let mut order: Vec<usize> = (0..variants).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for i in order {
+            let before = process_cpu();
+            run(i);
+            if let (Some(a), Some(b)) = (before, process_cpu()) {
+                this_round[i] = b.saturating_sub(a);
+            }
+        }
+        for (i, t) in this_round.iter().enumerate() {
+            total[i] += *t;
+            if !this_round[0].is_zero() {
+                ratios[i].push(t.as_secs_f64() / this_round[0].as_secs_f64());
+            }
+        }
+    }
+    let n = f64::from(rounds) * per_round as f64;
+    let medians = ratios
+        .into_iter()
+        .map(|mut r| {
+            r.sort_by(f64::total_cmp);
+            r.get(r.len() / 2).copied().unwrap_or(f64::NAN)
+        })
+        .collect();
+    (
+        total.iter().map(|c| c.as_secs_f64() * 1e6 / n).collect(),
+        medians,
+    )
+}
+
 /// Splits a `GEMINI_BENCH_ONLY` spec into its variant fields and the number of calls (the last
 /// field).
 pub(crate) fn parse_only(spec: &str) -> (Vec<&str>, u64) {
