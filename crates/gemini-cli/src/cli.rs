@@ -149,9 +149,9 @@ pub enum Command {
         #[command(subcommand)]
         command: InteractionsCommand,
     },
-    /// A Live session in the terminal: one message per line, the answers streamed as text.
+    /// A Live session in the terminal: one message per line (or a WAV file), the answers streamed as text (or spoken).
     #[command(
-        after_help = "Reads one message per line when stdin is piped; /exit or Ctrl-D ends the session.\nThe session resumes by itself after a goAway or a dropped connection.\nThe model defaults to gemini-live-2.5-flash-preview."
+        after_help = "Reads one message per line when stdin is piped; /exit or Ctrl-D ends the session.\nWith --audio-in the session is one spoken turn; with --audio-out the answers are spoken.\nThe session resumes by itself after a goAway or a dropped connection.\nThe model defaults to gemini-live-2.5-flash-preview."
     )]
     Live(LiveArgs),
     /// Generate images from a prompt and save them (Imagen with an `imagen-*` --model).
@@ -476,6 +476,14 @@ pub struct LiveArgs {
     /// A system instruction for the session.
     #[arg(long, short, value_name = "TEXT")]
     pub system: Option<String>,
+    /// Speak this WAV file (16-bit PCM, any rate, resampled to 16 kHz) instead of typing: one
+    /// turn, then the session ends. What the model heard goes to stderr.
+    #[arg(long, value_name = "FILE.wav")]
+    pub audio_in: Option<PathBuf>,
+    /// Spoken answers: the session's audio is written to this file (24 kHz WAV) at its end, and
+    /// the transcription of what the model said is printed.
+    #[arg(long, value_name = "FILE.wav")]
+    pub audio_out: Option<PathBuf>,
 }
 
 /// `image`.

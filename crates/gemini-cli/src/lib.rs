@@ -14,6 +14,13 @@
 //! gemini-rs count-tokens "How many tokens is this?"
 //! gemini-rs embed --similarity "a cat" "a kitten" "a car"
 //! gemini-rs models list
+//! gemini-rs files upload report.pdf                          # resumable, with a progress bar
+//! gemini-rs image "A lighthouse at dawn" -o pictures/         # PNG files
+//! gemini-rs speak "Have a wonderful day!" -o hello.wav
+//! gemini-rs store ask fileSearchStores/abc123 "Who owns the budget?"  # with citations
+//! gemini-rs interactions create "Plan a trip to Lisbon"      # the id, for --previous
+//! gemini-rs live                                             # a Live session, typed
+//! gemini-rs live --audio-in question.wav --audio-out answer.wav
 //! gemini-rs emulator --port 8089                             # serve the emulator
 //! gemini-rs demo                                             # a tour of all of the above
 //! gemini-rs completions bash

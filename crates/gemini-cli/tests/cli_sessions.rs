@@ -12,6 +12,7 @@ use std::time::Duration;
 mod common;
 
 use common::{NOTICE, against, gemini_rs, interrupt, interrupted, stdout_json, wait_bounded};
+use gemini::live::pcm;
 use gemini_emulator::{DEEP_RESEARCH_AGENT, Emulator, LiveFault};
 use predicates::prelude::*;
 use serde_json::Value;
@@ -600,6 +601,111 @@ fn live_survives_a_go_away_and_a_dropped_connection() {
     // depends on whether the session moves before stdin's end closes it.
     let connections = emu.count("live.connect");
     assert!((2..=3).contains(&connections), "{connections}: {err}");
+}
+
+/// A one-second 440 Hz tone at 44.1 kHz, as a WAV file in `dir`.
+fn tone_wav(dir: &std::path::Path) -> std::path::PathBuf {
+    let samples: Vec<i16> = (0..44_100)
+        .map(|i| ((f64::from(i) * 440.0 * std::f64::consts::TAU / 44_100.0).sin() * 8000.0) as i16)
+        .collect();
+    let mut wav = Vec::new();
+    pcm::write_wav(&mut wav, &pcm::samples_to_bytes(&samples), 44_100).unwrap();
+    let path = dir.join("question.wav");
+    std::fs::write(&path, wav).unwrap();
+    path
+}
+
+/// A WAV file's length in seconds, and its sample rate.
+fn wav_seconds(path: &std::path::Path) -> (f64, u32) {
+    let (samples, rate) = pcm::read_wav(&std::fs::read(path).unwrap()).unwrap();
+    (samples.len() as f64 / f64::from(rate), rate)
+}
+
+#[test]
+fn live_speaks_a_wav_file_and_writes_the_spoken_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let question = tone_wav(dir.path());
+    let answer = dir.path().join("answer.wav");
+    gemini_rs()
+        .arg("live")
+        .arg("--audio-in")
+        .arg(&question)
+        .arg("--audio-out")
+        .arg(&answer)
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .success()
+        // The transcription of the spoken answer; the emulator hears the second of audio.
+        .stdout("You said: [1.00 s of audio] (turn 1)\n")
+        .stderr(
+            predicate::str::starts_with(NOTICE)
+                .and(predicate::str::contains(
+                    "gemini-rs: heard: [1.00 s of audio]\n",
+                ))
+                .and(predicate::str::contains(format!(
+                    "gemini-rs: wrote {}",
+                    answer.display()
+                ))),
+        );
+    let (seconds, rate) = wav_seconds(&answer);
+    assert_eq!(rate, 24_000);
+    assert!(seconds > 0.1, "{seconds}");
+}
+
+#[test]
+fn live_audio_out_keeps_every_turn_and_prints_json_lines() {
+    let emu = Emulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let answer = dir.path().join("answers.wav");
+    let out = against(&emu)
+        .args(["--output", "json", "live", "--audio-out"])
+        .arg(&answer)
+        .write_stdin("Hello\nName two planets\n")
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let turns: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(turns.len(), 2, "{}", stdout(&out));
+    assert_eq!(turns[1]["input"], "Name two planets");
+    // The text is the transcription of the spoken answer (the emulator sends one only when
+    // the setup asks for it, with audio only when the answer is to be spoken).
+    assert_eq!(turns[1]["text"], "You said: Name two planets (turn 2)");
+    let total: f64 = turns
+        .iter()
+        .map(|t| t["audioSeconds"].as_f64().unwrap())
+        .sum();
+    assert!(
+        turns
+            .iter()
+            .all(|t| t["audioSeconds"].as_f64().unwrap() > 0.0)
+    );
+    // The file holds both answers, one after the other.
+    let (seconds, _) = wav_seconds(&answer);
+    assert!((seconds - total).abs() < 0.001, "{seconds} vs {total}");
+}
+
+#[test]
+fn a_file_that_is_not_a_wav_is_refused_before_connecting() {
+    let emu = Emulator::start();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("notes.wav");
+    std::fs::write(&bad, "not audio").unwrap();
+    against(&emu)
+        .args(["live", "--audio-in"])
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(format!(
+            "error: {}: not a 16-bit PCM WAV: no RIFF/WAVE header\n",
+            bad.display()
+        ));
+    assert_eq!(emu.count("live.connect"), 0);
 }
 
 /// Lines a child prints on `stream`, read by a thread, so that the test can wait for each one

@@ -1,44 +1,155 @@
-//! `live`: a Live text session in the terminal, typed or piped (one message per line), that
-//! resumes by itself after a `goAway` or a dropped connection.
+//! `live`: a Live session in the terminal, typed or piped (one message per line), or one spoken
+//! turn from a WAV file; answers as text or spoken (written to a WAV file, their transcription
+//! printed). The session resumes by itself after a `goAway` or a dropped connection.
 
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
-use gemini::live::{LiveConfig, LiveEvent, LiveSession};
+use gemini::live::{LiveConfig, LiveEvent, LiveSession, RealtimeInput, pcm};
 use gemini::types::Modality;
+use serde_json::json;
 
-use super::Ctx;
+use super::{Ctx, write_file};
 use crate::cli::LiveArgs;
 use crate::exit::Failure;
 use crate::term::Io;
 
+/// Audio is sent in chunks of this many milliseconds, as a microphone would.
+const CHUNK_MS: usize = 100;
+
 pub(super) async fn run(ctx: &Ctx, args: LiveArgs, io: &mut Io) -> Result<(), Failure> {
     let model = ctx.live_model().to_owned();
-    let mut config = LiveConfig::default()
-        .response_modalities([Modality::Text])
-        .session_resumption(true);
+    // The file is read before connecting: a bad file costs no session.
+    let spoken = args.audio_in.as_deref().map(read_audio).transpose()?;
+    let mut config = LiveConfig::default().session_resumption(true);
+    config = if args.audio_out.is_some() {
+        config
+            .response_modalities([Modality::Audio])
+            .output_audio_transcription()
+    } else {
+        config.response_modalities([Modality::Text])
+    };
+    if spoken.is_some() {
+        config = config.input_audio_transcription();
+    }
     if let Some(system) = args.system {
         config = config.system_instruction(system);
     }
     let mut spinner = io.spinner(&format!("connecting to {model}"));
     let mut session = ctx.client().live().connect(&model, config).await?;
     spinner.stop();
-    let interactive = io.stdin_tty;
-    if interactive {
-        io.note(&format!(
-            "live session with {model}: one message per line; /exit or Ctrl-D to leave"
-        ));
-    }
-    let result = converse(ctx, &mut session, interactive, io).await;
+    let mut out = Output {
+        json: ctx.json(),
+        audio: args.audio_out.map(|path| (path, Vec::new())),
+    };
+    let result = if let (Some(samples), Some(path)) = (spoken, args.audio_in) {
+        speak(&mut session, &samples, &path, &mut out, io).await
+    } else {
+        let interactive = io.stdin_tty;
+        if interactive {
+            io.note(&format!(
+                "live session with {model}: one message per line; /exit or Ctrl-D to leave"
+            ));
+        }
+        converse(&mut session, interactive, &mut out, io).await
+    };
     // Close cleanly whatever happened; the first failure is the one reported.
     let closed = session.close().await;
     result?;
-    Ok(closed?)
+    closed?;
+    out.write_audio(&model, io)
+}
+
+/// Where the answers go.
+struct Output {
+    /// `--output json`: one object per turn.
+    json: bool,
+    /// `--audio-out`: the file, and the 24 kHz PCM of the answers so far.
+    audio: Option<(PathBuf, Vec<u8>)>,
+}
+
+impl Output {
+    /// Keeps a finished turn's audio; prints its JSON line.
+    fn finish_turn(&mut self, input: &str, answer: Answer, io: &mut Io) -> Result<(), Failure> {
+        let seconds = answer.audio.len() as f64 / f64::from(pcm::OUTPUT_RATE * 2);
+        if let Some((_, pcm)) = &mut self.audio {
+            pcm.extend(answer.audio);
+        }
+        if !answer.heard.is_empty() && !self.json {
+            io.note(&format!("gemini-rs: heard: {}", answer.heard.trim()));
+        }
+        if self.json {
+            let mut line = json!({"input": input, "text": answer.text});
+            if !answer.heard.is_empty() {
+                line["heard"] = json!(answer.heard);
+            }
+            if self.audio.is_some() {
+                line["audioSeconds"] = json!(seconds);
+            }
+            io.println(&line.to_string())?;
+            io.flush()?;
+        }
+        Ok(())
+    }
+
+    /// `--audio-out`: the session's answers as one WAV file.
+    fn write_audio(self, model: &str, io: &mut Io) -> Result<(), Failure> {
+        let Some((path, audio)) = self.audio else {
+            return Ok(());
+        };
+        if audio.is_empty() {
+            return Err(Failure::Remote(format!("{model} answered no audio")));
+        }
+        let mut wav = Vec::with_capacity(audio.len() + 44);
+        pcm::write_wav(&mut wav, &audio, pcm::OUTPUT_RATE)
+            .map_err(|e| Failure::Input(format!("cannot encode the audio as WAV: {e}")))?;
+        write_file(&path, &wav)?;
+        io.note(&format!(
+            "gemini-rs: wrote {} ({:.1} s of 24 kHz audio)",
+            path.display(),
+            audio.len() as f64 / f64::from(pcm::OUTPUT_RATE * 2)
+        ));
+        Ok(())
+    }
+}
+
+/// A WAV file as 16 kHz mono samples.
+fn read_audio(path: &Path) -> Result<Vec<i16>, Failure> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::io(format!("cannot read {}", path.display()), e))?;
+    let (samples, rate) =
+        pcm::read_wav(&bytes).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+    if samples.is_empty() || rate == 0 {
+        return Err(Failure::Input(format!("{} holds no audio", path.display())));
+    }
+    Ok(pcm::resample(&samples, rate, pcm::INPUT_RATE))
+}
+
+/// One spoken turn: the samples in 100 ms chunks, then the end of the audio stream (the
+/// microphone paused), then the answer.
+async fn speak(
+    session: &mut LiveSession,
+    samples: &[i16],
+    path: &Path,
+    out: &mut Output,
+    io: &mut Io,
+) -> Result<(), Failure> {
+    let chunk = pcm::INPUT_RATE as usize * CHUNK_MS / 1000;
+    for part in samples.chunks(chunk) {
+        let input = RealtimeInput::audio(pcm::samples_to_bytes(part));
+        session.send_realtime_input(input).await?;
+    }
+    session
+        .send_realtime_input(RealtimeInput::AudioStreamEnd)
+        .await?;
+    let answer = turn(session, out, io).await?;
+    out.finish_turn(&path.display().to_string(), answer, io)
 }
 
 async fn converse(
-    ctx: &Ctx,
     session: &mut LiveSession,
     interactive: bool,
+    out: &mut Output,
     io: &mut Io,
 ) -> Result<(), Failure> {
     let mut lines = io.stdin_lines(true);
@@ -76,12 +187,8 @@ async fn converse(
             _ => {}
         }
         session.send_text(line).await?;
-        let answer = turn(session, ctx.json(), io).await?;
-        if ctx.json() {
-            let json = serde_json::json!({"input": line, "text": answer});
-            io.println(&json.to_string())?;
-            io.flush()?;
-        }
+        let answer = turn(session, out, io).await?;
+        out.finish_turn(line, answer, io)?;
     }
 }
 
@@ -130,42 +237,49 @@ fn reconnection(event: &LiveEvent) -> Option<String> {
     }
 }
 
-/// Reads the model's turn to its end, printing its text as it comes (unless `json`); returns
-/// the whole text. After a resumption, an answer that starts again is not printed twice.
-async fn turn(session: &mut LiveSession, json: bool, io: &mut Io) -> Result<String, Failure> {
-    // The text of the answer on the current connection, and what of it was printed.
-    let mut answer = String::new();
+/// One answer of the model.
+#[derive(Debug, Default)]
+struct Answer {
+    /// Its text, or the transcription of its audio.
+    text: String,
+    /// The transcription of the user's audio.
+    heard: String,
+    /// Its audio (24 kHz PCM).
+    audio: Vec<u8>,
+}
+
+/// Reads the model's turn to its end, printing its text (or the transcription of its audio) as
+/// it comes, unless the output is JSON. After a resumption, an answer that starts again is not
+/// printed twice, and its audio is kept once.
+async fn turn(session: &mut LiveSession, out: &Output, io: &mut Io) -> Result<Answer, Failure> {
+    // The answer on the current connection, and what of its text was printed.
+    let mut answer = Answer::default();
     let mut shown = String::new();
+    let spoken = out.audio.is_some();
     loop {
         let Some(event) = session.next_event().await else {
             return Err(Failure::Remote(
                 "the Live session ended before the answer did".to_owned(),
             ));
         };
-        match event? {
-            LiveEvent::Text(chunk) => {
-                answer.push_str(&chunk);
-                if json {
-                    continue;
-                }
-                match unseen(&answer, &shown) {
-                    Unseen::Rest(rest) => {
-                        io.print(rest)?;
-                        io.flush()?;
-                        shown.clone_from(&answer);
-                    }
-                    Unseen::Nothing => {}
-                    Unseen::Other => {
-                        // A different answer after a resumption: on its own line.
-                        io.println("")?;
-                        io.print(&answer)?;
-                        io.flush()?;
-                        shown.clone_from(&answer);
-                    }
-                }
+        let chunk = match event? {
+            LiveEvent::Text(chunk) if !spoken => chunk,
+            LiveEvent::OutputTranscription { text, .. } if spoken => text,
+            LiveEvent::InputTranscription { text, .. } => {
+                answer.heard.push_str(&text);
+                continue;
+            }
+            LiveEvent::Audio { data, .. } => {
+                answer.audio.extend_from_slice(&data);
+                continue;
+            }
+            LiveEvent::Interrupted => {
+                // What was not played yet is dropped, as a player would.
+                answer.audio.clear();
+                continue;
             }
             LiveEvent::TurnComplete { .. } => {
-                if !json && !shown.is_empty() && !shown.ends_with('\n') {
+                if !out.json && !shown.is_empty() && !shown.ends_with('\n') {
                     io.println("")?;
                 }
                 io.flush()?;
@@ -175,13 +289,16 @@ async fn turn(session: &mut LiveSession, json: bool, io: &mut Io) -> Result<Stri
                 if let Some(line) = reconnection(&event) {
                     io.note(&line);
                 }
+                continue;
             }
             event @ LiveEvent::Resumed { .. } => {
                 // An unfinished answer starts again from its beginning.
-                answer.clear();
+                answer.text.clear();
+                answer.audio.clear();
                 if let Some(line) = reconnection(&event) {
                     io.note(&line);
                 }
+                continue;
             }
             LiveEvent::Closed(Ok(())) => {
                 return Err(Failure::Remote(
@@ -189,7 +306,26 @@ async fn turn(session: &mut LiveSession, json: bool, io: &mut Io) -> Result<Stri
                 ));
             }
             LiveEvent::Closed(Err(e)) => return Err(e.into()),
-            _ => {}
+            _ => continue,
+        };
+        answer.text.push_str(&chunk);
+        if out.json {
+            continue;
+        }
+        match unseen(&answer.text, &shown) {
+            Unseen::Rest(rest) => {
+                io.print(rest)?;
+                io.flush()?;
+                shown.clone_from(&answer.text);
+            }
+            Unseen::Nothing => {}
+            Unseen::Other => {
+                // A different answer after a resumption: on its own line.
+                io.println("")?;
+                io.print(&answer.text)?;
+                io.flush()?;
+                shown.clone_from(&answer.text);
+            }
         }
     }
 }
