@@ -3,7 +3,9 @@
 //!
 //! Most users want the `gemini` crate, which builds on this one. Use `gemini-transport`
 //! directly to plug in your own HTTP stack (implement [`Transport`]), to call an endpoint the
-//! facade does not cover yet, or to test with `MockTransport` (feature `test-util`).
+//! facade does not cover yet, to test with `MockTransport` (feature `test-util`), or to
+//! record a test's exchanges with the real API once and replay them offline with
+//! `RecordingTransport` and `ReplayTransport` (feature `record`).
 //!
 //! Layers, bottom up:
 //!
@@ -91,6 +93,8 @@
 
 mod api_error;
 mod body;
+#[cfg(feature = "record")]
+mod cassette;
 mod client;
 mod config;
 mod error;
@@ -107,6 +111,11 @@ mod transport;
 
 pub use api_error::ApiError;
 pub use body::ResponseBody;
+#[cfg(feature = "record")]
+#[cfg_attr(docsrs, doc(cfg(feature = "record")))]
+pub use cassette::{
+    CassetteError, DEFAULT_MAX_RECORDED_BODY, Exchange, RecordingTransport, ReplayTransport,
+};
 pub use client::{HttpClient, HttpClientBuilder, decode_json};
 pub use config::{
     ApiKey, ApiVersion, Config, DEFAULT_BASE_URL, DEFAULT_MAX_BODY_SIZE,

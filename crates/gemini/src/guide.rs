@@ -242,3 +242,25 @@
 //! assert_eq!(emulator.count("generateContent"), 2);
 //! # Ok(()) }
 //! ```
+//!
+//! To pin down what the real service answers, record once and replay (feature `record`):
+//! `transport::RecordingTransport` writes every exchange to a
+//! JSON Lines cassette without credentials while the test runs against the real API with a
+//! key; `transport::ReplayTransport` then answers the same calls
+//! from the file, offline and without a key, and fails any request it has no answer for.
+//!
+//! ```no_run
+//! # #[cfg(feature = "record")]
+//! # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use gemini::transport::{RecordingTransport, ReplayTransport};
+//! let cassette = "tests/cassettes/quickstart.jsonl";
+//! let client = if std::env::var_os("GEMINI_RECORD").is_some() {
+//!     let recorder = RecordingTransport::create(gemini::HyperTransport::new()?, cassette)?;
+//!     gemini::Client::builder().with_env()?.transport(Arc::new(recorder)).build()?
+//! } else {
+//!     let replay = ReplayTransport::open(cassette)?;
+//!     gemini::Client::builder().api_key("unused").transport(Arc::new(replay)).build()?
+//! };
+//! # let _ = client; Ok(()) }
+//! ```

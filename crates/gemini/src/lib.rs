@@ -63,6 +63,7 @@
 //! | `schemars` | yes | [`Tools::function`], [`Models::generate_json`] and [`schema_for`]: JSON schemas derived from your Rust types |
 //! | `fs` | yes | [`UploadSource::path`]: uploads from a file on disk (tokio's `fs`), and batch input files written to a temporary file |
 //! | `live` | yes | [`Client::live`] and [`live`]: Live API sessions over WebSocket that resume after disconnects (`gemini-live` with its tokio shell) |
+//! | `record` | no | `transport::RecordingTransport` and `transport::ReplayTransport`: record a test's exchanges with the real API to a cassette file (no credentials), replay them offline with no key |
 //!
 //! # Stability
 //!
