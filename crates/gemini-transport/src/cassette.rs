@@ -54,8 +54,9 @@ pub const DEFAULT_MAX_RECORDED_BODY: usize = 64 << 20;
 /// Bodies are kept as text when they are UTF-8 (`requestBody`, `body`) and in base64 otherwise
 /// (`requestBodyBase64`, `bodyBase64`); a response body that ended in an error also has
 /// `bodyError`, which its replay ends with. The API key header, `Authorization`, cookies,
-/// headers marked sensitive and a `key` query parameter are never written. A cassette is plain
-/// JSON: edit it by hand if you like.
+/// headers marked sensitive and a `key` query parameter are never written; bodies are written as
+/// they were sent and received (an ephemeral token created while recording is in its answer).
+/// A cassette is plain JSON: edit it by hand if you like.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
