@@ -72,7 +72,10 @@ async fn a_recording_replays_offline_with_the_same_answers() {
         &cassette,
     )
     .unwrap();
-    let client = builder(&emu).transport(Arc::new(recording)).build().unwrap();
+    let client = builder(&emu)
+        .transport(Arc::new(recording))
+        .build()
+        .unwrap();
     let recorded = within(calls(&client)).await.unwrap();
     drop(client);
     drop(emu);
