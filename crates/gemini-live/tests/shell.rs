@@ -485,16 +485,25 @@ async fn a_stored_handle_resumes_the_conversation_in_a_new_session() {
     read_turn(&mut first).await;
     first.send_text("two").await.unwrap();
     read_turn(&mut first).await;
-    // The update follows the turn: wait for it to be stored.
+    // The update that follows the second turn (the first turn's came during it): its handle
+    // restores both turns. The stored handle may still be the first turn's until it arrives.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let handle = loop {
-        let handle = first.resumption_handle();
-        let update = tokio::time::timeout_at(deadline, first.next_event()).await;
-        if let Some(h) = handle {
-            break h;
+        let event = tokio::time::timeout_at(deadline, first.next_event())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        if let LiveEvent::ResumptionUpdate(update) = event {
+            if let Some(h) = update
+                .new_handle
+                .filter(|_| update.resumable != Some(false))
+            {
+                break h;
+            }
         }
-        update.unwrap().unwrap().unwrap();
     };
+    assert_eq!(first.resumption_handle().as_deref(), Some(handle.as_str()));
     first.close().await.unwrap();
     let mut second = connector(&emu)
         .connect(cfg.resume_from(&handle))
