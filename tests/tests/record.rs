@@ -57,6 +57,16 @@ async fn calls(client: &Client) -> Result<Answers, Error> {
     })
 }
 
+/// A client for `emu` whose exchanges are recorded to `cassette`.
+fn recording(emu: &gemini_emulator::Emulator, cassette: &std::path::Path) -> gemini::ClientBuilder {
+    let hyper = HyperTransport::builder()
+        .proxy(gemini::transport::ProxyConfig::none())
+        .build()
+        .expect("the transport builds");
+    let recorder = RecordingTransport::create(hyper, cassette).expect("the cassette is created");
+    builder(emu).transport(Arc::new(recorder))
+}
+
 #[tokio::test]
 async fn a_recording_replays_offline_with_the_same_answers() {
     let dir = std::env::temp_dir().join(format!("gemini-record-{}", std::process::id()));
@@ -64,18 +74,7 @@ async fn a_recording_replays_offline_with_the_same_answers() {
 
     let emu = emulator();
     let base = emu.base_url();
-    let recording = RecordingTransport::create(
-        HyperTransport::builder()
-            .proxy(gemini::transport::ProxyConfig::none())
-            .build()
-            .unwrap(),
-        &cassette,
-    )
-    .unwrap();
-    let client = builder(&emu)
-        .transport(Arc::new(recording))
-        .build()
-        .unwrap();
+    let client = recording(&emu, &cassette).build().unwrap();
     let recorded = within(calls(&client)).await.unwrap();
     drop(client);
     drop(emu);
@@ -130,16 +129,7 @@ async fn a_stream_cut_while_recording_replays_cut() {
     let emu = emulator();
     emu.script("streamGenerateContent")
         .reply(Reply::model().drop_after(1));
-    let recording = RecordingTransport::create(
-        HyperTransport::builder()
-            .proxy(gemini::transport::ProxyConfig::none())
-            .build()
-            .unwrap(),
-        &cassette,
-    )
-    .unwrap();
-    let client = builder(&emu)
-        .transport(Arc::new(recording))
+    let client = recording(&emu, &cassette)
         .retry_policy(gemini::RetryPolicy::disabled())
         .build()
         .unwrap();

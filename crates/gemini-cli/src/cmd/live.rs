@@ -71,7 +71,7 @@ struct Output {
 impl Output {
     /// Keeps a finished turn's audio; prints its JSON line.
     fn finish_turn(&mut self, input: &str, answer: Answer, io: &mut Io) -> Result<(), Failure> {
-        let seconds = answer.audio.len() as f64 / f64::from(pcm::OUTPUT_RATE * 2);
+        let seconds = output_seconds(&answer.audio);
         if let Some((_, pcm)) = &mut self.audio {
             pcm.extend(answer.audio);
         }
@@ -107,10 +107,15 @@ impl Output {
         io.note(&format!(
             "gemini-rs: wrote {} ({:.1} s of 24 kHz audio)",
             path.display(),
-            audio.len() as f64 / f64::from(pcm::OUTPUT_RATE * 2)
+            output_seconds(&audio)
         ));
         Ok(())
     }
+}
+
+/// How long 24 kHz 16-bit mono PCM plays.
+fn output_seconds(pcm: &[u8]) -> f64 {
+    pcm.len() as f64 / f64::from(pcm::OUTPUT_RATE * 2)
 }
 
 /// A WAV file as 16 kHz mono samples.
