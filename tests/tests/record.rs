@@ -58,6 +58,7 @@ async fn calls(client: &Client) -> Result<Answers, Error> {
 }
 
 /// A client for `emu` whose exchanges are recorded to `cassette`.
+#[allow(clippy::expect_used)] // A test helper: failing loudly is right.
 fn recording(emu: &gemini_emulator::Emulator, cassette: &std::path::Path) -> gemini::ClientBuilder {
     let hyper = HyperTransport::builder()
         .proxy(gemini::transport::ProxyConfig::none())
